@@ -1,0 +1,36 @@
+package dev.bakery.core;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** Media type of the multi-arch index: OCI by default, Docker manifest list for old registries. */
+public enum IndexFormat {
+    OCI("application/vnd.oci.image.index.v1+json"),
+    DOCKER("application/vnd.docker.distribution.manifest.list.v2+json");
+
+    private final String mediaType;
+
+    IndexFormat(String mediaType) {
+        this.mediaType = mediaType;
+    }
+
+    public String mediaType() {
+        return mediaType;
+    }
+
+    @JsonValue
+    public String key() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    @JsonCreator
+    static IndexFormat fromKey(String key) {
+        for (IndexFormat f : values()) {
+            if (f.key().equals(key)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("unknown index-format \"" + key + "\" (use oci or docker)");
+    }
+}

@@ -1,0 +1,59 @@
+package dev.bakery.core;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.UncheckedIOException;
+import java.util.stream.Collectors;
+
+/**
+ * The JSON form of a {@link BuildPlan}, as the CLI sends it and the server, Step Functions and the
+ * agent read it. Deterministic (sorted maps, fixed field order), strict (unknown fields are errors),
+ * and reading re-runs every invariant of the plan records, so a plan that reads is a valid plan.
+ */
+public final class PlanJson {
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private PlanJson() {
+    }
+
+    public static String write(BuildPlan plan) {
+        try {
+            return MAPPER.writeValueAsString(plan);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("a plan always serializes", e);
+        }
+    }
+
+    /**
+     * @param name shown in errors, e.g. {@code request body}
+     * @throws BakeryConfigException naming the JSON path of what is wrong
+     */
+    public static BuildPlan read(String name, String json) {
+        try {
+            return MAPPER.readValue(json, BuildPlan.class);
+        } catch (JsonMappingException e) {
+            String path = e.getPath().stream()
+                    .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining()).replaceFirst("^\\.", "");
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            String message = cause instanceof IllegalArgumentException ? cause.getMessage() : e.getOriginalMessage();
+            throw new BakeryConfigException(new Problem(name, path, 0, 0, "invalid plan: " + message));
+        } catch (JsonProcessingException e) {
+            throw new BakeryConfigException(new Problem(name, "", e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
+                    e.getLocation() == null ? 0 : e.getLocation().getColumnNr(), "invalid plan JSON: " + e.getOriginalMessage()));
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.bakery.core.internal.resolve;
+
+import dev.bakery.core.BuildPlan;
+import dev.bakery.core.PlanRequest;
+import dev.bakery.core.PlannedBuild;
+import dev.bakery.core.Resolution;
+import dev.bakery.core.internal.compose.ComposeFile;
+import dev.bakery.core.internal.spec.ConfigFile;
+import dev.bakery.core.internal.spec.Layers;
+import dev.bakery.core.internal.spec.Problems;
+import dev.bakery.core.internal.spec.Schema;
+import dev.bakery.core.internal.yaml.Location;
+import dev.bakery.core.internal.yaml.YamlNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Resolves a request in three phases, each reporting all of its problems before stopping: read and
+ * check the files, merge and read each task, assemble each service's plan.
+ */
+public final class Resolver {
+
+    private final PlanRequest request;
+    private final Problems problems = new Problems();
+
+    private Resolver(PlanRequest request) {
+        this.request = request;
+    }
+
+    public static Resolution resolve(PlanRequest request) {
+        return new Resolver(request).run();
+    }
+
+    private Resolution run() {
+        ConfigFile config = request.config() == null ? null : ConfigFile.read(request.config(), problems);
+        List<ComposeFile.Service> services = request.compose() == null ? List.of()
+                : ComposeFile.read(request.compose(), request.services(), request.environment(), problems);
+        if (config != null && request.compose() == null && config.bake().isEmpty() && !problems.hasErrors()) {
+            problems.error(config.bakeNode(), "bake is empty: add at least one entry, e.g. bake: [{arch: amd64}]");
+        }
+        if (request.compose() == null && !request.services().isEmpty() && config != null) {
+            problems.error(config.bakeNode(), "services can only be selected from a compose file");
+        }
+        problems.throwIfAny();
+
+        TaskReader reader = new TaskReader(problems, request.defaults());
+        PlanAssembler assembler = new PlanAssembler(problems);
+        List<PlannedBuild> builds = new ArrayList<>();
+        if (request.compose() == null) {
+            List<PlanAssembler.Part> parts = new ArrayList<>();
+            for (YamlNode.Mapping entry : config.bake()) {
+                TaskDraft draft = reader.read(Layers.merge(config.global(), entry, Schema.SETTINGS));
+                if (draft != null) {
+                    parts.add(new PlanAssembler.Part(draft, entry));
+                }
+            }
+            problems.throwIfAny();
+            builds.add(assembler.assemble(BuildPlan.DEFAULT_SERVICE, config.global(), parts,
+                    "set kaniko.destination in global or in this bake entry"));
+        } else {
+            YamlNode.Mapping base = config == null ? emptyBlock() : config.global();
+            if (config != null && !config.bake().isEmpty()) {
+                problems.warn(config.bakeNode(), "not used with a compose file (as in the original Bakery):"
+                        + " each service's architectures come from build.x-bake.platforms");
+            }
+            for (ComposeFile.Service service : services) {
+                YamlNode.Mapping serviceBlock = Layers.merge(base, service.settings(), Schema.SETTINGS);
+                List<PlanAssembler.Part> parts = new ArrayList<>();
+                for (YamlNode.Mapping own : archBlocks(service, serviceBlock)) {
+                    TaskDraft draft = reader.read(Layers.merge(serviceBlock, own, Schema.SETTINGS));
+                    if (draft != null) {
+                        parts.add(new PlanAssembler.Part(draft, own));
+                    }
+                }
+                if (!problems.hasErrors()) {
+                    builds.add(assembler.assemble(service.name(), serviceBlock, parts,
+                            "set image: on service " + service.name()));
+                }
+            }
+        }
+        problems.throwIfAny();
+        return new Resolution(builds, problems.warnings());
+    }
+
+    /** One block per platform holding just its arch; without platforms, the service's arch or the default. */
+    private List<YamlNode.Mapping> archBlocks(ComposeFile.Service service, YamlNode.Mapping serviceBlock) {
+        List<YamlNode.Mapping> blocks = new ArrayList<>();
+        for (YamlNode platform : service.platforms()) {
+            blocks.add(new YamlNode.Mapping(platform.path(), platform.location(), Map.of("arch", platform)));
+        }
+        if (blocks.isEmpty()) {
+            YamlNode arch = Values.at(serviceBlock, "arch");
+            if (arch == null) {
+                arch = new YamlNode.Scalar(service.node().path(), service.node().location(),
+                        request.defaults().arch().key(), false);
+            }
+            blocks.add(new YamlNode.Mapping(service.node().path(), service.node().location(), Map.of("arch", arch)));
+        }
+        return blocks;
+    }
+
+    private YamlNode.Mapping emptyBlock() {
+        return new YamlNode.Mapping("", Location.nowhere(request.compose().name()), Map.of());
+    }
+}

@@ -1,6 +1,8 @@
 package dev.bakery.core;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,6 +34,45 @@ public final class PlanJson {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("a plan always serializes", e);
         }
+    }
+
+    /**
+     * @param name shown in errors, e.g. {@code request body}
+     * @throws BakeryConfigException naming the JSON path of what is wrong
+     */
+    public static BuildPlan read(String name, String json) {
+        try {
+            return MAPPER.readValue(json, BuildPlan.class);
+        } catch (JsonProcessingException e) {
+            StreamReadException syntax = syntaxError(e);
+            if (syntax != null) {
+                JsonLocation at = syntax.getLocation();
+                // Jackson appends "(for Array starting at [Source: ...])", which tells a user nothing.
+                String message = syntax.getOriginalMessage().replaceFirst("\\s*\\(for .*$", "");
+                throw new BakeryConfigException(new Problem(name, "", at == null ? 0 : at.getLineNr(),
+                        at == null ? 0 : at.getColumnNr(), "invalid plan JSON: " + message));
+            }
+            JsonMappingException mapping = (JsonMappingException) e;
+            String path = mapping.getPath().stream()
+                    .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining()).replaceFirst("^\\.", "");
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            // The records' own checks speak in plan terms; Jackson's messages only when the shape is wrong.
+            String message = cause instanceof IllegalArgumentException ? cause.getMessage() : mapping.getOriginalMessage();
+            throw new BakeryConfigException(new Problem(name, path, 0, 0, "invalid plan: " + message));
+        }
+    }
+
+    private static StreamReadException syntaxError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StreamReadException s && !(t instanceof JsonMappingException)) {
+                return s;
+            }
+        }
+        return null;
     }
 
     /**

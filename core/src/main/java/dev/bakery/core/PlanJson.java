@@ -74,27 +74,4 @@ public final class PlanJson {
         }
         return null;
     }
-
-    /**
-     * @param name shown in errors, e.g. {@code request body}
-     * @throws BakeryConfigException naming the JSON path of what is wrong
-     */
-    public static BuildPlan read(String name, String json) {
-        try {
-            return MAPPER.readValue(json, BuildPlan.class);
-        } catch (JsonMappingException e) {
-            String path = e.getPath().stream()
-                    .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining()).replaceFirst("^\\.", "");
-            Throwable cause = e;
-            while (cause.getCause() != null) {
-                cause = cause.getCause();
-            }
-            String message = cause instanceof IllegalArgumentException ? cause.getMessage() : e.getOriginalMessage();
-            throw new BakeryConfigException(new Problem(name, path, 0, 0, "invalid plan: " + message));
-        } catch (JsonProcessingException e) {
-            throw new BakeryConfigException(new Problem(name, "", e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
-                    e.getLocation() == null ? 0 : e.getLocation().getColumnNr(), "invalid plan JSON: " + e.getOriginalMessage()));
-        }
-    }
 }

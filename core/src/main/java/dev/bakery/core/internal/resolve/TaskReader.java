@@ -15,17 +15,16 @@ import dev.bakery.core.internal.spec.Problems;
 import dev.bakery.core.internal.yaml.YamlNode;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads one task's merged settings block into a {@link TaskDraft}, reporting every bad value. */
 final class TaskReader {
 
-    private static final Pattern PLATFORM = Pattern.compile("(?:([a-z0-9]+)/)?([a-z0-9_]+)(?:/([a-z0-9]+))?");
     private static final Pattern ARG_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final Values values;
@@ -88,21 +87,23 @@ final class TaskReader {
 
     /** {@code arm64}, {@code arm64/v8} or {@code linux/arm64/v8}: config arch and compose platforms alike. */
     private static ArchVariant archVariant(String text) throws InvalidValueException {
-        Matcher m = PLATFORM.matcher(text.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
+        String[] parts = text.trim().toLowerCase(Locale.ROOT).split("/", -1);
+        boolean withOs = parts.length == 3 || parts.length == 2 && !parts[1].matches("v[0-9]+");
+        if (parts.length > 3 || Arrays.stream(parts).anyMatch(p -> !p.matches("[a-z0-9_]+"))) {
             throw new InvalidValueException("invalid platform \"" + text + "\" (use e.g. amd64, arm64 or linux/arm64/v8)");
         }
-        if (m.group(1) != null && !m.group(1).equals("linux")) {
+        if (withOs && !parts[0].equals("linux")) {
             throw new InvalidValueException("unsupported platform \"" + text + "\": only linux images can be built");
         }
-        Arch arch = switch (m.group(2)) {
+        String archName = withOs ? parts[1] : parts[0];
+        String variant = parts.length == 3 ? parts[2] : parts.length == 2 && !withOs ? parts[1] : null;
+        Arch arch = switch (archName) {
             case "amd64" -> Arch.AMD64;
             case "arm64" -> Arch.ARM64;
             case "x86_64" -> throw new InvalidValueException("unknown arch \"" + text + "\": did you mean \"amd64\"?");
             case "aarch64" -> throw new InvalidValueException("unknown arch \"" + text + "\": did you mean \"arm64\"?");
             default -> throw new InvalidValueException("unknown arch \"" + text + "\" (use amd64 or arm64)");
         };
-        String variant = m.group(3);
         if (variant != null && !variant.matches("v[0-9]+")) {
             throw new InvalidValueException("invalid variant \"" + variant + "\" in \"" + text + "\" (use e.g. v8)");
         }

@@ -2,7 +2,6 @@ package dev.bakery.core;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
 
 /** CPU architectures we build natively: Fargate offers exactly these two. */
 public enum Arch {
@@ -17,7 +16,7 @@ public enum Arch {
     /** The OCI / config.yaml spelling. */
     @JsonValue
     public String key() {
-        return name().toLowerCase(Locale.ROOT);
+        return Keys.key(this);
     }
 
     /** ECS {@code runtimePlatform.cpuArchitecture}. */
@@ -25,13 +24,9 @@ public enum Arch {
         return ecsCpuArchitecture;
     }
 
+    /** @throws IllegalArgumentException naming the valid values */
     @JsonCreator
-    static Arch fromKey(String key) {
-        for (Arch a : values()) {
-            if (a.key().equals(key)) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException("unknown arch \"" + key + "\" (use amd64 or arm64)");
+    public static Arch fromKey(String key) {
+        return Keys.byKey(Arch.class, "arch", key);
     }
 }

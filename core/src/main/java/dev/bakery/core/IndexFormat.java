@@ -2,7 +2,6 @@ package dev.bakery.core;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
 
 /** Media type of the multi-arch index: OCI by default, Docker manifest list for old registries. */
 public enum IndexFormat {
@@ -21,16 +20,12 @@ public enum IndexFormat {
 
     @JsonValue
     public String key() {
-        return name().toLowerCase(Locale.ROOT);
+        return Keys.key(this);
     }
 
+    /** @throws IllegalArgumentException naming the valid values */
     @JsonCreator
-    static IndexFormat fromKey(String key) {
-        for (IndexFormat f : values()) {
-            if (f.key().equals(key)) {
-                return f;
-            }
-        }
-        throw new IllegalArgumentException("unknown index-format \"" + key + "\" (use oci or docker)");
+    public static IndexFormat fromKey(String key) {
+        return Keys.byKey(IndexFormat.class, "index-format", key);
     }
 }

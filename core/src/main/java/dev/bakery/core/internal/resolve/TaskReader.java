@@ -60,11 +60,7 @@ final class TaskReader {
             warnK8sOnly(Values.object(kanikoBlock, "image"), "secret");
         }
         ImageReference destination = values.parsed(kanikoBlock, "destination", TaskReader::destination);
-        IndexFormat format = values.parsed(block, "index-format", text -> switch (text) {
-            case "oci" -> IndexFormat.OCI;
-            case "docker" -> IndexFormat.DOCKER;
-            default -> throw new InvalidValueException("unknown index-format \"" + text + "\" (use oci or docker)");
-        });
+        IndexFormat format = values.parsed(block, "index-format", text -> Values.keyed(IndexFormat::fromKey, text));
         if (arch == null || resources == null) {
             return null;
         }
@@ -111,11 +107,7 @@ final class TaskReader {
     }
 
     private Platform platformOf(YamlNode.Mapping block) {
-        Platform platform = values.parsed(block, "platform", text -> switch (text) {
-            case "ecs" -> Platform.ECS;
-            case "k8s" -> Platform.K8S;
-            default -> throw new InvalidValueException("unknown platform \"" + text + "\" (use ecs or k8s)");
-        });
+        Platform platform = values.parsed(block, "platform", text -> Values.keyed(Platform::fromKey, text));
         return platform == null ? Platform.ECS : platform;
     }
 

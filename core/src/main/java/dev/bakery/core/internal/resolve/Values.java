@@ -58,6 +58,15 @@ final class Values {
         }
     }
 
+    /** An enum by its config spelling; the enum's own message names the valid values. */
+    static <T> T keyed(java.util.function.Function<String, T> fromKey, String text) throws InvalidValueException {
+        try {
+            return fromKey.apply(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidValueException(e.getMessage());
+        }
+    }
+
     Optional<Boolean> bool(YamlNode.Mapping block, String key) {
         return Optional.ofNullable(parsed(block, key, text -> switch (text) {
             case "true", "True", "TRUE" -> Boolean.TRUE;

@@ -55,7 +55,15 @@ public final class ComposeFile {
 
     private List<Service> services(List<String> selected) {
         YamlNode root = YamlLoader.load(file.name(), file.text());
-        YamlNode servicesNode = root instanceof YamlNode.Mapping doc ? doc.get("services") : null;
+        if (!(root instanceof YamlNode.Mapping doc)) {
+            problems.error(root, "a compose file is a map with services, found " + root.kind());
+            return List.of();
+        }
+        YamlNode servicesNode = doc.get("services");
+        if (!YamlNode.isUnset(servicesNode) && !(servicesNode instanceof YamlNode.Mapping)) {
+            problems.error(servicesNode, "expected a map of service names to services, found " + servicesNode.kind());
+            return List.of();
+        }
         if (!(servicesNode instanceof YamlNode.Mapping services) || services.entries().isEmpty()) {
             problems.error(servicesNode == null ? root : servicesNode, "no services: a compose file lists them under services:");
             return List.of();
@@ -105,6 +113,9 @@ public final class ComposeFile {
             buildMap = new YamlNode.Mapping(s.path(), s.location(), Map.of("context", s)); // build: ./dir
         } else if (build instanceof YamlNode.Mapping m) {
             buildMap = m;
+        } else if (!YamlNode.isUnset(build)) {
+            problems.error(build, "expected a directory or a map with context, dockerfile, args, ..., found " + build.kind());
+            return null;
         } else {
             problems.error(build == null ? service : build, "service \"" + name + "\" has no build section");
             return null;
@@ -121,7 +132,10 @@ public final class ComposeFile {
         if (contextText.contains("://") || contextText.startsWith("git@")) {
             problems.error(context, "remote build contexts are not supported: use a directory of the repository");
         }
-        String relative = file.directory().isEmpty() ? contextText : file.directory() + "/" + contextText;
+        // An absolute context is a path on the user's machine: prefixing it would silently build
+        // <directory>/<path>, so it stays absolute and the context-path check rejects it.
+        String relative = file.directory().isEmpty() || contextText.startsWith("/") ? contextText
+                : file.directory() + "/" + contextText;
         YamlNode at = context == null ? buildMap : context;
         kaniko.put("context-path", new YamlNode.Scalar(at.path(), at.location(), relative, false));
         copy(buildMap, "dockerfile", kaniko, "dockerfile");
@@ -141,7 +155,7 @@ public final class ComposeFile {
         if (xbake instanceof YamlNode.Mapping x) {
             Map<String, YamlNode> own = new LinkedHashMap<>(x.entries());
             YamlNode xPlatforms = own.remove("platforms");
-            YamlNode.Mapping xSettings = new YamlNode.Mapping(x.path(), x.location(), own);
+            YamlNode.Mapping xSettings = new YamlNode.Mapping(x.path(), x.location(), own, x.keys());
             Layers.check(xSettings, Schema.SETTINGS, problems);
             layer = Layers.merge(layer, xSettings, Schema.SETTINGS);
             if (xPlatforms != null) {
@@ -149,6 +163,13 @@ public final class ComposeFile {
             }
         } else if (!YamlNode.isUnset(xbake)) {
             problems.error(xbake, "expected a map (x-bake: {platforms: [...]}), found " + xbake.kind());
+        }
+        YamlNode servicePlatform = service.get("platform");
+        if (platforms.isEmpty() && YamlNode.isUnset(layer.get("arch"))
+                && servicePlatform instanceof YamlNode.Scalar p && !p.isNull()) {
+            // Compose builds for the service's platform when build names none (x-bake's own arch still
+            // wins); the default arch would silently give an image of the wrong architecture.
+            platforms = List.of(p);
         }
         return new Service(name, layer, platforms, service);
     }
@@ -234,7 +255,7 @@ public final class ComposeFile {
             case YamlNode.Mapping m -> {
                 Map<String, YamlNode> entries = new LinkedHashMap<>();
                 m.entries().forEach((k, v) -> entries.put(k, interpolate(v)));
-                yield new YamlNode.Mapping(m.path(), m.location(), entries);
+                yield new YamlNode.Mapping(m.path(), m.location(), entries, m.keys());
             }
         };
     }

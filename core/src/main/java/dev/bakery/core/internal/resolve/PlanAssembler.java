@@ -59,13 +59,14 @@ final class PlanAssembler {
             List<ImageReference> destinations = new ArrayList<>();
             if (ownDestination && d.destination() != null) {
                 destinations.add(d.destination());
-                destinations.addAll(extraTags(d.destination(), own, Values.at(own, "kaniko", "tags") != null ? d.tags() : List.of()));
+                destinations.addAll(extraTags(d.destination(), own, Values.at(own, "kaniko", "tags") != null ? d.tags() : List.of(),
+                        false));
             } else if (!ownDestination && main != null) {
                 if (multi) {
                     destinations.add(archTag(main, id, d.source()));
                 } else {
                     destinations.add(main);
-                    destinations.addAll(extraTags(main, d.source(), d.tags()));
+                    destinations.addAll(extraTags(main, d.source(), d.tags(), false));
                 }
             }
             if (destinations.isEmpty() && !d.kaniko().noPush()) {
@@ -99,7 +100,10 @@ final class PlanAssembler {
             List<ImageReference> indexDestinations = new ArrayList<>();
             ImageReference tagged = main.tag().isPresent() ? main : main.withTag(main.tagOrLatest().orElseThrow());
             indexDestinations.add(tagged);
-            indexDestinations.addAll(extraTags(tagged, serviceBlock, parts.getFirst().draft().tags()));
+            indexDestinations.addAll(extraTags(tagged, serviceBlock, parts.getFirst().draft().tags(), true));
+            if (problems.hasErrors()) {
+                return null;
+            }
             index = new IndexPlan(indexDestinations, parts.getFirst().draft().indexFormat(), indexed);
         }
         return new PlannedBuild(new BuildPlan(service, tasks, index), passwords);
@@ -130,8 +134,13 @@ final class PlanAssembler {
         return main.withTag(tag);
     }
 
-    /** {@code kaniko.tags}: bare tags of the same repository, or full references. */
-    private List<ImageReference> extraTags(ImageReference base, YamlNode.Mapping block, List<String> tags) {
+    /**
+     * {@code kaniko.tags}: bare tags of the same repository, or full references.
+     *
+     * @param sameRepository for an index, which can only be pushed to tags of its own repository
+     */
+    private List<ImageReference> extraTags(ImageReference base, YamlNode.Mapping block, List<String> tags,
+            boolean sameRepository) {
         List<ImageReference> out = new ArrayList<>();
         YamlNode node = Values.at(block, "kaniko", "tags");
         for (int i = 0; i < tags.size(); i++) {
@@ -141,6 +150,11 @@ final class PlanAssembler {
                 ImageReference ref = TAG.matcher(tag).matches() ? base.withTag(tag) : ImageReference.parse(tag);
                 if (ref.hasDigest() || ref.tag().isEmpty()) {
                     problems.error(at, "\"" + tag + "\" is not a tag or a tagged image reference");
+                } else if (sameRepository && !ref.repositoryName().equals(base.repositoryName())) {
+                    // Reported here: IndexPlan would reject it too, but as a crash without file and line.
+                    problems.error(at, "\"" + tag + "\" is outside " + base.repositoryName() + ": a multi-arch index"
+                            + " can only be pushed to tags of its own repository (use a bare tag such as \""
+                            + ref.tagOrLatest().orElseThrow() + "\")");
                 } else {
                     out.add(ref);
                 }

@@ -3,6 +3,7 @@ package dev.bakery.core.internal.resolve;
 import dev.bakery.core.BuildPlan;
 import dev.bakery.core.PlanRequest;
 import dev.bakery.core.PlannedBuild;
+import dev.bakery.core.Problem;
 import dev.bakery.core.Resolution;
 import dev.bakery.core.internal.compose.ComposeFile;
 import dev.bakery.core.internal.spec.ConfigFile;
@@ -37,10 +38,14 @@ public final class Resolver {
         List<ComposeFile.Service> services = request.compose() == null ? List.of()
                 : ComposeFile.read(request.compose(), request.services(), request.environment(), problems);
         if (config != null && request.compose() == null && config.bake().isEmpty() && !problems.hasErrors()) {
-            problems.error(config.bakeNode(), "bake is empty: add at least one entry, e.g. bake: [{arch: amd64}]");
+            // bakeNode is the document itself when bake is absent
+            String what = config.bakeNode() instanceof YamlNode.Mapping ? "missing bake" : "bake is empty";
+            problems.error(config.bakeNode(), what + ": add at least one entry, e.g. bake: [{arch: amd64}]");
         }
         if (request.compose() == null && !request.services().isEmpty() && config != null) {
-            problems.error(config.bakeNode(), "services can only be selected from a compose file");
+            // The selection comes from the caller, not from any line of the config.
+            problems.error(new Problem("", "", 0, 0, "services can only be selected from a compose file, and none"
+                    + " was given (selected: " + String.join(", ", request.services()) + ")"));
         }
         problems.throwIfAny();
 

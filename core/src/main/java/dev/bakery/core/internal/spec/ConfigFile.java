@@ -27,12 +27,12 @@ public record ConfigFile(YamlNode.Mapping global, List<YamlNode.Mapping> bake, Y
             problems.error(root, "a config file is a map with global and bake, found " + root.kind());
             return new ConfigFile(empty(file.name(), "global"), List.of(), root);
         }
-        doc.entries().forEach((name, value) -> {
+        doc.entries().keySet().forEach(name -> {
             if (!ROOT_KEYS.contains(name)) {
                 String hint = Schema.suggest(name, ROOT_KEYS).map(s -> ": did you mean \"" + s + "\"?")
                         .orElse(Schema.SETTINGS.key(name).isPresent()
                                 ? ": settings go under global or a bake entry" : " (a config file has global and bake)");
-                problems.error(value, "unknown key \"" + name + "\"" + hint);
+                problems.keyError(doc, name, "unknown key \"" + name + "\"" + hint);
             }
         });
         YamlNode.Mapping global = empty(file.name(), "global");
@@ -50,7 +50,7 @@ public record ConfigFile(YamlNode.Mapping global, List<YamlNode.Mapping> bake, Y
                 if (item instanceof YamlNode.Mapping m) {
                     Layers.check(m, Schema.SETTINGS, problems);
                     if (m.get("index-format") != null) {
-                        problems.error(m.get("index-format"), "index-format applies to the whole build: set it in global");
+                        problems.keyError(m, "index-format", "index-format applies to the whole build: set it in global");
                     }
                     bake.add(m);
                 } else {

@@ -22,7 +22,7 @@ public final class Layers {
             Optional<Schema.Key> key = schema.key(name);
             if (key.isEmpty()) {
                 String hint = schema.suggest(name).map(s -> ": did you mean \"" + s + "\"?").orElse("");
-                problems.error(value, "unknown key \"" + name + "\"" + hint);
+                problems.keyError(block, name, "unknown key \"" + name + "\"" + hint);
                 return;
             }
             checkShape(value, key.get(), problems);

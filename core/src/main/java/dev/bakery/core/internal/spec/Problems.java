@@ -2,6 +2,7 @@ package dev.bakery.core.internal.spec;
 
 import dev.bakery.core.BakeryConfigException;
 import dev.bakery.core.Problem;
+import dev.bakery.core.internal.yaml.Location;
 import dev.bakery.core.internal.yaml.YamlNode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -23,6 +24,12 @@ public final class Problems {
 
     public void error(Problem problem) {
         errors.add(problem);
+    }
+
+    /** An error about a key itself (unknown, misplaced), located where the key was written. */
+    public void keyError(YamlNode.Mapping block, String key, String message) {
+        Location at = block.keyLocation(key);
+        errors.add(new Problem(at.file(), block.get(key).path(), at.line(), at.column(), message));
     }
 
     public void warn(YamlNode at, String message) {

@@ -49,10 +49,16 @@ public final class YamlLoader {
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String what = e.getProblem() != null ? e.getProblem() : e.getMessage();
-            String context = e.getContext() != null ? " (" + e.getContext() + ")" : "";
+            // Where the unclosed construct began, e.g. the '{' or quote that the problem is about.
+            Mark started = e.getContextMark();
+            String context = e.getContext() == null ? "" : " (" + e.getContext()
+                    + (started != null && mark != null && started.getLine() != mark.getLine()
+                            ? " started at line " + (started.getLine() + 1) : "") + ")";
+            // SnakeYAML's words for a line indented out of its block; say what to look at.
+            String hint = what.startsWith("expected <block end>") ? "; check the indentation" : "";
             throw new BakeryConfigException(new Problem(file, "",
                     mark == null ? 0 : mark.getLine() + 1, mark == null ? 0 : mark.getColumn() + 1,
-                    "not valid YAML: " + what + context));
+                    "not valid YAML: " + what + context + hint));
         } catch (YAMLException e) {
             throw new BakeryConfigException(new Problem(file, "", 0, 0, "not valid YAML: " + e.getMessage()));
         }
@@ -88,6 +94,7 @@ public final class YamlLoader {
             List<Problem> problems) {
         Map<String, YamlNode> entries = new LinkedHashMap<>();
         Map<String, Location> firstSeen = new LinkedHashMap<>();
+        Map<String, Location> keys = new LinkedHashMap<>();
         List<YamlNode.Mapping> merged = new ArrayList<>();
         for (NodeTuple tuple : m.getValue()) {
             Node keyNode = tuple.getKeyNode();
@@ -108,12 +115,17 @@ public final class YamlLoader {
                 continue;
             }
             entries.put(name, convert(file, tuple.getValueNode(), YamlNode.child(path, name), problems));
+            keys.put(name, keyAt);
         }
         // YAML merge keys: explicit keys win over merged ones, earlier merged maps over later ones.
         for (YamlNode.Mapping source : merged) {
-            source.entries().forEach(entries::putIfAbsent);
+            source.entries().forEach((name, value) -> {
+                if (entries.putIfAbsent(name, value) == null) {
+                    keys.put(name, source.keyLocation(name));
+                }
+            });
         }
-        return new YamlNode.Mapping(path, at, entries);
+        return new YamlNode.Mapping(path, at, entries, keys);
     }
 
     private static void collectMerge(String file, Node value, String path, List<YamlNode.Mapping> merged,

@@ -20,14 +20,30 @@ public sealed interface YamlNode {
     /** What the user would call this kind of value, for "expected a map, found a list". */
     String kind();
 
-    /** A key/value mapping; keys keep the order they were written in. */
-    record Mapping(String path, Location location, Map<String, YamlNode> entries) implements YamlNode {
+    /**
+     * A key/value mapping; keys keep the order they were written in. {@code keys} holds where each
+     * key was written, so an unknown key is reported on its own line rather than its value's (a
+     * map value starts on the next line); mappings built in code leave it empty.
+     */
+    record Mapping(String path, Location location, Map<String, YamlNode> entries, Map<String, Location> keys)
+            implements YamlNode {
         public Mapping {
             entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+            keys = Map.copyOf(keys);
+        }
+
+        public Mapping(String path, Location location, Map<String, YamlNode> entries) {
+            this(path, location, entries, Map.of());
         }
 
         public YamlNode get(String key) {
             return entries.get(key);
+        }
+
+        /** Where {@code key} was written, or where its value was when unknown. */
+        public Location keyLocation(String key) {
+            Location at = keys.get(key);
+            return at != null ? at : entries.get(key).location();
         }
 
         @Override

@@ -33,10 +33,6 @@ public record PlanRequest(SourceFile config, SourceFile compose, List<String> se
         return new PlanRequest(null, compose, List.of(), environment, Defaults.STANDARD);
     }
 
-    public PlanRequest withConfig(SourceFile file) {
-        return new PlanRequest(file, compose, services, environment, defaults);
-    }
-
     public PlanRequest withServices(List<String> selected) {
         return new PlanRequest(config, compose, selected, environment, defaults);
     }

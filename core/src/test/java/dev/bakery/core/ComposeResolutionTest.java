@@ -143,8 +143,8 @@ class ComposeResolutionTest {
                 assertThat(task.kaniko().contextPath()).isEqualTo("web");
                 assertThat(task.kaniko().dockerfile()).isEqualTo("Dockerfile");
                 assertThat(task.kaniko().buildArgs()).isEmpty();
-                // Untagged stays untagged: no ":latest" is invented for a single image.
-                assertThat(destinations(task)).containsExactly("registry.example.com/shop/web");
+                // No tag means latest, written out in the plan.
+                assertThat(destinations(task)).containsExactly("registry.example.com/shop/web:latest");
             });
         }
 

@@ -25,7 +25,7 @@ class ConfigResolutionTest {
                 """);
         assertThat(plan.index()).isNull();
         assertThat(plan.tasks().getFirst().destinations()).map(ImageReference::toString).containsExactly(
-                "localhost:5000/team/app", "localhost:5000/team/app:v1", "registry.example.com/mirror/app:v1");
+                "localhost:5000/team/app:latest", "localhost:5000/team/app:v1", "registry.example.com/mirror/app:v1");
     }
 
     @Test

@@ -98,9 +98,8 @@ final class PlanAssembler {
                     + " " + destinationHint + " to publish one");
         } else if (multi && indexed.size() > 1) {
             List<ImageReference> indexDestinations = new ArrayList<>();
-            ImageReference tagged = main.tag().isPresent() ? main : main.withTag(main.tagOrLatest().orElseThrow());
-            indexDestinations.add(tagged);
-            indexDestinations.addAll(extraTags(tagged, serviceBlock, parts.getFirst().draft().tags(), true));
+            indexDestinations.add(main);
+            indexDestinations.addAll(extraTags(main, serviceBlock, parts.getFirst().draft().tags(), true));
             if (problems.hasErrors()) {
                 return null;
             }
@@ -126,7 +125,7 @@ final class PlanAssembler {
     }
 
     private ImageReference archTag(ImageReference main, String id, YamlNode at) {
-        String tag = main.tagOrLatest().orElseThrow() + "_" + id;
+        String tag = main.tag().orElseThrow() + "_" + id;
         if (!TAG.matcher(tag).matches()) {
             problems.error(at, "the per-arch tag \"" + tag + "\" is longer than 128 characters: shorten the destination's tag");
             return main;

@@ -75,7 +75,8 @@ final class TaskReader {
         if (ref.hasDigest()) {
             throw new InvalidValueException("a destination cannot be a digest (" + text.trim() + "): name a tag instead");
         }
-        return ref;
+        // Said out loud in the plan, so what the user reads is what gets pushed.
+        return ref.tag().isPresent() ? ref : ref.withTag("latest");
     }
 
     private record ArchVariant(Arch arch, String variant) {

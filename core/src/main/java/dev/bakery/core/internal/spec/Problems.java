@@ -22,14 +22,15 @@ public final class Problems {
         errors.add(problem(at, message));
     }
 
-    public void error(Problem problem) {
-        errors.add(problem);
-    }
-
     /** An error about a key itself (unknown, misplaced), located where the key was written. */
     public void keyError(YamlNode.Mapping block, String key, String message) {
         Location at = block.keyLocation(key);
         errors.add(new Problem(at.file(), block.get(key).path(), at.line(), at.column(), message));
+    }
+
+    /** A problem with no place in a file, e.g. about the request itself. */
+    public void error(Problem problem) {
+        errors.add(problem);
     }
 
     public void warn(YamlNode at, String message) {

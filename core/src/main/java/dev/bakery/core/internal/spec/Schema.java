@@ -2,7 +2,6 @@ package dev.bakery.core.internal.spec;
 
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.text.similarity.LevenshteinDistance;
@@ -81,17 +80,6 @@ public final class Schema {
         return Optional.ofNullable(keys.get(name));
     }
 
-    /** Every key path this schema accepts, e.g. {@code kaniko.cache.ttl}, for docs and their test. */
-    public List<String> paths() {
-        return keys.values().stream()
-                .flatMap(k -> k.fields() == null
-                        ? java.util.stream.Stream.of(k.name())
-                        : java.util.stream.Stream.concat(java.util.stream.Stream.of(k.name()),
-                                k.fields().paths().stream().map(p -> k.name() + (k.kind() == Kind.OBJECT_LIST ? "[]." : ".") + p)))
-                .sorted()
-                .toList();
-    }
-
     /** The known key nearest to a misspelt one, if any is near enough to be a likely typo. */
     public Optional<String> suggest(String unknown) {
         return suggest(unknown, keys.keySet());
@@ -110,8 +98,4 @@ public final class Schema {
                 .map(Map.Entry::getKey);
     }
 
-    /** Keys in the order they are documented. */
-    public java.util.Collection<Key> keys() {
-        return keys.values();
-    }
 }

@@ -41,6 +41,7 @@ final class PlanAssembler {
      * @param serviceBlock   the service-wide settings (config global, or global with compose on top)
      * @param parts          the tasks, in order
      * @param destinationHint how to set a missing destination in this input's terms
+     * @return the build, or null when problems were reported
      */
     PlannedBuild assemble(String service, YamlNode.Mapping serviceBlock, List<Part> parts, String destinationHint) {
         List<String> ids = ids(parts);

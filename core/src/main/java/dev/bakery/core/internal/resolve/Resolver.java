@@ -24,9 +24,13 @@ public final class Resolver {
 
     private final PlanRequest request;
     private final Problems problems = new Problems();
+    private final TaskReader reader;
+    private final PlanAssembler assembler;
 
     private Resolver(PlanRequest request) {
         this.request = request;
+        this.reader = new TaskReader(problems, request.defaults());
+        this.assembler = new PlanAssembler(problems);
     }
 
     public static Resolution resolve(PlanRequest request) {
@@ -49,43 +53,49 @@ public final class Resolver {
         }
         problems.throwIfAny();
 
-        TaskReader reader = new TaskReader(problems, request.defaults());
-        PlanAssembler assembler = new PlanAssembler(problems);
-        List<PlannedBuild> builds = new ArrayList<>();
-        if (request.compose() == null) {
-            List<PlanAssembler.Part> parts = new ArrayList<>();
-            for (YamlNode.Mapping entry : config.bake()) {
-                TaskDraft draft = reader.read(Layers.merge(config.global(), entry, Schema.SETTINGS));
-                if (draft != null) {
-                    parts.add(new PlanAssembler.Part(draft, entry));
-                }
-            }
-            problems.throwIfAny();
-            builds.add(assembler.assemble(BuildPlan.DEFAULT_SERVICE, config.global(), parts,
-                    "set kaniko.destination in global or in this bake entry"));
-        } else {
-            YamlNode.Mapping base = config == null ? emptyBlock() : config.global();
-            if (config != null && !config.bake().isEmpty()) {
-                problems.warn(config.bakeNode(), "not used with a compose file (as in the original Bakery):"
-                        + " each service's architectures come from build.x-bake.platforms");
-            }
-            for (ComposeFile.Service service : services) {
-                YamlNode.Mapping serviceBlock = Layers.merge(base, service.settings(), Schema.SETTINGS);
-                List<PlanAssembler.Part> parts = new ArrayList<>();
-                for (YamlNode.Mapping own : archBlocks(service, serviceBlock)) {
-                    TaskDraft draft = reader.read(Layers.merge(serviceBlock, own, Schema.SETTINGS));
-                    if (draft != null) {
-                        parts.add(new PlanAssembler.Part(draft, own));
-                    }
-                }
-                if (!problems.hasErrors()) {
-                    builds.add(assembler.assemble(service.name(), serviceBlock, parts,
-                            "set image: on service " + service.name()));
-                }
+        List<PlannedBuild> builds = request.compose() == null ? planConfig(config) : planCompose(config, services);
+        problems.throwIfAny();
+        return new Resolution(builds, problems.warnings());
+    }
+
+    /** Config only: one build, one task per bake entry over global. */
+    private List<PlannedBuild> planConfig(ConfigFile config) {
+        List<PlanAssembler.Part> parts = new ArrayList<>();
+        for (YamlNode.Mapping entry : config.bake()) {
+            TaskDraft draft = reader.read(Layers.merge(config.global(), entry, Schema.SETTINGS));
+            if (draft != null) {
+                parts.add(new PlanAssembler.Part(draft, entry));
             }
         }
         problems.throwIfAny();
-        return new Resolution(builds, problems.warnings());
+        PlannedBuild build = assembler.assemble(BuildPlan.DEFAULT_SERVICE, config.global(), parts,
+                "set kaniko.destination in global or in this bake entry");
+        return build == null ? List.of() : List.of(build); // null: the assembler reported why
+    }
+
+    /** Compose (with config's global as the base when given): one build per service, one task per platform. */
+    private List<PlannedBuild> planCompose(ConfigFile config, List<ComposeFile.Service> services) {
+        YamlNode.Mapping base = config == null ? emptyBlock() : config.global();
+        if (config != null && !config.bake().isEmpty()) {
+            problems.warn(config.bakeNode(), "not used with a compose file (as in the original Bakery):"
+                    + " each service's architectures come from build.x-bake.platforms");
+        }
+        List<PlannedBuild> builds = new ArrayList<>();
+        for (ComposeFile.Service service : services) {
+            YamlNode.Mapping serviceBlock = Layers.merge(base, service.settings(), Schema.SETTINGS);
+            List<PlanAssembler.Part> parts = new ArrayList<>();
+            for (YamlNode.Mapping own : archBlocks(service, serviceBlock)) {
+                TaskDraft draft = reader.read(Layers.merge(serviceBlock, own, Schema.SETTINGS));
+                if (draft != null) {
+                    parts.add(new PlanAssembler.Part(draft, own));
+                }
+            }
+            if (!problems.hasErrors()) {
+                builds.add(assembler.assemble(service.name(), serviceBlock, parts,
+                        "set image: on service " + service.name()));
+            }
+        }
+        return builds;
     }
 
     /** One block per platform holding just its arch; without platforms, the service's arch or the default. */

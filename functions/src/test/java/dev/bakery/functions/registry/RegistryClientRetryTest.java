@@ -1,0 +1,77 @@
+package dev.bakery.functions.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.bakery.core.ImageReference;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A flaky registry (a small loopback server: docker-registry cannot be made to fail on cue). */
+class RegistryClientRetryTest {
+
+    private static final byte[] MANIFEST = "{\"schemaVersion\":2}".getBytes(StandardCharsets.UTF_8);
+
+    private HttpServer server;
+    private final AtomicInteger requests = new AtomicInteger();
+    private volatile int failures;
+    private volatile int failureStatus = 503;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v2/app/manifests/1", exchange -> {
+            int n = requests.incrementAndGet();
+            if (n <= failures) {
+                exchange.sendResponseHeaders(failureStatus, -1);
+            } else {
+                exchange.getResponseHeaders().add("Content-Type", MediaTypes.OCI_MANIFEST);
+                exchange.sendResponseHeaders(200, MANIFEST.length);
+                exchange.getResponseBody().write(MANIFEST);
+            }
+            exchange.close();
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private ImageReference image() throws Exception {
+        return ImageReference.parse("127.0.0.1:" + server.getAddress().getPort() + "/app:1");
+    }
+
+    @Test
+    void retriesServerErrorsWithBackoff() throws Exception {
+        failures = 2;
+        Manifest manifest = new RegistryClient(RegistryCredentials.none(), 3, Duration.ofMillis(10)).manifest(image());
+        assertThat(requests).hasValue(3);
+        assertThat(manifest.descriptor()).isEqualTo(new Descriptor(MediaTypes.OCI_MANIFEST, Digests.sha256(MANIFEST), MANIFEST.length));
+    }
+
+    @Test
+    void retriesTooManyRequests() throws Exception {
+        failures = 1;
+        failureStatus = 429;
+        new RegistryClient(RegistryCredentials.none(), 3, Duration.ofMillis(10)).manifest(image());
+        assertThat(requests).hasValue(2);
+    }
+
+    @Test
+    void givesUpAfterItsAttemptsSayingSo() throws Exception {
+        failures = 10;
+        assertThatThrownBy(() -> new RegistryClient(RegistryCredentials.none(), 3, Duration.ofMillis(10)).manifest(image()))
+                .isInstanceOf(RegistryException.class)
+                .hasMessage("registry 127.0.0.1:" + server.getAddress().getPort() + " kept failing to read manifest "
+                        + image() + " (HTTP 503 after 3 tries): no details");
+        assertThat(requests).hasValue(3);
+    }
+}

@@ -1,0 +1,10 @@
+package dev.bakery.functions.store;
+
+/** A build's life: QUEUED, RUNNING, then one final state it never leaves. */
+public enum BuildStatus {
+    QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
+
+    public boolean isFinal() {
+        return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+    }
+}

@@ -1,0 +1,10 @@
+package dev.bakery.functions.store;
+
+/** One task's life: PENDING until its container starts, then RUNNING, then a final state. */
+public enum TaskStatus {
+    PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLED;
+
+    public boolean isFinal() {
+        return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+    }
+}

@@ -1,6 +1,5 @@
 package dev.bakery.functions.index;
 
-import dev.bakery.core.BuildPlan;
 import dev.bakery.core.BuildTask;
 import dev.bakery.core.ImageReference;
 import dev.bakery.core.IndexPlan;
@@ -25,12 +24,12 @@ import java.util.stream.Collectors;
 public final class IndexPublication {
 
     private final BuildStore store;
-    private final Function<BuildPlan, RegistryClient> registries;
+    private final Function<BuildRecord, RegistryClient> registries;
 
     /**
      * @param registries a registry client logged in with the build's credentials
      */
-    public IndexPublication(BuildStore store, Function<BuildPlan, RegistryClient> registries) {
+    public IndexPublication(BuildStore store, Function<BuildRecord, RegistryClient> registries) {
         this.store = store;
         this.registries = registries;
     }
@@ -59,7 +58,7 @@ public final class IndexPublication {
                     ImageReference.of(pushed.registry(), pushed.repository(), null, task.imageDigest()),
                     planned.arch(), planned.variant()));
         }
-        IndexPublisher.Published published = new IndexPublisher(registries.apply(build.plan())).publish(index, children);
+        IndexPublisher.Published published = new IndexPublisher(registries.apply(build)).publish(index, children);
         store.recordIndexDigest(buildId, published.digest());
         return Optional.of(published);
     }

@@ -41,7 +41,7 @@ class IndexPublicationTest {
         dynamo = LocalDynamo.start();
         store = new BuildStore(dynamo.client(), LocalDynamo.TABLE, Clock.systemUTC());
         client = new RegistryClient(RegistryCredentials.none());
-        publication = new IndexPublication(store, plan -> client);
+        publication = new IndexPublication(store, build -> client);
     }
 
     @AfterAll

@@ -13,8 +13,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A flaky registry (a small loopback server: docker-registry cannot be made to fail on cue). */
-class RegistryClientRetryTest {
+/**
+ * Registry failures docker-registry cannot be made to produce on cue (flakiness, an immutable tag
+ * as ECR reports it), played by a small loopback server.
+ */
+class RegistryClientFailureTest {
 
     private static final byte[] MANIFEST = "{\"schemaVersion\":2}".getBytes(StandardCharsets.UTF_8);
 
@@ -35,6 +38,15 @@ class RegistryClientRetryTest {
                 exchange.sendResponseHeaders(200, MANIFEST.length);
                 exchange.getResponseBody().write(MANIFEST);
             }
+            exchange.close();
+        });
+        server.createContext("/v2/app/manifests/v1", exchange -> {
+            byte[] error = ("{\"errors\":[{\"code\":\"TAG_INVALID\",\"message\":\"The image tag 'v1' already exists"
+                    + " in the 'app' repository and cannot be overwritten because the repository is immutable.\"}]}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(400, error.length);
+            exchange.getResponseBody().write(error);
             exchange.close();
         });
         server.start();
@@ -73,5 +85,15 @@ class RegistryClientRetryTest {
                 .hasMessage("registry 127.0.0.1:" + server.getAddress().getPort() + " kept failing to read manifest "
                         + image() + " (HTTP 503 after 3 tries): no details");
         assertThat(requests).hasValue(3);
+    }
+
+    @Test
+    void anImmutableTagIsNamedAsSuch() throws Exception {
+        ImageReference tag = ImageReference.parse("127.0.0.1:" + server.getAddress().getPort() + "/app:v1");
+        assertThatThrownBy(() -> new RegistryClient(RegistryCredentials.none()).putManifest(tag, MediaTypes.OCI_INDEX, MANIFEST))
+                .isInstanceOf(RegistryException.class)
+                .hasMessage("tag v1 is immutable in " + tag.repositoryName() + ": the registry refuses to move it"
+                        + " (TAG_INVALID The image tag 'v1' already exists in the 'app' repository and cannot be"
+                        + " overwritten because the repository is immutable.); publish to a new tag");
     }
 }

@@ -85,53 +85,89 @@ public final class BuildStore {
                             ":task", AttributeValue.fromS(BakeryTable.taskKey(""))))
                     .exclusiveStartKey(from).build());
             for (Map<String, AttributeValue> item : page.items()) {
-                tasks.add(new TaskRecord(buildId, item.get(BakeryTable.SK).s().substring(BakeryTable.taskKey("").length()),
-                        text(item, "arch"), TaskStatus.valueOf(item.get(STATUS).s()), text(item, "imageDigest"),
-                        text(item, "error")));
+                tasks.add(taskRecord(buildId, item));
             }
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
         return tasks;
     }
 
+    /** Marks a task RUNNING when its agent starts; a second start (a retried agent) changes nothing. */
+    public void startTask(String buildId, String taskId, Instant at) {
+        try {
+            dynamo.updateItem(r -> r.tableName(table)
+                    .key(BakeryTable.key(BakeryTable.buildKey(buildId), BakeryTable.taskKey(taskId)))
+                    .updateExpression("SET #status = :running, startedAt = :at")
+                    .conditionExpression("#status = :pending")
+                    .expressionAttributeNames(Map.of("#status", STATUS))
+                    .expressionAttributeValues(Map.of(":running", AttributeValue.fromS(TaskStatus.RUNNING.name()),
+                            ":pending", AttributeValue.fromS(TaskStatus.PENDING.name()),
+                            ":at", AttributeValue.fromS(at.toString()))));
+        } catch (ConditionalCheckFailedException e) {
+            TaskRecord task = task(buildId, taskId).orElseThrow(() -> new ResultConflictException(
+                    "build " + buildId + " has no task " + taskId));
+            if (task.status() != TaskStatus.RUNNING) {
+                throw new ResultConflictException("task " + taskId + " of build " + buildId + " is already " + task.status());
+            }
+        }
+    }
+
     /**
-     * Records how a task ended. Conditional: a task already in a final state keeps it (a retried
-     * report or a late one after a cancel changes nothing), and the call says whether it applied.
+     * Records how a task ended. Only a RUNNING task takes a result, so a cancelled task stays
+     * cancelled; the same result reported twice (a retried write) is accepted once, a different one
+     * is a conflict.
+     *
+     * @return true when written now, false when this very result was already there
      */
-    public boolean finishTask(String buildId, String taskId, TaskStatus status, String imageDigest, String error) {
-        if (!status.isFinal()) {
-            throw new IllegalArgumentException("not a final task status: " + status);
-        }
+    public boolean recordResult(String buildId, String taskId, TaskResult result) {
         Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":status", AttributeValue.fromS(status.name()));
-        values.put(":now", AttributeValue.fromS(clock.instant().toString()));
-        values.put(":succeeded", AttributeValue.fromS(TaskStatus.SUCCEEDED.name()));
-        values.put(":failed", AttributeValue.fromS(TaskStatus.FAILED.name()));
-        values.put(":cancelled", AttributeValue.fromS(TaskStatus.CANCELLED.name()));
-        StringBuilder update = new StringBuilder("SET #status = :status, finishedAt = :now");
-        if (imageDigest != null) {
+        values.put(":status", AttributeValue.fromS(result.status().name()));
+        values.put(":running", AttributeValue.fromS(TaskStatus.RUNNING.name()));
+        values.put(":finished", AttributeValue.fromS(result.finishedAt().toString()));
+        values.put(":started", AttributeValue.fromS(result.startedAt().toString()));
+        values.put(":exit", AttributeValue.fromN(Integer.toString(result.exitCode())));
+        values.put(":interrupted", AttributeValue.fromBool(result.interrupted()));
+        StringBuilder update = new StringBuilder("SET #status = :status, finishedAt = :finished, startedAt = :started,"
+                + " exitCode = :exit, interrupted = :interrupted");
+        if (result.imageDigest() != null) {
             update.append(", imageDigest = :digest");
-            values.put(":digest", AttributeValue.fromS(imageDigest));
+            values.put(":digest", AttributeValue.fromS(result.imageDigest()));
         }
-        if (error != null) {
-            update.append(", #error = :error");
-            values.put(":error", AttributeValue.fromS(error));
+        if (!result.pushed().isEmpty()) {
+            update.append(", pushed = :pushed");
+            values.put(":pushed", AttributeValue.fromL(result.pushed().stream().map(AttributeValue::fromS).toList()));
         }
         Map<String, String> names = new HashMap<>(Map.of("#status", STATUS));
-        if (error != null) {
+        if (result.error() != null) {
+            update.append(", #error = :error");
+            values.put(":error", AttributeValue.fromS(result.error()));
             names.put("#error", "error");
         }
         try {
             dynamo.updateItem(r -> r.tableName(table)
                     .key(BakeryTable.key(BakeryTable.buildKey(buildId), BakeryTable.taskKey(taskId)))
                     .updateExpression(update.toString())
-                    .conditionExpression("attribute_exists(" + BakeryTable.PK + ") AND NOT #status IN (:succeeded, :failed, :cancelled)")
+                    .conditionExpression("#status = :running")
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values));
             return true;
         } catch (ConditionalCheckFailedException e) {
-            return false;
+            TaskRecord task = task(buildId, taskId).orElseThrow(() -> new ResultConflictException(
+                    "build " + buildId + " has no task " + taskId));
+            if (task.status() == result.status() && java.util.Objects.equals(task.imageDigest(), result.imageDigest())) {
+                return false;
+            }
+            throw new ResultConflictException("task " + taskId + " of build " + buildId + " is " + task.status()
+                    + (task.imageDigest() == null ? "" : " with image " + task.imageDigest())
+                    + "; not recording " + result.status()
+                    + (result.imageDigest() == null ? "" : " with image " + result.imageDigest()));
         }
+    }
+
+    public Optional<TaskRecord> task(String buildId, String taskId) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(BakeryTable.key(BakeryTable.buildKey(buildId), BakeryTable.taskKey(taskId)))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(taskRecord(buildId, item));
     }
 
     /** Records the published index on the build item; re-running with the same digest is harmless. */
@@ -150,6 +186,11 @@ public final class BuildStore {
             put.conditionExpression(condition);
         }
         return TransactWriteItem.builder().put(put.build()).build();
+    }
+
+    private static TaskRecord taskRecord(String buildId, Map<String, AttributeValue> item) {
+        return new TaskRecord(buildId, item.get(BakeryTable.SK).s().substring(BakeryTable.taskKey("").length()),
+                text(item, "arch"), TaskStatus.valueOf(item.get(STATUS).s()), text(item, "imageDigest"), text(item, "error"));
     }
 
     private static String text(Map<String, AttributeValue> item, String name) {

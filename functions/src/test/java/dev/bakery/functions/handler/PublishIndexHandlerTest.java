@@ -16,6 +16,7 @@ import dev.bakery.functions.store.BuildStatus;
 import dev.bakery.functions.store.BuildStore;
 import dev.bakery.functions.store.TaskRecord;
 import dev.bakery.functions.store.TaskStatus;
+import dev.bakery.functions.testing.Agents;
 import dev.bakery.functions.testing.LocalDynamo;
 import dev.bakery.functions.testing.LoopbackRegistry;
 import dev.bakery.functions.testing.TestImages;
@@ -61,7 +62,7 @@ class PublishIndexHandlerTest {
                 .map(t -> new TaskRecord("b-h1", t.id(), t.arch().key(), TaskStatus.RUNNING, null, null)).toList());
         for (var task : plan.tasks()) {
             Descriptor pushed = TestImages.push(client, task.destinations().getFirst(), task.arch().key(), null);
-            store.finishTask("b-h1", task.id(), TaskStatus.SUCCEEDED, pushed.digest(), null);
+            Agents.finish(store, "b-h1", task.id(), TaskStatus.SUCCEEDED, pushed.digest(), null);
         }
         PublishIndexHandler handler = new PublishIndexHandler(new IndexPublication(store, build -> client));
 

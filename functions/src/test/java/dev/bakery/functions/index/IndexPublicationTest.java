@@ -16,6 +16,7 @@ import dev.bakery.functions.store.BuildStatus;
 import dev.bakery.functions.store.BuildStore;
 import dev.bakery.functions.store.TaskRecord;
 import dev.bakery.functions.store.TaskStatus;
+import dev.bakery.functions.testing.Agents;
 import dev.bakery.functions.testing.LocalDynamo;
 import dev.bakery.functions.testing.LoopbackRegistry;
 import dev.bakery.functions.testing.TestImages;
@@ -69,7 +70,7 @@ class IndexPublicationTest {
     /** Pushes the task's image where its plan says and records the result, as the agent does. */
     private static Descriptor build(String buildId, BuildTask task) {
         Descriptor pushed = TestImages.push(client, task.destinations().getFirst(), task.arch().key(), null);
-        assertThat(store.finishTask(buildId, task.id(), TaskStatus.SUCCEEDED, pushed.digest(), null)).isTrue();
+        assertThat(Agents.finish(store, buildId, task.id(), TaskStatus.SUCCEEDED, pushed.digest(), null)).isTrue();
         return pushed;
     }
 
@@ -96,7 +97,7 @@ class IndexPublicationTest {
         BuildPlan plan = plan(registry.host() + "/shop/worker:2", "amd64", "arm64");
         create("b-2", plan);
         build("b-2", plan.task("amd64"));
-        store.finishTask("b-2", "arm64", TaskStatus.FAILED, null, "kaniko exited with 1");
+        Agents.finish(store, "b-2", "arm64", TaskStatus.FAILED, null, "kaniko exited with 1");
         assertThatThrownBy(() -> publication.publish("b-2"))
                 .hasMessage("cannot publish the index of build b-2: task arm64 has no pushed image (FAILED: kaniko exited with 1)");
         assertThat(store.build("b-2").orElseThrow().indexDigest()).isNull();
@@ -109,15 +110,6 @@ class IndexPublicationTest {
         build("b-3", plan.task("arm64"));
         assertThat(publication.publish("b-3")).isEmpty();
         assertThat(store.build("b-3").orElseThrow().indexDigest()).isNull();
-    }
-
-    @Test
-    void aFinishedTaskKeepsItsFinalState() {
-        BuildPlan plan = plan(registry.host() + "/shop/late:1", "amd64");
-        create("b-4", plan);
-        assertThat(store.finishTask("b-4", "amd64", TaskStatus.CANCELLED, null, "cancelled by user")).isTrue();
-        assertThat(store.finishTask("b-4", "amd64", TaskStatus.SUCCEEDED, "sha256:" + "a".repeat(64), null)).isFalse();
-        assertThat(store.tasks("b-4")).extracting(TaskRecord::status).containsExactly(TaskStatus.CANCELLED);
     }
 
     @Test

@@ -1,0 +1,111 @@
+package dev.bakery.agent.log;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+
+/**
+ * The agent's only output: one JSON object per line, {@code {ts, buildId, taskId, arch, step, level, msg}},
+ * which CloudWatch Logs (and the local mode) forward as they are. Every message is masked first.
+ * Thread-safe: the builder's stdout and stderr are pumped by two threads.
+ */
+public final class AgentLog {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PrintStream out;
+    private final Clock clock;
+    private final String buildId;
+    private final String taskId;
+    private final String arch;
+    private volatile SecretMask mask = SecretMask.none();
+
+    public AgentLog(PrintStream out, Clock clock, String buildId, String taskId, String arch) {
+        this.out = out;
+        this.clock = clock;
+        this.buildId = buildId;
+        this.taskId = taskId;
+        this.arch = arch;
+    }
+
+    /** Adds secret values to mask from now on. */
+    public void mask(Collection<String> secrets) {
+        mask = mask.with(secrets);
+    }
+
+    public void mask(SecretMask more) {
+        mask = more;
+    }
+
+    public void info(String step, String msg) {
+        line(step, "info", msg);
+    }
+
+    public void warn(String step, String msg) {
+        line(step, "warn", msg);
+    }
+
+    public void error(String step, String msg) {
+        line(step, "error", msg);
+    }
+
+    public void line(String step, String level, String msg) {
+        ObjectNode line = JSON.createObjectNode();
+        line.put("ts", clock.instant().toString());
+        line.put("buildId", buildId);
+        line.put("taskId", taskId);
+        line.put("arch", arch);
+        line.put("step", step);
+        line.put("level", level);
+        line.put("msg", mask.apply(msg));
+        try {
+            String text = JSON.writeValueAsString(line);
+            synchronized (out) {
+                out.println(text);
+                out.flush();
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a log line always serializes", e);
+        }
+    }
+
+    /** Logs the start of a step now, and its end with the duration when closed. */
+    public Step step(String name) {
+        info(name, name + " started");
+        return new Step(name, clock.instant());
+    }
+
+    /** A running step; {@link #close()} logs it finished, {@link #failed} logs it failed. */
+    public final class Step implements AutoCloseable {
+        private final String name;
+        private final Instant started;
+        private boolean ended;
+
+        private Step(String name, Instant started) {
+            this.name = name;
+            this.started = started;
+        }
+
+        public void failed(String why) {
+            ended = true;
+            error(name, name + " failed after " + seconds() + ": " + why);
+        }
+
+        @Override
+        public void close() {
+            if (!ended) {
+                ended = true;
+                info(name, name + " finished in " + seconds());
+            }
+        }
+
+        private String seconds() {
+            return String.format(java.util.Locale.ROOT, "%.1fs", Duration.between(started, clock.instant()).toMillis() / 1000.0);
+        }
+    }
+}

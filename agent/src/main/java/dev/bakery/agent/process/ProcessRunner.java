@@ -1,0 +1,117 @@
+package dev.bakery.agent.process;
+
+import dev.bakery.agent.log.AgentLog;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the agent's children (scripts, the builder) with their output turned into log lines, and
+ * passes a termination on to the child that is running (Spot interruption, cancel): the JVM gets
+ * SIGTERM, its shutdown hook calls {@link #terminate}, the child gets SIGTERM too.
+ */
+public final class ProcessRunner {
+
+    /** How long a terminated child may take to stop before it is killed; the agent must be gone within 10 s. */
+    private static final long GRACE_SECONDS = 7;
+
+    private final AgentLog log;
+    private Process current;
+    private volatile boolean terminated;
+
+    public ProcessRunner(AgentLog log) {
+        this.log = log;
+    }
+
+    /** Runs to completion and returns the exit code; the last error-looking output line is kept for the result. */
+    public Outcome run(List<String> command, Path directory, Map<String, String> environment, String step)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
+        builder.environment().putAll(environment);
+        Process process;
+        synchronized (this) {
+            if (terminated) {
+                return new Outcome(143, "terminated before " + step + " started", true);
+            }
+            process = builder.start();
+            current = process;
+        }
+        process.getOutputStream().close();
+        LastLine last = new LastLine();
+        Thread out = pump(process.getInputStream(), step, "info", last);
+        Thread err = pump(process.getErrorStream(), step, "info", last);
+        int exit = process.waitFor();
+        out.join();
+        err.join();
+        synchronized (this) {
+            current = null;
+        }
+        return new Outcome(exit, last.text, terminated);
+    }
+
+    /** Forwards a termination to the running child, then kills it if it does not stop in time. */
+    public void terminate() {
+        Process process;
+        synchronized (this) {
+            terminated = true;
+            process = current;
+        }
+        if (process == null) {
+            return;
+        }
+        process.destroy(); // SIGTERM
+        try {
+            if (!process.waitFor(GRACE_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public boolean terminated() {
+        return terminated;
+    }
+
+    private Thread pump(InputStream stream, String step, String level, LastLine last) {
+        Thread thread = new Thread(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    if (!line.isBlank()) {
+                        log.line(step, level, line);
+                        last.text = line;
+                    }
+                }
+            } catch (IOException e) {
+                log.warn(step, "lost output of " + step + ": " + e.getMessage());
+            }
+        }, step + "-output");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    /** The last line a child printed: usually the error that ended it. */
+    private static final class LastLine {
+        private volatile String text = "";
+    }
+
+    /**
+     * @param exitCode    the child's exit code
+     * @param lastLine    its last non-blank output line (for the result's error)
+     * @param interrupted whether a termination reached it
+     */
+    public record Outcome(int exitCode, String lastLine, boolean interrupted) {
+        public boolean succeeded() {
+            return exitCode == 0 && !interrupted;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.bakery.functions.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bakery.core.BuildPlan;
+import dev.bakery.core.BuildPlanner;
+import dev.bakery.core.PlanRequest;
+import dev.bakery.core.SourceFile;
+import dev.bakery.functions.testing.LocalDynamo;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Task state transitions on DynamoDB Local: results are taken once, final states stick. */
+class BuildStoreTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+    private static final String DIGEST = "sha256:" + "a".repeat(64);
+
+    private static LocalDynamo dynamo;
+    private static BuildStore store;
+
+    @BeforeAll
+    static void start() {
+        dynamo = LocalDynamo.start();
+        store = new BuildStore(dynamo.client(), LocalDynamo.TABLE, Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stop() {
+        dynamo.close();
+    }
+
+    private static void create(String buildId) {
+        BuildPlan plan = BuildPlanner.plan(PlanRequest.ofConfig(SourceFile.of("config.yaml",
+                "bake: [{arch: amd64, kaniko: {destination: \"localhost:5000/app:1\"}}]"))).builds().getFirst().plan();
+        store.create(new BuildRecord(buildId, BuildStatus.RUNNING, plan, "contexts/c.tar.gz", "arn:aws:iam::1:user/ci", T0, null),
+                List.of(new TaskRecord(buildId, "amd64", "amd64", TaskStatus.PENDING, null, null)));
+    }
+
+    private static TaskResult result(TaskStatus status, String digest) {
+        return new TaskResult(status, digest, List.of("localhost:5000/app:1"), status == TaskStatus.SUCCEEDED ? 0 : 1,
+                T0, T0.plusSeconds(30), status == TaskStatus.SUCCEEDED ? null : "exit 1", false);
+    }
+
+    @Test
+    void aRunningTaskTakesItsResultOnceAndTheSameResultAgainIsANoOp() {
+        create("s-1");
+        store.startTask("s-1", "amd64", T0);
+        store.startTask("s-1", "amd64", T0); // a retried agent start
+        assertThat(store.recordResult("s-1", "amd64", result(TaskStatus.SUCCEEDED, DIGEST))).isTrue();
+        assertThat(store.recordResult("s-1", "amd64", result(TaskStatus.SUCCEEDED, DIGEST))).isFalse();
+        assertThat(store.task("s-1", "amd64")).get().extracting(TaskRecord::status, TaskRecord::imageDigest)
+                .containsExactly(TaskStatus.SUCCEEDED, DIGEST);
+    }
+
+    @Test
+    void aDifferentDigestAfterTheResultIsAConflict() {
+        create("s-2");
+        store.startTask("s-2", "amd64", T0);
+        store.recordResult("s-2", "amd64", result(TaskStatus.SUCCEEDED, DIGEST));
+        assertThatThrownBy(() -> store.recordResult("s-2", "amd64", result(TaskStatus.SUCCEEDED, "sha256:" + "b".repeat(64))))
+                .isInstanceOf(ResultConflictException.class)
+                .hasMessage("task amd64 of build s-2 is SUCCEEDED with image " + DIGEST + "; not recording SUCCEEDED with image sha256:"
+                        + "b".repeat(64));
+    }
+
+    @Test
+    void aTaskThatNeverStartedTakesNoResultAndAFinishedOneDoesNotRestart() {
+        create("s-3");
+        assertThatThrownBy(() -> store.recordResult("s-3", "amd64", result(TaskStatus.FAILED, null)))
+                .hasMessage("task amd64 of build s-3 is PENDING; not recording FAILED");
+        store.startTask("s-3", "amd64", T0);
+        store.recordResult("s-3", "amd64", result(TaskStatus.FAILED, null));
+        assertThatThrownBy(() -> store.startTask("s-3", "amd64", T0))
+                .hasMessage("task amd64 of build s-3 is already FAILED");
+    }
+
+    @Test
+    void anUnknownTaskIsNamed() {
+        create("s-4");
+        assertThatThrownBy(() -> store.startTask("s-4", "riscv64", T0)).hasMessage("build s-4 has no task riscv64");
+    }
+}

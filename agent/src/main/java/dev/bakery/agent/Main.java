@@ -1,0 +1,154 @@
+package dev.bakery.agent;
+
+import dev.bakery.agent.builder.BuildahBuilder;
+import dev.bakery.agent.builder.Builder;
+import dev.bakery.agent.builder.KanikoBuilder;
+import dev.bakery.agent.context.ContextFetcher;
+import dev.bakery.agent.context.SafeExtractor;
+import dev.bakery.agent.log.AgentLog;
+import dev.bakery.agent.process.ProcessRunner;
+import dev.bakery.agent.result.ResultSink;
+import dev.bakery.agent.result.StoreResultSink;
+import dev.bakery.agent.result.TerminationLogSink;
+import dev.bakery.agent.spec.TaskSpec;
+import dev.bakery.agent.spec.TaskSpecs;
+import dev.bakery.functions.registry.EcrTokens;
+import dev.bakery.functions.registry.PlanCredentials;
+import dev.bakery.functions.registry.SecretsManagerSecrets;
+import dev.bakery.functions.store.BuildStore;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The agent's entry point. Configured by environment only (ECS container overrides, k8s Job env):
+ * <ul>
+ * <li>ECS: {@code BAKERY_BUILD_ID}, {@code BAKERY_TASK_ID}, {@code BAKERY_TABLE}, {@code BAKERY_CONTEXT_BUCKET}, {@code AWS_REGION};</li>
+ * <li>k8s: {@code BAKERY_TASK_SPEC_FILE} (build id, task id, plan, presigned context URL), result in
+ * {@code BAKERY_TERMINATION_LOG} (default {@code /dev/termination-log});</li>
+ * <li>{@code BAKERY_BUILDER} {@code kaniko} (default) or {@code buildah} (local mode, with
+ * {@code BAKERY_BUILDAH_ROOT}); {@code BAKERY_WORKSPACE} (default {@code /workspace}),
+ * {@code DOCKER_CONFIG} (default {@code /kaniko/.docker}); {@code BAKERY_S3_ENDPOINT} and
+ * {@code BAKERY_DYNAMODB_ENDPOINT} point at local emulators.</li>
+ * </ul>
+ */
+public final class Main {
+
+    /** The JVM must be gone within 10 s of SIGTERM (ECS then kills it); the child gets 7 of those. */
+    private static final long SHUTDOWN_WAIT_SECONDS = 9;
+    private static final long DEFAULT_MAX_CONTEXT_BYTES = 2L << 30;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        Map<String, String> env = System.getenv();
+        String buildId = env.getOrDefault("BAKERY_BUILD_ID", "");
+        String taskId = env.getOrDefault("BAKERY_TASK_ID", "");
+        AgentLog log = new AgentLog(System.out, Clock.systemUTC(), buildId, taskId, "");
+        int code;
+        try {
+            code = run(env, log);
+        } catch (RuntimeException e) {
+            log.error("agent", "cannot start: " + e.getMessage());
+            code = 2;
+        }
+        System.exit(code);
+    }
+
+    private static int run(Map<String, String> env, AgentLog bootLog) {
+        Region region = Region.of(env.getOrDefault("AWS_REGION", "us-east-1"));
+        TaskSpec spec;
+        ResultSink sink;
+        S3Client s3 = null;
+        if (env.containsKey("BAKERY_TASK_SPEC_FILE")) {
+            spec = load(() -> TaskSpecs.fromFile(Path.of(env.get("BAKERY_TASK_SPEC_FILE"))));
+            sink = new TerminationLogSink(Path.of(env.getOrDefault("BAKERY_TERMINATION_LOG", "/dev/termination-log")));
+        } else {
+            var dynamo = DynamoDbClient.builder().region(region).httpClient(UrlConnectionHttpClient.create());
+            endpoint(env, "BAKERY_DYNAMODB_ENDPOINT").ifPresent(dynamo::endpointOverride);
+            BuildStore store = new BuildStore(dynamo.build(), required(env, "BAKERY_TABLE"), Clock.systemUTC());
+            var s3Builder = S3Client.builder().region(region).httpClient(UrlConnectionHttpClient.create());
+            endpoint(env, "BAKERY_S3_ENDPOINT").ifPresent(uri -> s3Builder.endpointOverride(uri).forcePathStyle(true));
+            s3 = s3Builder.build();
+            String buildId = required(env, "BAKERY_BUILD_ID");
+            String taskId = required(env, "BAKERY_TASK_ID");
+            spec = TaskSpecs.fromStore(store, required(env, "BAKERY_CONTEXT_BUCKET"), buildId, taskId);
+            sink = new StoreResultSink(store, buildId, taskId);
+        }
+        AgentLog log = new AgentLog(System.out, Clock.systemUTC(), spec.buildId(), spec.taskId(), spec.task().arch().key());
+        Path workspace = Path.of(env.getOrDefault("BAKERY_WORKSPACE", "/workspace"));
+        Path dockerConfig = Path.of(env.getOrDefault("DOCKER_CONFIG", "/kaniko/.docker")).resolve("config.json");
+        Path digestFile = dockerConfig.getParent().resolve("digest-" + spec.taskId());
+        Builder builder = switch (env.getOrDefault("BAKERY_BUILDER", "kaniko")) {
+            case "kaniko" -> new KanikoBuilder();
+            case "buildah" -> {
+                Path root = Path.of(required(env, "BAKERY_BUILDAH_ROOT"));
+                yield new BuildahBuilder("buildah", root.resolve("storage"), root.resolve("run"), dockerConfig);
+            }
+            default -> throw new IllegalArgumentException("BAKERY_BUILDER must be kaniko or buildah");
+        };
+        PlanCredentials logins = new PlanCredentials(spec.task().credentials(), spec.buildId(),
+                SecretsManagerSecrets.create(region.id()), EcrTokens.none());
+        ProcessRunner runner = new ProcessRunner(log);
+        long maxContext = Long.parseLong(env.getOrDefault("BAKERY_MAX_CONTEXT_BYTES", Long.toString(DEFAULT_MAX_CONTEXT_BYTES)));
+        Agent agent = new Agent(spec, new Agent.Paths(workspace, dockerConfig, digestFile, SafeExtractor.Limits.DEFAULT),
+                new ContextFetcher(s3, maxContext), logins, builder, sink, runner, log, Clock.systemUTC());
+
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicInteger exitCode = new AtomicInteger(143);
+        Thread hook = new Thread(() -> {
+            log.warn("agent", "SIGTERM received: stopping the running step");
+            runner.terminate();
+            try {
+                if (done.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                    Runtime.getRuntime().halt(exitCode.get());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "sigterm");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int code = agent.run();
+        exitCode.set(code == 0 && runner.terminated() ? 143 : code);
+        done.countDown();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // SIGTERM came: the hook halts the JVM with this exit code now that the result is recorded.
+        }
+        return code;
+    }
+
+    private interface Loader<T> {
+        T load() throws java.io.IOException;
+    }
+
+    private static <T> T load(Loader<T> loader) {
+        try {
+            return loader.load();
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read the task spec: " + e.getMessage(), e);
+        }
+    }
+
+    private static java.util.Optional<URI> endpoint(Map<String, String> env, String name) {
+        return java.util.Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank()).map(URI::create);
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("environment variable " + name + " is not set");
+        }
+        return value;
+    }
+}

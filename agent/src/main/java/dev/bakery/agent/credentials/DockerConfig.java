@@ -1,0 +1,67 @@
+package dev.bakery.agent.credentials;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bakery.core.BuildTask;
+import dev.bakery.core.ImageReference;
+import dev.bakery.core.RegistryCredential;
+import dev.bakery.functions.registry.EcrHost;
+import dev.bakery.functions.registry.Login;
+import dev.bakery.functions.registry.RegistryCredentials;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Writes the builder's registry logins as a Docker {@code config.json}: {@code auths} for every
+ * registry the plan has credentials for (passwords read from Secrets Manager at this moment, never
+ * before), and Kaniko's {@code ecr-login} credential helper for ECR registries, which then use the
+ * task role. Readable by its owner only.
+ */
+public final class DockerConfig {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private DockerConfig() {
+    }
+
+    /** @return the logins written, so their passwords can be masked in every later log line */
+    public static List<Login> write(Path file, BuildTask task, RegistryCredentials logins) throws IOException {
+        ObjectNode config = JSON.createObjectNode();
+        ObjectNode auths = config.putObject("auths");
+        List<Login> written = new ArrayList<>();
+        Set<String> registries = new LinkedHashSet<>();
+        task.credentials().stream().map(RegistryCredential::registry).forEach(registries::add);
+        for (String registry : registries) {
+            Login login = logins.loginFor(registry).orElseThrow(
+                    () -> new IOException("no login could be read for " + registry));
+            String auth = Base64.getEncoder().encodeToString(
+                    (login.username() + ":" + login.password()).getBytes(StandardCharsets.UTF_8));
+            // Docker Hub's key in config.json is its v1 URL, the one every client looks up.
+            auths.putObject(registry.equals("docker.io") ? "https://index.docker.io/v1/" : registry).put("auth", auth);
+            written.add(login);
+        }
+        Set<String> ecr = new LinkedHashSet<>();
+        task.destinations().stream().map(ImageReference::registry).forEach(ecr::add);
+        if (task.kaniko().cache().repo() != null) {
+            ecr.add(task.kaniko().cache().repo().split("/")[0]);
+        }
+        ecr.removeIf(host -> EcrHost.parse(host).isEmpty() || registries.contains(host));
+        if (!ecr.isEmpty()) {
+            ObjectNode helpers = config.putObject("credHelpers");
+            ecr.forEach(host -> helpers.put(host, "ecr-login"));
+        }
+        Files.createDirectories(file.getParent());
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
+        return written;
+    }
+}

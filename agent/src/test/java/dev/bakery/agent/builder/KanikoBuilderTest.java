@@ -1,0 +1,837 @@
+package dev.bakery.agent.builder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bakery.agent.log.AgentLog;
+import dev.bakery.agent.process.ProcessRunner;
+import dev.bakery.core.BuildPlan;
+import dev.bakery.core.BuildPlanner;
+import dev.bakery.core.BuildTask;
+import dev.bakery.core.PlanRequest;
+import dev.bakery.core.SourceFile;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Each case is a config.yaml resolved through core, exactly as the server resolves it, and the
+ * exact argv Kaniko gets for one of its tasks.
+ */
+class KanikoBuilderTest {
+
+    private static final Path WORKSPACE = Path.of("/workspace");
+    private static final Path DIGEST_FILE = Path.of("/kaniko/bakery/digest");
+
+    /**
+     * @param taskId   which task of the plan
+     * @param expected the whole argv after {@link KanikoBuilder#EXECUTOR}
+     */
+    record Case(String name, String yaml, String taskId, List<String> expected) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                new Case("single arch: defaults, one destination, automatic platform args for amd64", """
+                        global:
+                          kaniko:
+                            destination: registry.example.com/team/app:v1
+                        bake:
+                        - arch: amd64
+                        """, "amd64", List.of(
+                        "--context=dir:///workspace",
+                        "--dockerfile=/workspace/Dockerfile",
+                        "--destination=registry.example.com/team/app:v1",
+                        "--digest-file=/kaniko/bakery/digest",
+                        "--build-arg=BUILDARCH=amd64",
+                        "--build-arg=BUILDOS=linux",
+                        "--build-arg=BUILDPLATFORM=linux/amd64",
+                        "--build-arg=TARGETARCH=amd64",
+                        "--build-arg=TARGETOS=linux",
+                        "--build-arg=TARGETPLATFORM=linux/amd64",
+                        "--build-arg=TARGETVARIANT=",
+                        "--ignore-path=/workspace",
+                        "--push-retry=3")),
+
+                new Case("automatic platform args for arm64/v8; untagged destination says :latest", """
+                        global:
+                          kaniko:
+                            destination: localhost:5000/app
+                        bake:
+                        - arch: arm64/v8
+                        """, "arm64", List.of(
+                        "--context=dir:///workspace",
+                        "--dockerfile=/workspace/Dockerfile",
+                        "--destination=localhost:5000/app:latest",
+                        "--digest-file=/kaniko/bakery/digest",
+                        "--build-arg=BUILDARCH=arm64",
+                        "--build-arg=BUILDOS=linux",
+                        "--build-arg=BUILDPLATFORM=linux/arm64/v8",
+                        "--build-arg=TARGETARCH=arm64",
+                        "--build-arg=TARGETOS=linux",
+                        "--build-arg=TARGETPLATFORM=linux/arm64/v8",
+                        "--build-arg=TARGETVARIANT=v8",
+                        "--ignore-path=/workspace",
+                        "--push-retry=3")),
+
+                new Case("context-path relative to the workspace, dockerfile relative to the context", """
+                        global:
+                          kaniko:
+                            destination: registry.example.com/app:1
+                            context-path: services/api
+                            dockerfile: docker/Dockerfile.prod
+                        bake:
+                        - arch: amd64
+                        """, "amd64", List.of(
+                        "--context=dir:///workspace/services/api",
+                        "--dockerfile=/workspace/services/api/docker/Dockerfile.prod",
+                        "--destination=registry.example.com/app:1",
+                        "--digest-file=/kaniko/bakery/digest",
+                        "--build-arg=BUILDARCH=amd64",
+                        "--build-arg=BUILDOS=linux",
+                        "--build-arg=BUILDPLATFORM=linux/amd64",
+                        "--build-arg=TARGETARCH=amd64",
+                        "--build-arg=TARGETOS=linux",
+                        "--build-arg=TARGETPLATFORM=linux/amd64",
+                        "--build-arg=TARGETVARIANT=",
+                        "--ignore-path=/workspace",
+                        "--push-retry=3")),
+
+                new Case("context-path written as the original's /workspace/src; absolute dockerfile kept", """
+                        global:
+                          kaniko:
+                            destination: registry.example.com/app:1
+                            context-path: /workspace/src
+                            dockerfile: /workspace/build/Dockerfile
+                        bake:
+                        - arch: amd64
+                        """, "amd64", List.of(
+                        "--context=dir:///workspace/src",
+                        "--dockerfile=/workspace/build/Dockerfile",
+                        "--destination=registry.example.com/app:1",
+                        "--digest-file=/kaniko/bakery/digest",
+                        "--build-arg=BUILDARCH=amd64",
+                        "--build-arg=BUILDOS=linux",
+                        "--build-arg=BUILDPLATFORM=linux/amd64",
+                        "--build-arg=TARGETARCH=amd64",
+                        "--build-arg=TARGETOS=linux",
+                        "--build-arg=TARGETPLATFORM=linux/amd64",
+                        "--build-arg=TARGETVARIANT=",
+                        "--ignore-path=/workspace",
+                        "--push-retry=3")),
+
+                new Case("context-path /workspace/src with a relative dockerfile", """
+                        global:
+                          kaniko:
+                            destination: registry.example.com/app:1
+                            context-path: /workspace/src
+                            dockerfile: Dockerfile.arm64
+                        bake:
+                        - arch: amd64
+                        """, "amd64", List.of(
+                        "--context=dir:///workspace/src",
+                        "--dockerfile=/workspace/src/Dockerfile.arm64",
+                        "--destination=registry.example.com/app:1",
+                        "--digest-file=/kaniko/bakery/digest",
+                        "--build-arg=BUILDARCH=amd64",
+                        "--build-arg=BUILDOS=linux",
+                        "--build-arg=BUILDPLATFORM=linux/amd64",
+                        "--build-arg=TARGETARCH=amd64",
+                        "--build-arg=TARGETOS=linux",
+                        "--build-arg=TARGETPLATFORM=linux/amd64",
+                        "--build-arg=TARGETVARIANT=",
+                        "--ignore-path=/workspace",
+                        "--push-retry=3")),
+
+                new Case("build-args: commas, '=', spaces and a newline survive as one element each; bake merges", """
+                        global:
+                          kaniko:
+                            destination: registry.example.com/app:1
+                            build-args:
+                              LIST: "a,b,c"
+                              PAIRS: "x=1,y=2"
+                              GREETING: "hello,  big world "
+                              SCRIPT: "line one\\nline two"
+                        bake:
+                        - arch: amd64
+                          kaniko:
+                            build-args:
+                              LIST: "overridden,by bake"
+                              EMPTY: ""
+                        """, "amd64", List.of(
+                        "--context=dir:///workspace",
+                        "--dockerfile=/workspace/Dockerfile",
+                        "--destination=registry.example.com/app:1",
+                        "--digest-file=/kaniko/bakery/digest",
+                        "--build-arg=BUILDARCH=amd64",
+                        "--build-arg=BUILDOS=linux",
+                        "--build-arg=BUILDPLATFORM=linux/amd64",
+                        "--build-arg=EMPTY=",
+                        "--build-arg=GREETING=hello,  big world ",
+                        "--build-arg=LIST=overridden,by bake",
+                        "--build-arg=PAIRS=x=1,y=2",
+                        "--build-arg=SCRIPT=line one\nline two",
+                        "--build-arg=TARGETARCH=amd64",
+                        "--build-arg=TARGETOS=linux",
+                        "--build-arg=TARGETPLATFORM=linux/amd64",
+                        "--build-arg=TARGETVARIANT=",
+                        "--ignore-path=/workspace",
+                        "--push-retry=3")),
+
+                new Case("a user's TARGETARCH wins over the automatic one", """
+                        global:
+                          kaniko:
+                            destination: registry.example.com/app:1
+                            build-args:
+                              TARGETARCH: x86_64
+                        bake:
+                        - arch: amd64
+                        """, "amd64", List.of(
+                        "--context=dir:///workspace",
+                        "--dockerfile=/workspace/Dockerfile",
+                        "--destination=registry.example.com/app:1",
+                        "--digest-file=/kaniko/bakery/digest",
+                        "--build-arg=BUILDARCH=amd64",
+                        "--build-arg=BUILDOS=linux",
+                        "--build-arg=BUILDPLATFORM=linux/amd64",
+                        "--build-arg=TARGETARCH=x86_64",
+                        "--build-arg=TARGETOS=linux",
+                        "--build-arg=TARGETPLATFORM=linux/amd64",
+                        "--build-arg=TARGETVARIANT=",
+                        "--ignore-path=/workspace",
+                        "--push-retry=3")),
+
+                new Case("single arch: tags are extra destinations after the main one", """
+                        global:
+                          kaniko:
+                            destination: registry.example.com/team/app:v1
+                            tags: [stable, "mirror.example.com/team/app:v1"]
+                        bake:
+                        - arch: amd64
+                        """, "amd64", List.of(
+                        "--context=dir:///workspace",
+                        "--dockerfile=/workspace/Dockerfile",
+                        "--destination=registry.example.com/team/app:v1",
+                        "--destination=registry.example.com/team/app:stable",
+                        "--destination=mirror.example.com/team/app:v1",
+                        "--digest-file=/kaniko/bakery/digest",
+                        "--build-arg=BUILDARCH=amd64",
+                        "--build-arg=BUILDOS=linux",
+                        "--build-arg=BUILDPLATFORM=linux/amd64",
+                        "--build-arg=TARGETARCH=amd64",
+                        "--build-arg=TARGETOS=linux",
+                        "--build-arg=TARGETPLATFORM=linux/amd64",
+                        "--build-arg=TARGETVARIANT=",
+                        "--ignore-path=/workspace",
+                        "--push-retry=3")),
+
+                new Case("multi-arch, amd64 task: pushes <tag>_amd64 only (tags go to the index)", """
+                        global:
+                          kaniko:
+                            destination: registry.example.com/team/app:v2
+                            tags: [stable]
+                        bake:
+                        - arch: amd64
+                        - arch: arm64/v8
+                        """, "amd64", List.of(
+                        "--context=dir:///workspace",
+                        "--dockerfile=/workspace/Dockerfile",
+                        "--destination=registry.example.com/team/app:v2_amd64",
+                        "--digest-file=/kaniko/bakery/digest",
+                        "--build-arg=BUILDARCH=amd64",
+                        "--build-arg=BUILDOS=linux",
+                        "--build-arg=BUILDPLATFORM=linux/amd64",
+                        "--build-arg=TARGETARCH=amd64",
+                        "--build-arg=TARGETOS=linux",
+                        "--build-arg=TARGETPLATFORM=linux/amd64",
+                        "--build-arg=TARGETVARIANT=",
+                        "--ignore-path=/workspace",
+                        "--push-retry=3")),
+
+                new Case("multi-arch, arm64 task: pushes <tag>_arm64 with its own platform args", """
+                        global:
+                          kaniko:
+                            destination: registry.example.com/team/app:v2
+                            tags: [stable]
+                        bake:
+                        - arch: amd64
+                        - arch: arm64/v8
+                        """, "arm64", List.of(
+                        "--context=dir:///workspace",
+                        "--dockerfile=/workspace/Dockerfile",
+                        "--destination=registry.example.com/team/app:v2_arm64",
+                        "--digest-file=/kaniko/bakery/digest",
+                        "--build-arg=BUILDARCH=arm64",
+                        "--build-arg=BUILDOS=linux",
+                        "--build-arg=BUILDPLATFORM=linux/arm64/v8",
+                        "--build-arg=TARGETARCH=arm64",
+                        "--build-arg=TARGETOS=linux",
+                        "--build-arg=TARGETPLATFORM=linux/arm64/v8",
+                        "--build-arg=TARGETVARIANT=v8",
+                        "--ignore-path=/workspace",
+                        "--push-retry=3")),
+
+                new Case("target and labels (sorted, values with '=' and spaces kept)", """
+                        global:
+                          kaniko:
+                            destination: registry.example.com/app:1
+                            target: runtime
+                            labels:
+                              org.opencontainers.image.source: https://example.com/team/app
+                              maintainer: "Team A <a@example.com>"
+                              build.note: "k=v, with spaces"
+                        bake:
+                        - arch: amd64
+                        """, "amd64", List.of(
+                        "--context=dir:///workspace",
+                        "--dockerfile=/workspace/Dockerfile",
+                        "--destination=registry.example.com/app:1",
+                        "--digest-file=/kaniko/bakery/digest",
+                        "--build-arg=BUILDARCH=amd64",
+                        "--build-arg=BUILDOS=linux",
+                        "--build-arg=BUILDPLATFORM=linux/amd64",
+                        "--build-arg=TARGETARCH=amd64",
+                        "--build-arg=TARGETOS=linux",
+                        "--build-arg=TARGETPLATFORM=linux/amd64",
+                        "--build-arg=TARGETVARIANT=",
+                        "--target=runtime",
+                        "--label=build.note=k=v, with spaces",
+                        "--label=maintainer=Team A <a@example.com>",
+                        "--label=org.opencontainers.image.source=https://example.com/team/app",
+                        "--ignore-path=/workspace",
+                        "--push-retry=3")),
+
+                new Case("cache: every field", """
+                        global:
+                          kaniko:
+                            destination: registry.example.com/app:1
+                            cache:
+                              enable: true
+                              repo: cache.example.com/app/cache
+                              ttl: 24h
+                              copy-layers: true
+                              run-layers: false
+                              compressed: false
+                        bake:
+                        - arch: amd64
+                        """, "amd64", List.of(
+                        "--context=dir:///workspace",
+                        "--dockerfile=/workspace/Dockerfile",
+                        "--destination=registry.example.com/app:1",
+                        "--digest-file=/kaniko/bakery/digest",
+                        "--build-arg=BUILDARCH=amd64",
+                        "--build-arg=BUILDOS=linux",
+                        "--build-arg=BUILDPLATFORM=linux/amd64",
+                        "--build-arg=TARGETARCH=amd64",
+                        "--build-arg=TARGETOS=linux",
+                        "--build-arg=TARGETPLATFORM=linux/amd64",
+                        "--build-arg=TARGETVARIANT=",
+                        "--cache=true",
+                        "--cache-repo=cache.example.com/app/cache",
+                        "--cache-ttl=24h",
+                        "--cache-copy-layers=true",
+                        "--cache-run-layers=false",
+                        "--compressed-caching=false",
+                        "--ignore-path=/workspace",
+                        "--push-retry=3")),
+
+                new Case("cache: run-layers and compressed true, copy-layers false, ttl in Go form", """
+                        global:
+                          kaniko:
+                            destination: registry.example.com/app:1
+                            cache:
+                              enable: true
+                              ttl: 90m
+                              copy-layers: false
+                              run-layers: true
+                              compressed: true
+                        bake:
+                        - arch: amd64
+                        """, "amd64", List.of(
+                        "--context=dir:///workspace",
+                        "--dockerfile=/workspace/Dockerfile",
+                        "--destination=registry.example.com/app:1",
+                        "--digest-file=/kaniko/bakery/digest",
+                        "--build-arg=BUILDARCH=amd64",
+                        "--build-arg=BUILDOS=linux",
+                        "--build-arg=BUILDPLATFORM=linux/amd64",
+                        "--build-arg=TARGETARCH=amd64",
+                        "--build-arg=TARGETOS=linux",
+                        "--build-arg=TARGETPLATFORM=linux/amd64",
+                        "--build-arg=TARGETVARIANT=",
+                        "--cache=true",
+                        "--cache-ttl=1h30m",
+                        "--cache-run-layers=true",
+                        "--compressed-caching=true",
+                        "--ignore-path=/workspace",
+                        "--push-retry=3")),
+
+                new Case("cache: enable alone leaves every other choice to Kaniko", """
+                        global:
+                          kaniko:
+                            destination: registry.example.com/app:1
+                            cache: {enable: true}
+                        bake:
+                        - arch: amd64
+                        """, "amd64", List.of(
+                        "--context=dir:///workspace",
+                        "--dockerfile=/workspace/Dockerfile",
+                        "--destination=registry.example.com/app:1",
+                        "--digest-file=/kaniko/bakery/digest",
+                        "--build-arg=BUILDARCH=amd64",
+                        "--build-arg=BUILDOS=linux",
+                        "--build-arg=BUILDPLATFORM=linux/amd64",
+                        "--build-arg=TARGETARCH=amd64",
+                        "--build-arg=TARGETOS=linux",
+                        "--build-arg=TARGETPLATFORM=linux/amd64",
+                        "--build-arg=TARGETVARIANT=",
+                        "--cache=true",
+                        "--ignore-path=/workspace",
+                        "--push-retry=3")),
+
+                new Case("cache: disabled emits no cache flag even with every field set; bake can disable", """
+                        global:
+                          kaniko:
+                            destination: registry.example.com/app:1
+                            cache:
+                              enable: true
+                              repo: cache.example.com/app/cache
+                              ttl: 24h
+                              copy-layers: true
+                              run-layers: true
+                              compressed: false
+                        bake:
+                        - arch: amd64
+                          kaniko:
+                            cache:
+                              enable: false
+                              repo: cache.example.com/app/cache
+                              ttl: 24h
+                              copy-layers: true
+                              run-layers: true
+                              compressed: false
+                        """, "amd64", List.of(
+                        "--context=dir:///workspace",
+                        "--dockerfile=/workspace/Dockerfile",
+                        "--destination=registry.example.com/app:1",
+                        "--digest-file=/kaniko/bakery/digest",
+                        "--build-arg=BUILDARCH=amd64",
+                        "--build-arg=BUILDOS=linux",
+                        "--build-arg=BUILDPLATFORM=linux/amd64",
+                        "--build-arg=TARGETARCH=amd64",
+                        "--build-arg=TARGETOS=linux",
+                        "--build-arg=TARGETPLATFORM=linux/amd64",
+                        "--build-arg=TARGETVARIANT=",
+                        "--ignore-path=/workspace",
+                        "--push-retry=3")),
+
+                new Case("snapshot-mode, use-new-run, cleanup", """
+                        global:
+                          kaniko:
+                            destination: registry.example.com/app:1
+                            snapshot-mode: redo
+                            use-new-run: true
+                            cleanup: true
+                        bake:
+                        - arch: amd64
+                        """, "amd64", List.of(
+                        "--context=dir:///workspace",
+                        "--dockerfile=/workspace/Dockerfile",
+                        "--destination=registry.example.com/app:1",
+                        "--digest-file=/kaniko/bakery/digest",
+                        "--build-arg=BUILDARCH=amd64",
+                        "--build-arg=BUILDOS=linux",
+                        "--build-arg=BUILDPLATFORM=linux/amd64",
+                        "--build-arg=TARGETARCH=amd64",
+                        "--build-arg=TARGETOS=linux",
+                        "--build-arg=TARGETPLATFORM=linux/amd64",
+                        "--build-arg=TARGETVARIANT=",
+                        "--snapshot-mode=redo",
+                        "--use-new-run",
+                        "--cleanup",
+                        "--ignore-path=/workspace",
+                        "--push-retry=3")),
+
+                new Case("use-new-run and cleanup false emit nothing", """
+                        global:
+                          kaniko:
+                            destination: registry.example.com/app:1
+                            snapshot-mode: full
+                            use-new-run: false
+                            cleanup: false
+                        bake:
+                        - arch: amd64
+                        """, "amd64", List.of(
+                        "--context=dir:///workspace",
+                        "--dockerfile=/workspace/Dockerfile",
+                        "--destination=registry.example.com/app:1",
+                        "--digest-file=/kaniko/bakery/digest",
+                        "--build-arg=BUILDARCH=amd64",
+                        "--build-arg=BUILDOS=linux",
+                        "--build-arg=BUILDPLATFORM=linux/amd64",
+                        "--build-arg=TARGETARCH=amd64",
+                        "--build-arg=TARGETOS=linux",
+                        "--build-arg=TARGETPLATFORM=linux/amd64",
+                        "--build-arg=TARGETVARIANT=",
+                        "--snapshot-mode=full",
+                        "--ignore-path=/workspace",
+                        "--push-retry=3")),
+
+                new Case("custom-platform in full form", """
+                        global:
+                          kaniko:
+                            destination: registry.example.com/app:1
+                            custom-platform: linux/amd64
+                        bake:
+                        - arch: amd64
+                        """, "amd64", List.of(
+                        "--context=dir:///workspace",
+                        "--dockerfile=/workspace/Dockerfile",
+                        "--destination=registry.example.com/app:1",
+                        "--digest-file=/kaniko/bakery/digest",
+                        "--build-arg=BUILDARCH=amd64",
+                        "--build-arg=BUILDOS=linux",
+                        "--build-arg=BUILDPLATFORM=linux/amd64",
+                        "--build-arg=TARGETARCH=amd64",
+                        "--build-arg=TARGETOS=linux",
+                        "--build-arg=TARGETPLATFORM=linux/amd64",
+                        "--build-arg=TARGETVARIANT=",
+                        "--custom-platform=linux/amd64",
+                        "--ignore-path=/workspace",
+                        "--push-retry=3")),
+
+                new Case("custom-platform in short form is spelled out for Kaniko (which reads 'arm64' as an OS)", """
+                        global:
+                          kaniko:
+                            destination: registry.example.com/app:1
+                            custom-platform: arm64/v8
+                        bake:
+                        - arch: arm64/v8
+                        """, "arm64", List.of(
+                        "--context=dir:///workspace",
+                        "--dockerfile=/workspace/Dockerfile",
+                        "--destination=registry.example.com/app:1",
+                        "--digest-file=/kaniko/bakery/digest",
+                        "--build-arg=BUILDARCH=arm64",
+                        "--build-arg=BUILDOS=linux",
+                        "--build-arg=BUILDPLATFORM=linux/arm64/v8",
+                        "--build-arg=TARGETARCH=arm64",
+                        "--build-arg=TARGETOS=linux",
+                        "--build-arg=TARGETPLATFORM=linux/arm64/v8",
+                        "--build-arg=TARGETVARIANT=v8",
+                        "--custom-platform=linux/arm64/v8",
+                        "--ignore-path=/workspace",
+                        "--push-retry=3")),
+
+                new Case("no-push without a destination: no --destination at all", """
+                        global:
+                          kaniko:
+                            no-push: true
+                        bake:
+                        - arch: amd64
+                        """, "amd64", List.of(
+                        "--context=dir:///workspace",
+                        "--dockerfile=/workspace/Dockerfile",
+                        "--digest-file=/kaniko/bakery/digest",
+                        "--build-arg=BUILDARCH=amd64",
+                        "--build-arg=BUILDOS=linux",
+                        "--build-arg=BUILDPLATFORM=linux/amd64",
+                        "--build-arg=TARGETARCH=amd64",
+                        "--build-arg=TARGETOS=linux",
+                        "--build-arg=TARGETPLATFORM=linux/amd64",
+                        "--build-arg=TARGETVARIANT=",
+                        "--no-push",
+                        "--ignore-path=/workspace",
+                        "--push-retry=3")),
+
+                new Case("ignore-path: the workspace first, then the user's in order", """
+                        global:
+                          kaniko:
+                            destination: registry.example.com/app:1
+                            ignore-path: [/var/cache/apt, /tmp/build output]
+                        bake:
+                        - arch: amd64
+                        """, "amd64", List.of(
+                        "--context=dir:///workspace",
+                        "--dockerfile=/workspace/Dockerfile",
+                        "--destination=registry.example.com/app:1",
+                        "--digest-file=/kaniko/bakery/digest",
+                        "--build-arg=BUILDARCH=amd64",
+                        "--build-arg=BUILDOS=linux",
+                        "--build-arg=BUILDPLATFORM=linux/amd64",
+                        "--build-arg=TARGETARCH=amd64",
+                        "--build-arg=TARGETOS=linux",
+                        "--build-arg=TARGETPLATFORM=linux/amd64",
+                        "--build-arg=TARGETVARIANT=",
+                        "--ignore-path=/workspace",
+                        "--ignore-path=/var/cache/apt",
+                        "--ignore-path=/tmp/build output",
+                        "--push-retry=3")),
+
+                new Case("extra-flags: split like a shell, quoted value kept whole, last so they override", """
+                        global:
+                          kaniko:
+                            destination: registry.example.com/app:1
+                            extra-flags: >-
+                              --verbosity=debug --build-arg "NOTE=two  words, one arg"
+                              --push-retry=5 --label='team=a b'
+                        bake:
+                        - arch: amd64
+                        """, "amd64", List.of(
+                        "--context=dir:///workspace",
+                        "--dockerfile=/workspace/Dockerfile",
+                        "--destination=registry.example.com/app:1",
+                        "--digest-file=/kaniko/bakery/digest",
+                        "--build-arg=BUILDARCH=amd64",
+                        "--build-arg=BUILDOS=linux",
+                        "--build-arg=BUILDPLATFORM=linux/amd64",
+                        "--build-arg=TARGETARCH=amd64",
+                        "--build-arg=TARGETOS=linux",
+                        "--build-arg=TARGETPLATFORM=linux/amd64",
+                        "--build-arg=TARGETVARIANT=",
+                        "--ignore-path=/workspace",
+                        "--push-retry=3",
+                        "--verbosity=debug",
+                        "--build-arg",
+                        "NOTE=two  words, one arg",
+                        "--push-retry=5",
+                        "--label=team=a b")),
+
+                new Case("the original Bakery's example config (arm64 entry, its custom-platform corrected): all its keys", """
+                        global:
+                          platform: ecs
+                          arch: amd64
+                          kaniko:
+                            context-path: .
+                            dockerfile: Dockerfile
+                            build-args:
+                              BUILD_BASE_IMAGE_NAME: golang
+                              BUILD_BASE_IMAGE_TAG: 1.25.4-alpine3.22
+                            cache:
+                              enable: true
+                              repo: cache.example.com
+                              ttl: 24h
+                              copy-layers: true
+                              run-layers: true
+                              compressed: false
+                            snapshot-mode: redo
+                            use-new-run: true
+                            cleanup: true
+                            custom-platform: linux/amd64
+                            ignore-path: []
+                            destination: registry.example.com/repo/foo:bar
+                            no-push: false
+                            extra-flags: ''
+                        bake:
+                        - arch: amd64
+                        - arch: arm64
+                          kaniko:
+                            custom-platform: linux/arm64
+                            context-path: /workspace/src
+                            dockerfile: Dockerfile.arm64
+                            build-args:
+                              BUILD_PLATFORM: arm64
+                        """, "arm64", List.of(
+                        "--context=dir:///workspace/src",
+                        "--dockerfile=/workspace/src/Dockerfile.arm64",
+                        "--destination=registry.example.com/repo/foo:bar_arm64",
+                        "--digest-file=/kaniko/bakery/digest",
+                        "--build-arg=BUILDARCH=arm64",
+                        "--build-arg=BUILDOS=linux",
+                        "--build-arg=BUILDPLATFORM=linux/arm64",
+                        "--build-arg=BUILD_BASE_IMAGE_NAME=golang",
+                        "--build-arg=BUILD_BASE_IMAGE_TAG=1.25.4-alpine3.22",
+                        "--build-arg=BUILD_PLATFORM=arm64",
+                        "--build-arg=TARGETARCH=arm64",
+                        "--build-arg=TARGETOS=linux",
+                        "--build-arg=TARGETPLATFORM=linux/arm64",
+                        "--build-arg=TARGETVARIANT=",
+                        "--cache=true",
+                        "--cache-repo=cache.example.com",
+                        "--cache-ttl=24h",
+                        "--cache-copy-layers=true",
+                        "--cache-run-layers=true",
+                        "--compressed-caching=false",
+                        "--snapshot-mode=redo",
+                        "--use-new-run",
+                        "--cleanup",
+                        "--custom-platform=linux/arm64",
+                        "--ignore-path=/workspace",
+                        "--push-retry=3"))
+        ).map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void argumentsAreExactlyTheExpectedArgv(Case c) {
+        BuildTask task = plan(c.yaml()).task(c.taskId());
+        assertThat(KanikoBuilder.arguments(new BuildRequest(task, WORKSPACE, DIGEST_FILE)))
+                .containsExactlyElementsOf(c.expected());
+    }
+
+    @Test
+    void theWorkspaceOfTheRequestIsTheOneUsed() {
+        BuildTask task = plan("""
+                global:
+                  kaniko: {destination: "registry.example.com/app:1", context-path: src}
+                bake:
+                - arch: amd64
+                """).task("amd64");
+        List<String> args = KanikoBuilder.arguments(new BuildRequest(task, Path.of("/tmp/ws/./a/.."), DIGEST_FILE));
+        assertThat(args).startsWith("--context=dir:///tmp/ws/src", "--dockerfile=/tmp/ws/src/Dockerfile")
+                .contains("--ignore-path=/tmp/ws");
+    }
+
+    @Test
+    void theArgumentListCannotBeChanged() {
+        BuildTask task = plan("""
+                global:
+                  kaniko: {destination: "registry.example.com/app:1"}
+                bake:
+                - arch: amd64
+                """).task("amd64");
+        List<String> args = KanikoBuilder.arguments(new BuildRequest(task, WORKSPACE, DIGEST_FILE));
+        assertThatThrownBy(() -> args.add("--insecure")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void aRequestNeedsATaskAndBothPathsAndMakesThePathsAbsolute() {
+        BuildTask task = plan("""
+                global:
+                  kaniko: {destination: "registry.example.com/app:1"}
+                bake:
+                - arch: amd64
+                """).task("amd64");
+        assertThatThrownBy(() -> new BuildRequest(null, WORKSPACE, DIGEST_FILE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("task");
+        assertThatThrownBy(() -> new BuildRequest(task, null, DIGEST_FILE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("workspace");
+        assertThatThrownBy(() -> new BuildRequest(task, WORKSPACE, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("digest file");
+        BuildRequest relative = new BuildRequest(task, Path.of("ws"), Path.of("out/digest"));
+        assertThat(relative.workspace()).isEqualTo(Path.of("ws").toAbsolutePath());
+        assertThat(relative.digestFile()).isEqualTo(Path.of("out/digest").toAbsolutePath());
+        assertThat(KanikoBuilder.arguments(relative)).startsWith("--context=dir://" + Path.of("ws").toAbsolutePath());
+    }
+
+    private static final String DIGEST = "sha256:" + "ab".repeat(32);
+
+    /**
+     * A stand-in for the executor: records its argv one per line, writes {@code digest} to the
+     * {@code --digest-file} it was given, prints {@code line} and exits with {@code exit}.
+     */
+    private static Path fakeExecutor(Path dir, String digest, String line, int exit) throws IOException {
+        Path script = dir.resolve("executor");
+        Files.writeString(script, """
+                #!/bin/sh
+                for a in "$@"; do printf '%%s\\n' "$a" >> "%s"; done
+                for a in "$@"; do case "$a" in --digest-file=*) f="${a#--digest-file=}";; esac; done
+                [ -n "%s" ] && printf '%%s' "%s" > "$f"
+                echo "%s"
+                exit %d
+                """.formatted(dir.resolve("argv"), digest, digest, line, exit));
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        return script;
+    }
+
+    private static ProcessRunner runner() {
+        PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        return new ProcessRunner(new AgentLog(out, Clock.systemUTC(), "b1", "amd64", "amd64"));
+    }
+
+    private static BuildRequest request(String yaml, Path dir) throws IOException {
+        Path workspace = Files.createDirectories(dir.resolve("workspace"));
+        return new BuildRequest(plan(yaml).task("amd64"), workspace, dir.resolve("digest"));
+    }
+
+    @Test
+    void buildRunsTheExecutorWithTheArgumentsAndReturnsTheDigestAndEveryDestination(@TempDir Path dir)
+            throws Exception {
+        BuildRequest request = request("""
+                global:
+                  kaniko:
+                    destination: registry.example.com/app:1
+                    tags: [stable]
+                    build-args: {NOTE: "a,b\\nc"}
+                bake:
+                - arch: amd64
+                """, dir);
+        Files.writeString(request.digestFile(), "sha256:" + "00".repeat(32));
+        BuildOutcome outcome = new KanikoBuilder(fakeExecutor(dir, DIGEST, "pushed", 0).toString())
+                .build(request, runner());
+        assertThat(outcome.succeeded()).isTrue();
+        assertThat(outcome.digest()).isEqualTo(DIGEST);
+        assertThat(outcome.pushed()).map(Object::toString)
+                .containsExactly("registry.example.com/app:1", "registry.example.com/app:stable");
+        // The argv arrives intact: the newline inside NOTE splits the recording, not the argument.
+        assertThat(KanikoBuilder.arguments(request)).contains("--build-arg=NOTE=a,b\nc");
+        assertThat(String.join("\n", Files.readAllLines(dir.resolve("argv"))))
+                .isEqualTo(String.join("\n", KanikoBuilder.arguments(request)));
+    }
+
+    @Test
+    void aFailedBuildReportsItsExitCodeAndLastLineAndNoDigest(@TempDir Path dir) throws Exception {
+        BuildRequest request = request("""
+                global:
+                  kaniko: {destination: "registry.example.com/app:1"}
+                bake:
+                - arch: amd64
+                """, dir);
+        Files.writeString(request.digestFile(), DIGEST);
+        BuildOutcome outcome = new KanikoBuilder(fakeExecutor(dir, "", "error building image: boom", 1).toString())
+                .build(request, runner());
+        assertThat(outcome.succeeded()).isFalse();
+        assertThat(outcome.exitCode()).isEqualTo(1);
+        assertThat(outcome.digest()).isNull();
+        assertThat(outcome.pushed()).isEmpty();
+        assertThat(outcome.error()).contains("boom");
+        assertThat(request.digestFile()).as("a stale digest is never left for a reader").doesNotExist();
+    }
+
+    @Test
+    void aNoPushBuildPushesNothingAndNeedsNoDigest(@TempDir Path dir) throws Exception {
+        BuildRequest request = request("""
+                global:
+                  kaniko: {no-push: true}
+                bake:
+                - arch: amd64
+                """, dir);
+        BuildOutcome outcome = new KanikoBuilder(fakeExecutor(dir, "", "built", 0).toString()).build(request, runner());
+        assertThat(outcome.succeeded()).isTrue();
+        assertThat(outcome.digest()).isNull();
+        assertThat(outcome.pushed()).isEmpty();
+    }
+
+    @Test
+    void aSuccessWithoutADigestIsAnError(@TempDir Path dir) throws Exception {
+        BuildRequest request = request("""
+                global:
+                  kaniko: {destination: "registry.example.com/app:1"}
+                bake:
+                - arch: amd64
+                """, dir);
+        KanikoBuilder builder = new KanikoBuilder(fakeExecutor(dir, "", "done", 0).toString());
+        assertThatThrownBy(() -> builder.build(request, runner())).isInstanceOf(IOException.class)
+                .hasMessageContaining("wrote no digest");
+    }
+
+    static BuildPlan plan(String yaml) {
+        return BuildPlanner.plan(PlanRequest.ofConfig(SourceFile.of("config.yaml", yaml))).builds().getFirst().plan();
+    }
+}

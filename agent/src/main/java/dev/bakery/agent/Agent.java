@@ -7,6 +7,7 @@ import dev.bakery.agent.context.ContextFetcher;
 import dev.bakery.agent.context.SafeExtractor;
 import dev.bakery.agent.credentials.DockerConfig;
 import dev.bakery.agent.log.AgentLog;
+import dev.bakery.agent.log.SecretMask;
 import dev.bakery.agent.process.ProcessRunner;
 import dev.bakery.agent.result.ResultSink;
 import dev.bakery.agent.spec.TaskSpec;
@@ -113,7 +114,7 @@ public final class Agent {
         try (AgentLog.Step step = log.step("credentials")) {
             try {
                 List<Login> written = DockerConfig.write(paths.dockerConfig(), task, logins);
-                log.mask(written.stream().map(Login::password).toList());
+                log.mask(written.stream().flatMap(l -> SecretMask.loginForms(l.username(), l.password()).stream()).toList());
                 log.info("credentials", "logins for " + written.size() + " registries written");
             } catch (IOException | RuntimeException e) {
                 step.failed(e.getMessage());

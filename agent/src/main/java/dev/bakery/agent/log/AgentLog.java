@@ -38,10 +38,6 @@ public final class AgentLog {
         mask = mask.with(secrets);
     }
 
-    public void mask(SecretMask more) {
-        mask = more;
-    }
-
     public void info(String step, String msg) {
         line(step, "info", msg);
     }

@@ -5,9 +5,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Replaces known secret values with {@code ***} in any text. Longest values first, so a secret that
@@ -28,21 +26,17 @@ public final class SecretMask {
         return new SecretMask(List.of());
     }
 
-    /** A mask for these secret values; also masks {@code base64(user:password)} for each login given. */
-    public static SecretMask of(Collection<String> secrets, Collection<java.util.Map.Entry<String, String>> logins) {
-        Set<String> all = new LinkedHashSet<>();
-        secrets.stream().filter(s -> s != null && !s.isEmpty()).forEach(all::add);
-        for (var login : logins) {
-            all.add(Base64.getEncoder().encodeToString((login.getKey() + ":" + login.getValue()).getBytes(StandardCharsets.UTF_8)));
-        }
-        return new SecretMask(all);
-    }
-
     /** This mask plus more values (secrets are learned step by step). */
     public SecretMask with(Collection<String> more) {
         List<String> all = new ArrayList<>(values);
         more.stream().filter(s -> s != null && !s.isEmpty() && !all.contains(s)).forEach(all::add);
         return new SecretMask(all);
+    }
+
+    /** Every form of a registry login that may show up in output: the password and {@code base64(user:password)}. */
+    public static List<String> loginForms(String username, String password) {
+        return List.of(password,
+                Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8)));
     }
 
     public String apply(String text) {

@@ -20,6 +20,7 @@ public final class ProcessRunner {
 
     /** How long a terminated child may take to stop before it is killed; the agent must be gone within 10 s. */
     private static final long GRACE_SECONDS = 7;
+    private static final long PIPE_DRAIN_MILLIS = 2000;
 
     private final AgentLog log;
     private Process current;
@@ -47,8 +48,9 @@ public final class ProcessRunner {
         Thread out = pump(process.getInputStream(), step, "info", last);
         Thread err = pump(process.getErrorStream(), step, "info", last);
         int exit = process.waitFor();
-        out.join();
-        err.join();
+        // A grandchild that outlives its parent (a killed shell's sleep) may hold the pipes open.
+        out.join(PIPE_DRAIN_MILLIS);
+        err.join(PIPE_DRAIN_MILLIS);
         synchronized (this) {
             current = null;
         }
@@ -65,15 +67,24 @@ public final class ProcessRunner {
         if (process == null) {
             return;
         }
-        process.destroy(); // SIGTERM
+        // SIGTERM to the whole tree: a shell defers signals while its own child runs, so only
+        // signalling the shell would leave `sleep` (or a builder's workers) running.
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
         try {
             if (!process.waitFor(GRACE_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+                kill(process);
             }
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            kill(process);
             Thread.currentThread().interrupt();
         }
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
     }
 
     public boolean terminated() {

@@ -1,0 +1,68 @@
+package dev.bakery.agent.testing;
+
+import java.net.URI;
+import java.util.Properties;
+import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** S3Proxy in memory on a free 127.0.0.1 port, with SigV4 auth like S3; close() stops it. */
+public final class LocalS3 implements AutoCloseable {
+
+    public static final String ACCESS_KEY = "local-access";
+    public static final String SECRET_KEY = "local-secret";
+
+    private final S3Proxy proxy;
+    private final S3Client client;
+
+    private LocalS3() throws Exception {
+        proxy = S3Proxy.builder()
+                .blobStore(BlobStores.create("transient", new Properties()))
+                .endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                .build();
+        proxy.start();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!"STARTED".equals(proxy.getState())) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("S3Proxy did not start: " + proxy.getState());
+            }
+            Thread.sleep(20);
+        }
+        client = S3Client.builder().endpointOverride(endpoint()).forcePathStyle(true).region(Region.US_EAST_1)
+                .httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .build();
+    }
+
+    public static LocalS3 start() {
+        try {
+            return new LocalS3();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start S3Proxy: " + e, e);
+        }
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + proxy.getPort());
+    }
+
+    public S3Client client() {
+        return client;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        try {
+            proxy.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop S3Proxy", e);
+        }
+    }
+}

@@ -11,7 +11,6 @@ import dev.bakery.agent.log.AgentLog;
 import dev.bakery.agent.process.ProcessRunner;
 import dev.bakery.agent.result.StoreResultSink;
 import dev.bakery.agent.spec.TaskSpecs;
-import dev.bakery.agent.testing.LocalS3;
 import dev.bakery.core.BuildPlan;
 import dev.bakery.core.BuildPlanner;
 import dev.bakery.core.PlanRequest;
@@ -24,6 +23,7 @@ import dev.bakery.functions.store.BuildStore;
 import dev.bakery.functions.store.TaskRecord;
 import dev.bakery.functions.store.TaskStatus;
 import dev.bakery.functions.testing.LocalDynamo;
+import dev.bakery.functions.testing.LocalS3;
 import dev.bakery.functions.testing.LoopbackRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -106,7 +106,7 @@ class AgentEndToEndTest {
     }
 
     private static void create(String buildId, BuildPlan plan, String contextKey) {
-        store.create(new BuildRecord(buildId, BuildStatus.RUNNING, plan, contextKey, "arn:aws:iam::1:user/ci", Instant.now(), null),
+        store.create(BuildRecord.queued(buildId, plan, contextKey, "arn:aws:iam::1:user/ci", java.util.Map.of(), Instant.now(), null),
                 plan.tasks().stream().map(t -> new TaskRecord(buildId, t.id(), t.arch().key(), TaskStatus.PENDING, null, null))
                         .toList());
     }

@@ -25,20 +25,23 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
- * Calls one operation of an AWS JSON 1.1 service (Secrets Manager, ECR): a signed {@code POST /}
- * with {@code X-Amz-Target}, JSON in and out, bounded retries on throttling and server errors.
+ * Calls one operation of an AWS JSON 1.0 or 1.1 service (Secrets Manager, ECR, Step Functions,
+ * CloudWatch Logs): a signed {@code POST /} with {@code X-Amz-Target} and the service's
+ * {@code application/x-amz-json-1.x} content type, JSON in and out, bounded retries on throttling
+ * and server errors.
  *
- * <p>Why this exists: the SDK's generated {@code secretsmanager} and {@code ecr} client jars are
- * not resolvable from our Maven mirror at the pinned SDK 2.56.0 (only the core modules are), so
- * we reuse the SDK pieces that are (SigV4 signer, credentials chain, URL-connection HTTP client)
- * and do the protocol's thin JSON part ourselves. Replace it with the generated clients once
- * they resolve; nothing outside {@code SecretsManagerSecrets} and {@code EcrAuthorizationTokens}
- * depends on it.
+ * <p>Why this exists: the SDK's generated {@code secretsmanager}, {@code ecr}, {@code sfn} and
+ * {@code cloudwatchlogs} client jars are not resolvable from our Maven mirror at the pinned SDK
+ * 2.56.0 (only the core modules are), so we reuse the SDK pieces that are (SigV4 signer,
+ * credentials chain, URL-connection HTTP client) and do the protocol's thin JSON part ourselves.
+ * Replace it with the generated clients once they resolve; nothing outside the classes of this
+ * package, {@code SecretsManagerSecrets} and {@code EcrAuthorizationTokens} depends on it.
  */
 public final class AwsJsonClient {
 
-    private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
-    private static final int MAX_RESPONSE_BYTES = 1 << 20; // secrets are at most 64 KiB; a limit keeps a bad endpoint from OOMing us
+    // A FilterLogEvents page holds up to 1 MB of log messages, more once JSON-escaped and with each
+    // event's fields; secrets are at most 64 KiB. A limit keeps a bad endpoint from OOMing us.
+    private static final int MAX_RESPONSE_BYTES = 8 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Error codes AWS uses for "slow down"; retried like 5xx. */
     private static final Set<String> THROTTLING = Set.of("ThrottlingException", "Throttling", "ThrottledException",
@@ -143,7 +146,7 @@ public final class AwsJsonClient {
         SdkHttpRequest unsigned = SdkHttpRequest.builder()
                 .method(SdkHttpMethod.POST)
                 .uri(endpoint.resolve("/"))
-                .putHeader("Content-Type", CONTENT_TYPE)
+                .putHeader("Content-Type", service.contentType())
                 .putHeader("X-Amz-Target", target)
                 .putHeader("Content-Length", Integer.toString(body.length))
                 .build();

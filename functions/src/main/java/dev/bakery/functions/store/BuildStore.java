@@ -26,6 +26,9 @@ public final class BuildStore {
     private static final String PLAN = "plan";
     private static final String INDEX_DIGEST = "indexDigest";
     private static final String UPDATED_AT = "updatedAt";
+    private static final String SECRET_ARN = "secretArn";
+    private static final String EXECUTION_ARN = "executionArn";
+    private static final String RECENT_BUILDS = "BUILDS";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -37,8 +40,13 @@ public final class BuildStore {
         this.clock = clock;
     }
 
-    /** Writes the build and all its tasks at once, or nothing; fails if the build id exists. */
-    public void create(BuildRecord build, List<TaskRecord> tasks) {
+    /**
+     * Writes the build, all its tasks and (when given) the caller's idempotency key at once, or
+     * nothing: fails with a {@code TransactionCanceledException} if the build id or the key exists.
+     *
+     * @param expiresAt when DynamoDB's TTL may delete the build's items
+     */
+    public void create(BuildRecord build, List<TaskRecord> tasks, IdempotencyRecord idempotency, Instant expiresAt) {
         List<TransactWriteItem> writes = new ArrayList<>();
         Map<String, AttributeValue> item = new HashMap<>(BakeryTable.key(BakeryTable.buildKey(build.id()), BakeryTable.META));
         item.put(STATUS, AttributeValue.fromS(build.status().name()));
@@ -47,29 +55,164 @@ public final class BuildStore {
         item.put("contextKey", AttributeValue.fromS(build.contextKey()));
         item.put("requester", AttributeValue.fromS(build.requester()));
         item.put("createdAt", AttributeValue.fromS(build.createdAt().toString()));
-        item.put(UPDATED_AT, AttributeValue.fromS(build.createdAt().toString()));
-        item.put(BakeryTable.GSI1_PK, AttributeValue.fromS("BUILDS"));
+        item.put(UPDATED_AT, AttributeValue.fromS(build.updatedAt().toString()));
+        if (!build.labels().isEmpty()) {
+            Map<String, AttributeValue> labels = new HashMap<>();
+            build.labels().forEach((k, v) -> labels.put(k, AttributeValue.fromS(v)));
+            item.put("labels", AttributeValue.fromM(labels));
+        }
+        if (build.secretArn() != null) {
+            item.put(SECRET_ARN, AttributeValue.fromS(build.secretArn()));
+        }
+        item.put(BakeryTable.GSI1_PK, AttributeValue.fromS(RECENT_BUILDS));
         item.put(BakeryTable.GSI1_SK, AttributeValue.fromS(build.createdAt() + "#" + build.id()));
+        item.put(BakeryTable.EXPIRES_AT, AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond())));
         writes.add(put(item, "attribute_not_exists(" + BakeryTable.PK + ")"));
         for (TaskRecord task : tasks) {
             Map<String, AttributeValue> t = new HashMap<>(BakeryTable.key(BakeryTable.buildKey(build.id()),
                     BakeryTable.taskKey(task.taskId())));
             t.put("arch", AttributeValue.fromS(task.arch()));
             t.put(STATUS, AttributeValue.fromS(task.status().name()));
+            t.put(BakeryTable.EXPIRES_AT, AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond())));
             writes.add(put(t, null));
         }
+        if (idempotency != null) {
+            Map<String, AttributeValue> key = new HashMap<>(BakeryTable.key(idempotencyKey(idempotency.principal(),
+                    idempotency.key()), BakeryTable.META));
+            key.put("requestHash", AttributeValue.fromS(idempotency.requestHash()));
+            key.put("buildId", AttributeValue.fromS(idempotency.buildId()));
+            key.put(BakeryTable.EXPIRES_AT, AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond())));
+            writes.add(put(key, "attribute_not_exists(" + BakeryTable.PK + ")"));
+        }
         dynamo.transactWriteItems(r -> r.transactItems(writes));
+    }
+
+    /** The same, for a build without idempotency key, kept for the default retention. */
+    public void create(BuildRecord build, List<TaskRecord> tasks) {
+        create(build, tasks, null, build.createdAt().plus(java.time.Duration.ofDays(90)));
+    }
+
+    public Optional<IdempotencyRecord> idempotency(String principal, String key) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(BakeryTable.key(idempotencyKey(principal, key), BakeryTable.META))).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new IdempotencyRecord(principal, key, item.get("requestHash").s(), item.get("buildId").s()));
+    }
+
+    private static String idempotencyKey(String principal, String key) {
+        return "IDEMP#" + principal + "#" + key;
     }
 
     public Optional<BuildRecord> build(String buildId) {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
                 .key(BakeryTable.key(BakeryTable.buildKey(buildId), BakeryTable.META))).item();
-        if (item == null || item.isEmpty()) {
-            return Optional.empty();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(buildRecord(item));
+    }
+
+    private static BuildRecord buildRecord(Map<String, AttributeValue> item) {
+        String buildId = item.get(BakeryTable.PK).s().substring(BakeryTable.buildKey("").length());
+        Map<String, String> labels = new HashMap<>();
+        if (item.containsKey("labels")) {
+            item.get("labels").m().forEach((k, v) -> labels.put(k, v.s()));
         }
-        return Optional.of(new BuildRecord(buildId, BuildStatus.valueOf(item.get(STATUS).s()),
+        return new BuildRecord(buildId, BuildStatus.valueOf(item.get(STATUS).s()),
                 PlanJson.read("build " + buildId, item.get(PLAN).s()), text(item, "contextKey"), text(item, "requester"),
-                Instant.parse(item.get("createdAt").s()), text(item, INDEX_DIGEST)));
+                labels, Instant.parse(item.get("createdAt").s()), Instant.parse(item.get(UPDATED_AT).s()),
+                text(item, SECRET_ARN), text(item, EXECUTION_ARN), text(item, INDEX_DIGEST), text(item, "error"));
+    }
+
+    /** Recent builds, newest first, optionally only those in one status. */
+    public BuildPage list(int limit, BuildStatus status, String next) {
+        QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(BakeryTable.GSI1)
+                .keyConditionExpression("#gpk = :builds").scanIndexForward(false).limit(limit);
+        Map<String, String> names = new HashMap<>(Map.of("#gpk", BakeryTable.GSI1_PK));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":builds", AttributeValue.fromS(RECENT_BUILDS)));
+        if (status != null) {
+            query.filterExpression("#status = :status");
+            names.put("#status", STATUS);
+            values.put(":status", AttributeValue.fromS(status.name()));
+        }
+        if (next != null) {
+            query.exclusiveStartKey(PageTokens.decode(next));
+        }
+        QueryResponse page = dynamo.query(query.expressionAttributeNames(names).expressionAttributeValues(values).build());
+        List<BuildRecord> builds = page.items().stream().map(BuildStore::buildRecord).toList();
+        String token = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                ? PageTokens.encode(page.lastEvaluatedKey()) : null;
+        return new BuildPage(builds, token);
+    }
+
+    /** Records the execution started for the build (QUEUED becomes RUNNING when the state machine says so). */
+    public void recordExecution(String buildId, String executionArn) {
+        dynamo.updateItem(r -> r.tableName(table)
+                .key(BakeryTable.key(BakeryTable.buildKey(buildId), BakeryTable.META))
+                .updateExpression("SET " + EXECUTION_ARN + " = :arn, " + UPDATED_AT + " = :now")
+                .conditionExpression("attribute_exists(" + BakeryTable.PK + ")")
+                .expressionAttributeValues(Map.of(":arn", AttributeValue.fromS(executionArn),
+                        ":now", AttributeValue.fromS(clock.instant().toString()))));
+    }
+
+    /**
+     * Moves the build to {@code to} if it is in one of {@code from}; a final state is never left.
+     *
+     * @return whether it moved
+     */
+    public boolean transition(String buildId, java.util.Set<BuildStatus> from, BuildStatus to, String error) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":to", AttributeValue.fromS(to.name()));
+        values.put(":now", AttributeValue.fromS(clock.instant().toString()));
+        List<String> allowed = new ArrayList<>();
+        int i = 0;
+        for (BuildStatus status : from) {
+            if (!status.isFinal()) {
+                values.put(":from" + i, AttributeValue.fromS(status.name()));
+                allowed.add(":from" + i++);
+            }
+        }
+        if (allowed.isEmpty()) {
+            return false;
+        }
+        String update = "SET #status = :to, " + UPDATED_AT + " = :now" + (error == null ? "" : ", #error = :error");
+        Map<String, String> names = new HashMap<>(Map.of("#status", STATUS));
+        if (error != null) {
+            values.put(":error", AttributeValue.fromS(error));
+            names.put("#error", "error");
+        }
+        try {
+            dynamo.updateItem(r -> r.tableName(table)
+                    .key(BakeryTable.key(BakeryTable.buildKey(buildId), BakeryTable.META))
+                    .updateExpression(update)
+                    .conditionExpression("#status IN (" + String.join(", ", allowed) + ")")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /** Marks every task that has not finished CANCELLED, so a late agent result cannot revive it. */
+    public void cancelTasks(String buildId) {
+        for (TaskRecord task : tasks(buildId)) {
+            if (task.status().isFinal()) {
+                continue;
+            }
+            try {
+                dynamo.updateItem(r -> r.tableName(table)
+                        .key(BakeryTable.key(BakeryTable.buildKey(buildId), BakeryTable.taskKey(task.taskId())))
+                        .updateExpression("SET #status = :cancelled, finishedAt = :now")
+                        .conditionExpression("#status IN (:pending, :running)")
+                        .expressionAttributeNames(Map.of("#status", STATUS))
+                        .expressionAttributeValues(Map.of(":cancelled", AttributeValue.fromS(TaskStatus.CANCELLED.name()),
+                                ":pending", AttributeValue.fromS(TaskStatus.PENDING.name()),
+                                ":running", AttributeValue.fromS(TaskStatus.RUNNING.name()),
+                                ":now", AttributeValue.fromS(clock.instant().toString()))));
+            } catch (ConditionalCheckFailedException raced) {
+                // it finished meanwhile: its own result stands
+            }
+        }
     }
 
     /** The build's task items, in task id order. */

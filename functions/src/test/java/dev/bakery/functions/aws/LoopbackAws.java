@@ -22,14 +22,17 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
@@ -40,10 +43,13 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
- * Plays Secrets Manager (GetSecretValue) and ECR (GetAuthorizationToken) on 127.0.0.1, checking
- * requests the way AWS does: POST /, the JSON 1.1 content type, an X-Amz-Target the service knows,
- * a SigV4 Authorization header whose scope names that service, an X-Amz-Date within 15 minutes,
- * and a signature recomputed here from the access key's secret. Errors use AWS's JSON error shape.
+ * Plays, on 127.0.0.1, Secrets Manager (GetSecretValue, CreateSecret, DescribeSecret, DeleteSecret),
+ * ECR (GetAuthorizationToken), Step Functions (StartExecution, DescribeExecution, StopExecution) and
+ * CloudWatch Logs (FilterLogEvents), checking requests the way AWS does: POST /, the service's
+ * content type (AWS JSON 1.0 for Step Functions, 1.1 for the others), an X-Amz-Target the service
+ * knows, a SigV4 Authorization header whose scope names that service, an X-Amz-Date within 15
+ * minutes, and a signature recomputed here from the access key's secret. Errors use AWS's JSON
+ * error shape. Every accepted request is recorded with its body ({@link #calls()}).
  * Why not LocalStack: it needs Docker, which these machines lack.
  */
 public final class LoopbackAws implements AutoCloseable {
@@ -57,18 +63,48 @@ public final class LoopbackAws implements AutoCloseable {
     public static final String CALLER = "arn:aws:sts::111122223333:assumed-role/bakery-functions/test";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+    private static final String JSON_1_1 = "application/x-amz-json-1.1";
     private static final Pattern AUTHORIZATION = Pattern.compile(
             "AWS4-HMAC-SHA256 Credential=([^/]+)/(\\d{8})/([^/]+)/([^/]+)/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})");
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
     private static final Map<String, String> TARGET_PREFIXES = Map.of(
-            "secretsmanager", "secretsmanager.", "ecr", "AmazonEC2ContainerRegistry_V20150921.");
+            "secretsmanager", "secretsmanager.", "ecr", "AmazonEC2ContainerRegistry_V20150921.",
+            "states", "AWSStepFunctions.", "logs", "Logs_20140328.");
+    private static final Map<String, String> CONTENT_TYPES = Map.of(
+            "secretsmanager", JSON_1_1, "ecr", JSON_1_1, "states", "application/x-amz-json-1.0", "logs", JSON_1_1);
+    private static final String ACCOUNT = "111122223333";
 
     /** One accepted (correctly signed) request. */
     public record Call(String service, String region, String target, JsonNode body) {
     }
 
     private record Error(int status, String type, String message) {
+    }
+
+    /** A Step Functions execution as the fake keeps it; dates in epoch seconds, like the wire format. */
+    public record Execution(String executionArn, String stateMachineArn, String name, String input, String status,
+            double startDate, Double stopDate, String error, String cause) {
+
+        Execution ended(String newStatus, String newError, String newCause) {
+            return new Execution(executionArn, stateMachineArn, name, input, newStatus, startDate, now(), newError, newCause);
+        }
+    }
+
+    /** A Secrets Manager secret with what DescribeSecret shows; {@code deletedDate} set when marked for deletion. */
+    public record StoredSecret(String name, String arnSuffix, String value, String versionId, Map<String, String> tags,
+            Double deletedDate) {
+
+        String arn(String region) {
+            return "arn:aws:secretsmanager:" + region + ":" + ACCOUNT + ":secret:" + name + "-" + arnSuffix;
+        }
+    }
+
+    /** One CloudWatch Logs event. */
+    public record LogEvent(String logStream, long timestamp, String message, String eventId, long ingestionTime) {
+    }
+
+    /** Where a FilterLogEvents nextToken resumes, and for which query. */
+    private record Cursor(String logGroup, String filterPattern, long startTime, long endTime, int offset) {
     }
 
     private final HttpServer server;
@@ -79,6 +115,19 @@ public final class LoopbackAws implements AutoCloseable {
     private final AtomicInteger throttles = new AtomicInteger();
     private final AtomicInteger serverErrors = new AtomicInteger();
     private volatile Instant ecrExpiresAt = Instant.now().plus(Duration.ofHours(12));
+    private final AtomicInteger lostResponses = new AtomicInteger();
+    // Secrets Manager's bookkeeping; `secrets` above stays the value store GetSecretValue reads.
+    private final Map<String, StoredSecret> storedSecrets = new ConcurrentHashMap<>();
+    private volatile boolean createSecretIgnoresToken;
+    private final AtomicInteger createSecretQuotesValue = new AtomicInteger();
+    // Step Functions
+    private final Set<String> stateMachines = ConcurrentHashMap.newKeySet();
+    private final Map<String, Execution> executions = new ConcurrentHashMap<>();
+    private volatile boolean stopOfEndedExecutionFails;
+    // CloudWatch Logs
+    private final Map<String, List<LogEvent>> logGroups = new ConcurrentHashMap<>();
+    private final Map<String, Cursor> logTokens = new ConcurrentHashMap<>();
+    private final AtomicLong eventIds = new AtomicLong();
 
     private LoopbackAws() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -114,6 +163,84 @@ public final class LoopbackAws implements AutoCloseable {
 
     public LoopbackAws secret(String id, String value) {
         secrets.put(id, value);
+        storedSecrets.put(id, new StoredSecret(id, "AbCdEf", value, UUID.randomUUID().toString(), Map.of(), null));
+        return this;
+    }
+
+    /** A secret DeleteSecret has marked for deletion (with a recovery window): it is there, but unusable. */
+    public LoopbackAws secretMarkedForDeletion(String id, String value) {
+        secrets.put(id, value);
+        storedSecrets.put(id, new StoredSecret(id, "GhIjKl", value, UUID.randomUUID().toString(), Map.of(), now()));
+        return this;
+    }
+
+    /**
+     * From now on CreateSecret answers ResourceExistsException for any existing name, even a repeat
+     * with the same ClientRequestToken and value (which AWS documents as ignored): the stricter
+     * reading, which callers must survive too.
+     */
+    public LoopbackAws createSecretIgnoresClientRequestToken() {
+        createSecretIgnoresToken = true;
+        return this;
+    }
+
+    /**
+     * The next {@code n} CreateSecret calls fail with a ValidationException quoting the SecretString,
+     * the way AWS's validation messages quote other members' values: to prove callers mask it.
+     */
+    public LoopbackAws createSecretQuotesTheValueInErrors(int n) {
+        createSecretQuotesValue.set(n);
+        return this;
+    }
+
+    /** Secrets Manager's secrets (by name), the ones {@link #secret} made included. */
+    public Map<String, StoredSecret> storedSecrets() {
+        return Map.copyOf(storedSecrets);
+    }
+
+    /** A STANDARD state machine exists in {@code region}; returns its ARN. */
+    public String stateMachine(String region, String name) {
+        String arn = "arn:aws:states:" + region + ":" + ACCOUNT + ":stateMachine:" + name;
+        stateMachines.add(arn);
+        return arn;
+    }
+
+    /** All executions, in no particular order. */
+    public List<Execution> executions() {
+        return List.copyOf(executions.values());
+    }
+
+    public Execution execution(String executionArn) {
+        return executions.get(executionArn);
+    }
+
+    /** The execution ends on its own, e.g. {@code SUCCEEDED} or {@code FAILED}. */
+    public LoopbackAws endExecution(String executionArn, String status) {
+        executions.computeIfPresent(executionArn, (arn, e) -> e.ended(status, null, null));
+        return this;
+    }
+
+    /**
+     * StopExecution of an execution that has already ended fails with a ValidationException instead
+     * of answering like a stop (AWS documents neither; callers must accept both).
+     */
+    public LoopbackAws stopOfEndedExecutionFails() {
+        stopOfEndedExecutionFails = true;
+        return this;
+    }
+
+    /** An empty log group. */
+    public LoopbackAws logGroup(String name) {
+        logGroups.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>());
+        return this;
+    }
+
+    /** One event in {@code logGroup} (created if needed); eventIds grow in the order events are added. */
+    public LoopbackAws logEvent(String logGroup, String logStream, long timestamp, String message) {
+        logGroup(logGroup);
+        long n = eventIds.incrementAndGet();
+        logGroups.get(logGroup).add(new LogEvent(logStream, timestamp, message,
+                String.format("%056d", n), timestamp + 50));
         return this;
     }
 
@@ -147,9 +274,23 @@ public final class LoopbackAws implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The next {@code n} requests are carried out, but their answer is lost: the client gets a 500
+     * InternalServiceError instead, as when a connection drops after AWS acted.
+     */
+    public LoopbackAws loseNextResponses(int n) {
+        lostResponses.set(n);
+        return this;
+    }
+
     /** Requests that passed the checks, throttled ones included. */
     public List<Call> calls() {
         return List.copyOf(calls);
+    }
+
+    /** The bodies of the recorded calls of {@code operation} (e.g. {@code StartExecution}), in order. */
+    public List<JsonNode> bodies(String operation) {
+        return calls.stream().filter(c -> c.target().endsWith("." + operation)).map(Call::body).toList();
     }
 
     @Override
@@ -166,20 +307,22 @@ public final class LoopbackAws implements AutoCloseable {
             } catch (AwsError e) {
                 answer = e.error;
             }
+            String service = serviceOf(exchange);
+            String contentType = service == null ? JSON_1_1 : CONTENT_TYPES.get(service);
             if (answer instanceof Error error) {
                 ObjectNode doc = JSON.createObjectNode().put("__type", error.type());
                 // Secrets Manager says "Message", ECR and the signature layer say "message": clients must read both.
                 doc.put(error.type().endsWith("ResourceNotFoundException") ? "Message" : "message", error.message());
-                send(exchange, error.status(), doc);
+                send(exchange, error.status(), doc, contentType);
             } else {
-                send(exchange, 200, (JsonNode) answer);
+                send(exchange, 200, (JsonNode) answer, contentType);
             }
         }
     }
 
-    private static void send(HttpExchange exchange, int status, JsonNode doc) throws IOException {
+    private static void send(HttpExchange exchange, int status, JsonNode doc, String contentType) throws IOException {
         byte[] bytes = JSON.writeValueAsBytes(doc);
-        exchange.getResponseHeaders().add("Content-Type", CONTENT_TYPE);
+        exchange.getResponseHeaders().add("Content-Type", contentType);
         exchange.getResponseHeaders().add("x-amzn-RequestId", UUID.randomUUID().toString());
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
@@ -203,7 +346,7 @@ public final class LoopbackAws implements AutoCloseable {
         String service = scope[0];
         String region = scope[1];
         String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-        if (!CONTENT_TYPE.equals(contentType)) {
+        if (!CONTENT_TYPES.get(service).equals(contentType)) {
             throw new AwsError(400, "SerializationException", "unexpected content type " + contentType);
         }
         String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
@@ -218,15 +361,42 @@ public final class LoopbackAws implements AutoCloseable {
         if (serverErrors.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new AwsError(500, "InternalServiceError", "We encountered an internal error. Please try again.");
         }
-        return switch (target) {
+        JsonNode response = switch (target) {
             case "secretsmanager.GetSecretValue" -> getSecretValue(region, request);
+            case "secretsmanager.CreateSecret" -> createSecret(region, request);
+            case "secretsmanager.DescribeSecret" -> describeSecret(region, request);
+            case "secretsmanager.DeleteSecret" -> deleteSecret(region, request);
             case "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken" -> getAuthorizationToken(region, request);
+            case "AWSStepFunctions.StartExecution" -> startExecution(region, request);
+            case "AWSStepFunctions.DescribeExecution" -> describeExecution(request);
+            case "AWSStepFunctions.StopExecution" -> stopExecution(request);
+            case "Logs_20140328.FilterLogEvents" -> filterLogEvents(request);
             default -> throw new AwsError(400, "UnknownOperationException", null);
         };
+        if (lostResponses.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new AwsError(500, "InternalServiceError", "We encountered an internal error. Please try again.");
+        }
+        return response;
+    }
+
+    /** The service named in the request's credential scope, if it is one this fake plays. */
+    private static String serviceOf(HttpExchange exchange) {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        Matcher m = authorization == null ? null : AUTHORIZATION.matcher(authorization);
+        return m != null && m.matches() && CONTENT_TYPES.containsKey(m.group(4)) ? m.group(4) : null;
+    }
+
+    private static double now() {
+        return Instant.now().toEpochMilli() / 1000.0;
     }
 
     private JsonNode getSecretValue(String region, JsonNode request) {
         String id = request.path("SecretId").asText();
+        StoredSecret stored = findSecret(region, id);
+        if (stored != null && stored.deletedDate() != null) {
+            throw markedForDeletion();
+        }
+        id = stored != null ? stored.name() : id;
         if (deniedSecrets.contains(id)) {
             throw new AwsError(400, "AccessDeniedException", "User: " + CALLER + " is not authorized to perform:"
                     + " secretsmanager:GetSecretValue on resource: " + id
@@ -262,6 +432,311 @@ public final class LoopbackAws implements AutoCloseable {
         ObjectNode response = JSON.createObjectNode();
         response.set("authorizationData", data);
         return response;
+    }
+
+    // ---- Secrets Manager: the per-build secret ----
+
+    private static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z0-9/_+=.@-]{1,512}");
+
+    private static AwsError markedForDeletion() {
+        return new AwsError(400, "InvalidRequestException",
+                "You can't perform this operation on the secret because it was marked for deletion.");
+    }
+
+    private static AwsError secretNotFound() {
+        return new AwsError(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
+    }
+
+    /** By name or by ARN, as Secrets Manager takes a SecretId. */
+    private StoredSecret findSecret(String region, String secretId) {
+        StoredSecret byName = storedSecrets.get(secretId);
+        if (byName != null) {
+            return byName;
+        }
+        return storedSecrets.values().stream().filter(s -> s.arn(region).equals(secretId)).findFirst().orElse(null);
+    }
+
+    private JsonNode createSecret(String region, JsonNode request) {
+        String name = request.path("Name").asText("");
+        String token = request.path("ClientRequestToken").asText("");
+        JsonNode valueNode = request.get("SecretString");
+        if (!SECRET_NAME.matcher(name).matches()) {
+            throw new AwsError(400, "ValidationException", "Invalid name. Must be a valid name containing alphanumeric"
+                    + " characters, or any of the following: -/_+=.@!");
+        }
+        if (token.length() < 32 || token.length() > 64) {
+            throw new AwsError(400, "ValidationException", "1 validation error detected: Value at 'clientRequestToken'"
+                    + " failed to satisfy constraint: Member must have length between 32 and 64");
+        }
+        if (valueNode == null || !valueNode.isTextual()) {
+            throw new AwsError(400, "InvalidParameterException", "You must provide either SecretString or SecretBinary.");
+        }
+        String value = valueNode.asText();
+        if (createSecretQuotesValue.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new AwsError(400, "ValidationException", "1 validation error detected: Value '" + value
+                    + "' at 'secretString' failed to satisfy constraint: Member must satisfy regular expression pattern");
+        }
+        if (value.getBytes(StandardCharsets.UTF_8).length > 65_536) {
+            throw new AwsError(400, "ValidationException", "1 validation error detected: Value at 'secretString' failed"
+                    + " to satisfy constraint: Member must have length less than or equal to 65536");
+        }
+        Map<String, String> tags = new TreeMap<>();
+        for (JsonNode tag : request.path("Tags")) {
+            if (!tag.path("Key").isTextual() || !tag.path("Value").isTextual()) {
+                throw new AwsError(400, "ValidationException", "Tags must be a list of {Key, Value}");
+            }
+            tags.put(tag.get("Key").asText(), tag.get("Value").asText());
+        }
+        StoredSecret existing = storedSecrets.get(name);
+        if (existing != null) {
+            if (existing.deletedDate() != null) {
+                throw new AwsError(400, "InvalidRequestException", "You can't create this secret because a secret with"
+                        + " this name is already scheduled for deletion.");
+            }
+            // AWS: a repeat with the token of an existing version and the same value is ignored.
+            if (createSecretIgnoresToken || !existing.versionId().equals(token) || !existing.value().equals(value)) {
+                throw new AwsError(400, "ResourceExistsException", "The operation failed because the secret " + name
+                        + " already exists.");
+            }
+        } else {
+            String suffix = HexFormat.of().formatHex(sha256(name.getBytes(StandardCharsets.UTF_8))).substring(0, 6);
+            existing = new StoredSecret(name, suffix, value, token, Map.copyOf(tags), null);
+            storedSecrets.put(name, existing);
+            secrets.put(name, value);
+        }
+        return JSON.createObjectNode()
+                .put("ARN", existing.arn(region))
+                .put("Name", name)
+                .put("VersionId", existing.versionId());
+    }
+
+    private JsonNode describeSecret(String region, JsonNode request) {
+        StoredSecret secret = findSecret(region, request.path("SecretId").asText());
+        if (secret == null) {
+            throw secretNotFound();
+        }
+        ObjectNode response = JSON.createObjectNode()
+                .put("ARN", secret.arn(region))
+                .put("Name", secret.name())
+                .put("CreatedDate", 1.7E9);
+        if (secret.deletedDate() != null) {
+            response.put("DeletedDate", secret.deletedDate());
+        }
+        ArrayNode tags = response.putArray("Tags");
+        new TreeMap<>(secret.tags()).forEach((k, v) -> tags.addObject().put("Key", k).put("Value", v));
+        response.putObject("VersionIdsToStages").putArray(secret.versionId()).add("AWSCURRENT");
+        return response;
+    }
+
+    private JsonNode deleteSecret(String region, JsonNode request) {
+        StoredSecret secret = findSecret(region, request.path("SecretId").asText());
+        boolean force = request.path("ForceDeleteWithoutRecovery").asBoolean(false);
+        if (force && request.has("RecoveryWindowInDays")) {
+            throw new AwsError(400, "InvalidParameterException", "You can't use ForceDeleteWithoutRecovery in conjunction"
+                    + " with RecoveryWindowInDays.");
+        }
+        if (secret == null) {
+            throw secretNotFound();
+        }
+        if (secret.deletedDate() != null) {
+            throw markedForDeletion();
+        }
+        double deletionDate = now();
+        if (force) {
+            storedSecrets.remove(secret.name());
+            secrets.remove(secret.name());
+        } else {
+            storedSecrets.put(secret.name(), new StoredSecret(secret.name(), secret.arnSuffix(), secret.value(),
+                    secret.versionId(), secret.tags(), deletionDate));
+            deletionDate += 30 * 86_400;
+        }
+        return JSON.createObjectNode().put("ARN", secret.arn(region)).put("Name", secret.name()).put("DeletionDate", deletionDate);
+    }
+
+    // ---- Step Functions ----
+
+    private static final Pattern STATE_MACHINE_ARN = Pattern.compile(
+            "arn:aws:states:([a-z0-9-]+):(\\d{12}):stateMachine:([^\\s:/]{1,80})");
+    private static final Pattern EXECUTION_ARN = Pattern.compile(
+            "arn:aws:states:([a-z0-9-]+):(\\d{12}):execution:([^\\s:/]{1,80}):([^\\s:/]{1,80})");
+    private static final String SFN_ERRORS = "com.amazonaws.swf.service.v2.model#";
+
+    private static AwsError sfnError(String type, String message) {
+        return new AwsError(400, SFN_ERRORS + type, message);
+    }
+
+    private JsonNode startExecution(String region, JsonNode request) {
+        String stateMachineArn = request.path("stateMachineArn").asText("");
+        Matcher arn = STATE_MACHINE_ARN.matcher(stateMachineArn);
+        if (!arn.matches()) {
+            throw sfnError("InvalidArn", "Invalid Arn: '" + stateMachineArn + "'");
+        }
+        if (!arn.group(1).equals(region)) {
+            throw sfnError("InvalidArn", "Invalid Arn: 'Region does not match the region of the endpoint: " + stateMachineArn + "'");
+        }
+        if (!stateMachines.contains(stateMachineArn)) {
+            throw sfnError("StateMachineDoesNotExist", "State Machine Does Not Exist: '" + stateMachineArn + "'");
+        }
+        String name = request.has("name") ? request.get("name").asText() : UUID.randomUUID().toString();
+        if (name.isEmpty() || name.length() > 80 || name.chars().anyMatch(c -> Character.isWhitespace(c)
+                || Character.isISOControl(c) || "<>{}[]?*\"#%\\^|~`$&,;:/".indexOf(c) >= 0)) {
+            throw sfnError("InvalidName", "Invalid Name: '" + name + "'");
+        }
+        String input = request.has("input") ? request.get("input").asText() : "{}";
+        try {
+            if (JSON.readTree(input) == null) {
+                throw new IOException("empty");
+            }
+        } catch (IOException e) {
+            throw sfnError("InvalidExecutionInput", "Invalid State Machine Execution Input: 'not a JSON document'");
+        }
+        String executionArn = "arn:aws:states:" + region + ":" + arn.group(2) + ":execution:" + arn.group(3) + ":" + name;
+        Execution existing = executions.get(executionArn);
+        if (existing != null) {
+            // AWS: an open execution with the same input answers like the first start; anything else is refused.
+            if (!existing.status().equals("RUNNING") || !existing.input().equals(input)) {
+                throw sfnError("ExecutionAlreadyExists", "Execution Already Exists: '" + executionArn + "'");
+            }
+        } else {
+            existing = new Execution(executionArn, stateMachineArn, name, input, "RUNNING", now(), null, null, null);
+            executions.put(executionArn, existing);
+        }
+        return JSON.createObjectNode().put("executionArn", executionArn).put("startDate", existing.startDate());
+    }
+
+    private Execution findExecution(JsonNode request) {
+        String executionArn = request.path("executionArn").asText("");
+        if (!EXECUTION_ARN.matcher(executionArn).matches()) {
+            throw sfnError("InvalidArn", "Invalid Arn: '" + executionArn + "'");
+        }
+        Execution execution = executions.get(executionArn);
+        if (execution == null) {
+            throw sfnError("ExecutionDoesNotExist", "Execution Does Not Exist: '" + executionArn + "'");
+        }
+        return execution;
+    }
+
+    private JsonNode describeExecution(JsonNode request) {
+        Execution execution = findExecution(request);
+        ObjectNode response = JSON.createObjectNode()
+                .put("executionArn", execution.executionArn())
+                .put("stateMachineArn", execution.stateMachineArn())
+                .put("name", execution.name())
+                .put("status", execution.status())
+                .put("startDate", execution.startDate())
+                .put("input", execution.input())
+                .put("redriveCount", 0);
+        response.putObject("inputDetails").put("included", true);
+        if (execution.stopDate() != null) {
+            response.put("stopDate", execution.stopDate());
+        }
+        if (execution.error() != null) {
+            response.put("error", execution.error());
+        }
+        if (execution.cause() != null) {
+            response.put("cause", execution.cause());
+        }
+        return response;
+    }
+
+    private JsonNode stopExecution(JsonNode request) {
+        Execution execution = findExecution(request);
+        String error = request.hasNonNull("error") ? request.get("error").asText() : null;
+        String cause = request.hasNonNull("cause") ? request.get("cause").asText() : null;
+        if (error != null && error.length() > 256 || cause != null && cause.length() > 32_768) {
+            throw sfnError("ValidationException", "1 validation error detected: error or cause is too long");
+        }
+        if (!execution.status().equals("RUNNING")) {
+            if (stopOfEndedExecutionFails) {
+                throw sfnError("ValidationException", "Execution is not running: '" + execution.executionArn() + "'");
+            }
+            return JSON.createObjectNode().put("stopDate", execution.stopDate());
+        }
+        Execution stopped = execution.ended("ABORTED", error, cause);
+        executions.put(stopped.executionArn(), stopped);
+        return JSON.createObjectNode().put("stopDate", stopped.stopDate());
+    }
+
+    // ---- CloudWatch Logs ----
+
+    /** The one filter pattern this fake understands (CloudWatch Logs knows many more). */
+    private static final Pattern BUILD_ID_FILTER = Pattern.compile("\\{\\s*\\$\\.buildId\\s*=\\s*\"([^\"*]*)\"\\s*}");
+    private static final Comparator<LogEvent> STREAM_ORDER = Comparator.comparing(LogEvent::logStream)
+            .thenComparingLong(LogEvent::timestamp).thenComparing(LogEvent::eventId);
+
+    private static AwsError invalidParameter(String message) {
+        return new AwsError(400, "InvalidParameterException", message);
+    }
+
+    private JsonNode filterLogEvents(JsonNode request) {
+        String group = request.path("logGroupName").asText("");
+        if (group.isEmpty()) {
+            throw invalidParameter("1 validation error detected: Value null at 'logGroupName' failed to satisfy constraint:"
+                    + " Member must not be null");
+        }
+        int limit = request.has("limit") ? request.get("limit").asInt() : 10_000;
+        if (limit < 1 || limit > 10_000) {
+            throw invalidParameter("1 validation error detected: Value '" + limit + "' at 'limit' failed to satisfy constraint:"
+                    + " Member must have value between 1 and 10000");
+        }
+        String pattern = request.path("filterPattern").asText("");
+        String buildId = null;
+        if (!pattern.isEmpty()) {
+            Matcher m = BUILD_ID_FILTER.matcher(pattern);
+            if (!m.matches()) {
+                throw invalidParameter("Invalid filter pattern (LoopbackAws knows only { $.buildId = \"...\" }): " + pattern);
+            }
+            buildId = m.group(1);
+        }
+        long startTime = request.path("startTime").asLong(0);
+        long endTime = request.has("endTime") ? request.get("endTime").asLong() : Long.MAX_VALUE;
+        int offset = 0;
+        if (request.hasNonNull("nextToken")) {
+            Cursor cursor = logTokens.get(request.get("nextToken").asText());
+            if (cursor == null || !cursor.equals(new Cursor(group, pattern, startTime, endTime, cursor.offset()))) {
+                throw invalidParameter("The specified nextToken is invalid or does not belong to this query.");
+            }
+            offset = cursor.offset();
+        }
+        List<LogEvent> events = logGroups.get(group);
+        if (events == null) {
+            throw new AwsError(400, "ResourceNotFoundException", "The specified log group does not exist.");
+        }
+        String wanted = buildId;
+        // Stream by stream, like a search that went through the streams one after another.
+        List<LogEvent> matching = events.stream()
+                .filter(e -> e.timestamp() >= startTime && e.timestamp() <= endTime)
+                .filter(e -> wanted == null || wanted.equals(buildIdOf(e.message())))
+                .sorted(STREAM_ORDER)
+                .toList();
+        int end = Math.min(matching.size(), offset + limit);
+        ObjectNode response = JSON.createObjectNode();
+        ArrayNode page = response.putArray("events");
+        for (LogEvent e : matching.subList(Math.min(offset, end), end)) {
+            page.addObject()
+                    .put("logStreamName", e.logStream())
+                    .put("timestamp", e.timestamp())
+                    .put("message", e.message())
+                    .put("ingestionTime", e.ingestionTime())
+                    .put("eventId", e.eventId());
+        }
+        response.putArray("searchedLogStreams");
+        if (end < matching.size()) {
+            String token = "Bxkq6kVGFtq2y_Moigeqscgt4b5cJp-" + UUID.randomUUID();
+            logTokens.put(token, new Cursor(group, pattern, startTime, endTime, end));
+            response.put("nextToken", token);
+        }
+        return response;
+    }
+
+    /** {@code $.buildId} of a JSON log line, if it is a string; JSON patterns never match other lines. */
+    private static String buildIdOf(String message) {
+        try {
+            JsonNode line = JSON.readTree(message);
+            return line != null && line.path("buildId").isTextual() ? line.get("buildId").asText() : null;
+        } catch (IOException notJson) {
+            return null;
+        }
     }
 
     /** SigV4 as the services check it; returns {service, region} from the credential scope. */

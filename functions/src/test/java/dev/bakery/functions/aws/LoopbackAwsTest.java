@@ -74,4 +74,34 @@ class LoopbackAwsTest {
                 .isInstanceOfSatisfying(AwsCallException.class,
                         e -> assertThat(e.errorType()).isEqualTo("UnknownOperationException"));
     }
+
+    @Test
+    void refusesJson11ForStepFunctions() {
+        // Step Functions is an AWS JSON 1.0 service: a correctly signed 1.1 request is still refused.
+        AwsJsonClient client = aws.client(new AwsService("states", "AWSStepFunctions", "states", "1.1"), "eu-west-1");
+
+        assertThatThrownBy(() -> client.call("DescribeExecution", JSON.createObjectNode().put("executionArn", "x")))
+                .isInstanceOfSatisfying(AwsCallException.class, e -> {
+                    assertThat(e.errorType()).isEqualTo("SerializationException");
+                    assertThat(e.awsMessage()).isEqualTo("unexpected content type application/x-amz-json-1.1");
+                });
+        assertThat(aws.calls()).isEmpty();
+    }
+
+    @Test
+    void refusesJson10ForCloudWatchLogs() {
+        AwsJsonClient client = aws.client(new AwsService("logs", "Logs_20140328", "logs", "1.0"), "eu-west-1");
+
+        assertThatThrownBy(() -> client.call("FilterLogEvents", JSON.createObjectNode().put("logGroupName", "x")))
+                .isInstanceOfSatisfying(AwsCallException.class, e -> assertThat(e.errorType()).isEqualTo("SerializationException"));
+    }
+
+    @Test
+    void refusesATargetOfAnotherServiceForTheNewServices() {
+        AwsJsonClient client = aws.client(new AwsService("logs", "AWSStepFunctions", "logs", "1.1"), "eu-west-1");
+
+        assertThatThrownBy(() -> client.call("StartExecution", JSON.createObjectNode()))
+                .isInstanceOfSatisfying(AwsCallException.class,
+                        e -> assertThat(e.errorType()).isEqualTo("UnknownOperationException"));
+    }
 }

@@ -57,8 +57,7 @@ class PublishIndexHandlerTest {
                   kaniko: {destination: "%s/web:2.1", tags: [stable]}
                 bake: [{arch: amd64}, {arch: arm64}]
                 """.formatted(registry.host())))).builds().getFirst().plan();
-        store.create(new BuildRecord("b-h1", BuildStatus.RUNNING, plan, "contexts/x.tar.gz", "arn:aws:iam::1:user/ci",
-                Instant.now(), null), plan.tasks().stream()
+        store.create(BuildRecord.queued("b-h1", plan, "contexts/x.tar.gz", "arn:aws:iam::1:user/ci", java.util.Map.of(), Instant.now(), null), plan.tasks().stream()
                 .map(t -> new TaskRecord("b-h1", t.id(), t.arch().key(), TaskStatus.RUNNING, null, null)).toList());
         for (var task : plan.tasks()) {
             Descriptor pushed = TestImages.push(client, task.destinations().getFirst(), task.arch().key(), null);

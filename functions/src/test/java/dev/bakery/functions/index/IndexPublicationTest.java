@@ -61,8 +61,7 @@ class IndexPublicationTest {
     }
 
     private static void create(String buildId, BuildPlan plan) {
-        store.create(new BuildRecord(buildId, BuildStatus.RUNNING, plan, "contexts/abc.tar.gz",
-                "arn:aws:iam::123456789012:role/ci", Instant.parse("2026-11-22T10:00:00Z"), null),
+        store.create(BuildRecord.queued(buildId, plan, "contexts/abc.tar.gz", "arn:aws:iam::123456789012:role/ci", java.util.Map.of(), Instant.parse("2026-11-22T10:00:00Z"), null),
                 plan.tasks().stream().map(t -> new TaskRecord(buildId, t.id(), t.arch().key(), TaskStatus.PENDING, null, null))
                         .toList());
     }
@@ -124,6 +123,6 @@ class IndexPublicationTest {
         assertThatThrownBy(() -> create("b-5", plan))
                 .isInstanceOf(software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException.class);
         assertThat(store.build("b-5")).get().extracting(BuildRecord::plan).isEqualTo(plan);
-        assertThat(List.of(store.build("b-5").orElseThrow().status())).containsExactly(BuildStatus.RUNNING);
+        assertThat(List.of(store.build("b-5").orElseThrow().status())).containsExactly(BuildStatus.QUEUED);
     }
 }

@@ -38,7 +38,7 @@ class BuildStoreTest {
     private static void create(String buildId) {
         BuildPlan plan = BuildPlanner.plan(PlanRequest.ofConfig(SourceFile.of("config.yaml",
                 "bake: [{arch: amd64, kaniko: {destination: \"localhost:5000/app:1\"}}]"))).builds().getFirst().plan();
-        store.create(new BuildRecord(buildId, BuildStatus.RUNNING, plan, "contexts/c.tar.gz", "arn:aws:iam::1:user/ci", T0, null),
+        store.create(BuildRecord.queued(buildId, plan, "contexts/c.tar.gz", "arn:aws:iam::1:user/ci", java.util.Map.of(), T0, null),
                 List.of(new TaskRecord(buildId, "amd64", "amd64", TaskStatus.PENDING, null, null)));
     }
 

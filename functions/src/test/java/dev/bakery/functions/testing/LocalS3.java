@@ -1,4 +1,4 @@
-package dev.bakery.agent.testing;
+package dev.bakery.functions.testing;
 
 import java.net.URI;
 import java.util.Properties;
@@ -10,6 +10,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** S3Proxy in memory on a free 127.0.0.1 port, with SigV4 auth like S3; close() stops it. */
 public final class LocalS3 implements AutoCloseable {
@@ -19,6 +21,7 @@ public final class LocalS3 implements AutoCloseable {
 
     private final S3Proxy proxy;
     private final S3Client client;
+    private final S3Presigner presigner;
 
     private LocalS3() throws Exception {
         proxy = S3Proxy.builder()
@@ -36,6 +39,10 @@ public final class LocalS3 implements AutoCloseable {
         }
         client = S3Client.builder().endpointOverride(endpoint()).forcePathStyle(true).region(Region.US_EAST_1)
                 .httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .build();
+        presigner = S3Presigner.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .build();
     }
@@ -56,8 +63,14 @@ public final class LocalS3 implements AutoCloseable {
         return client;
     }
 
+    /** Presigns path-style URLs for this proxy with the same credentials. */
+    public S3Presigner presigner() {
+        return presigner;
+    }
+
     @Override
     public void close() {
+        presigner.close();
         client.close();
         try {
             proxy.stop();

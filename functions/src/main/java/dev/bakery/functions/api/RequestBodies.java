@@ -1,0 +1,126 @@
+package dev.bakery.functions.api;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reading request bodies: size checked before parsing, JSON errors with line and column, unknown
+ * fields refused by name, typed field reads that say which field is wrong.
+ */
+public final class RequestBodies {
+
+    // Bodies are small and flat; a modest nesting limit refuses pathological ones early.
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build()).build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private RequestBodies() {
+    }
+
+    /** The body as a JSON object, refusing an oversized one before reading a byte of it. */
+    public static JsonNode object(String body, int maxBytes) {
+        if (body == null || body.isBlank()) {
+            throw new ApiException(400, "missing_body", "the request needs a JSON body", null);
+        }
+        int bytes = body.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > maxBytes) {
+            throw new ApiException(413, "body_too_large", "the body is " + bytes + " bytes; the limit is " + maxBytes, null);
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new ApiException(400, "invalid_json", "the body is not valid JSON" + where + ": "
+                    + e.getOriginalMessage().replaceFirst("\\s*\\(for .*$", ""), null);
+        }
+        if (!node.isObject()) {
+            throw new ApiException(400, "invalid_json", "the body must be a JSON object", null);
+        }
+        return node;
+    }
+
+    public static void onlyFields(JsonNode object, Set<String> allowed, String prefix) {
+        for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!allowed.contains(name)) {
+                throw new ApiException(400, "unknown_field", "unknown field \"" + name + "\" (expected "
+                        + String.join(", ", new java.util.TreeSet<>(allowed)) + ")", prefix + name);
+            }
+        }
+    }
+
+    public static String text(JsonNode object, String field, boolean required, Pattern format, String formatHint) {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            if (required) {
+                throw new ApiException(400, "missing_field", field + " is required", field);
+            }
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new ApiException(400, "invalid_type", field + " must be a string", field);
+        }
+        if (format != null && !format.matcher(value.asText()).matches()) {
+            throw new ApiException(400, "invalid_" + field, field + " must be " + formatHint, field);
+        }
+        return value.asText();
+    }
+
+    public static long number(JsonNode object, String field) {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            throw new ApiException(400, "missing_field", field + " is required", field);
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw new ApiException(400, "invalid_type", field + " must be a whole number", field);
+        }
+        return value.asLong();
+    }
+
+    /** A flat object of strings, with limits on count and sizes. */
+    public static Map<String, String> strings(JsonNode object, String field, int maxEntries, Pattern keyFormat, int maxValue) {
+        JsonNode value = object.get(field);
+        Map<String, String> out = new LinkedHashMap<>();
+        if (value == null || value.isNull()) {
+            return out;
+        }
+        if (!value.isObject()) {
+            throw new ApiException(400, "invalid_type", field + " must be an object of strings", field);
+        }
+        if (value.size() > maxEntries) {
+            throw new ApiException(400, "too_many_" + field, field + " may hold at most " + maxEntries + " entries", field);
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            String path = field + "." + entry.getKey();
+            if (keyFormat != null && !keyFormat.matcher(entry.getKey()).matches()) {
+                throw new ApiException(400, "invalid_key", "invalid key \"" + entry.getKey() + "\" in " + field, path);
+            }
+            if (!entry.getValue().isTextual()) {
+                throw new ApiException(400, "invalid_type", path + " must be a string", path);
+            }
+            if (entry.getValue().asText().length() > maxValue) {
+                throw new ApiException(400, "value_too_long", path + " is longer than " + maxValue + " characters", path);
+            }
+            out.put(entry.getKey(), entry.getValue().asText());
+        }
+        return out;
+    }
+}

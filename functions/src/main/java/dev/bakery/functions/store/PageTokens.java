@@ -1,0 +1,48 @@
+package dev.bakery.functions.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bakery.functions.api.ApiException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Turns DynamoDB's LastEvaluatedKey into an opaque URL-safe {@code next} token and back. Our keys
+ * are all strings, so the token is base64url of a flat JSON object.
+ */
+final class PageTokens {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private PageTokens() {
+    }
+
+    static String encode(Map<String, AttributeValue> key) {
+        Map<String, String> flat = new LinkedHashMap<>();
+        key.forEach((name, value) -> flat.put(name, value.s()));
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(JSON.writeValueAsBytes(flat));
+        } catch (IOException e) {
+            throw new IllegalStateException("a page key always serializes", e);
+        }
+    }
+
+    static Map<String, AttributeValue> decode(String token) {
+        try {
+            Map<String, String> flat = JSON.readValue(Base64.getUrlDecoder().decode(token.getBytes(StandardCharsets.US_ASCII)),
+                    new TypeReference<Map<String, String>>() { });
+            Map<String, AttributeValue> key = new LinkedHashMap<>();
+            flat.forEach((name, value) -> key.put(name, AttributeValue.fromS(value)));
+            if (!key.keySet().equals(java.util.Set.of(BakeryTable.PK, BakeryTable.SK, BakeryTable.GSI1_PK, BakeryTable.GSI1_SK))) {
+                throw new IllegalArgumentException("not one of our page keys");
+            }
+            return key;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ApiException(400, "invalid_next", "next is not a token this API gave out", "next");
+        }
+    }
+}

@@ -1,0 +1,349 @@
+package dev.bakery.functions.contexts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bakery.functions.api.ApiException;
+import dev.bakery.functions.testing.LocalS3;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/**
+ * {@code POST /contexts} against S3Proxy in-process: the presigned URLs are used with a real
+ * java.net.http client, exactly as the CLI will.
+ */
+class ContextServiceTest {
+
+    private static final String BUCKET = "bakery-contexts";
+    private static final long MIB = ContextService.MIB;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private static LocalS3 s3;
+    private static HttpClient http;
+    /** The defaults: multipart above 64 MiB, 64 MiB parts; at most 1 GiB. */
+    private static ContextService service;
+    /** Multipart above 5 MiB in 5 MiB parts (S3's smallest), so that three parts stay small. */
+    private static ContextService smallParts;
+
+    @BeforeAll
+    static void start() {
+        s3 = LocalS3.start();
+        s3.client().createBucket(b -> b.bucket(BUCKET));
+        http = HttpClient.newHttpClient();
+        service = new ContextService(s3.client(), s3.presigner(), BUCKET, 1024 * MIB);
+        smallParts = new ContextService(s3.client(), s3.presigner(), BUCKET, 100 * MIB, Duration.ofMinutes(15), 5 * MIB, 5 * MIB);
+    }
+
+    @AfterAll
+    static void stop() {
+        s3.close();
+    }
+
+    private static byte[] random(int length, long seed) {
+        byte[] bytes = new byte[length];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * With {@code Expect: 100-continue}, as a client should: a refused upload is answered before its body is sent
+     * (S3Proxy, like S3, answers and closes the connection without reading the body of a request it refuses).
+     */
+    private static HttpResponse<String> put(URI url, Map<String, String> headers, byte[] body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url).expectContinue(true)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static long storedSize(String key) {
+        return s3.client().headObject(b -> b.bucket(BUCKET).key(key)).contentLength();
+    }
+
+    // --- single PUT ---
+
+    @Test
+    void aSmallContextIsOnePutThatRequiresItsChecksumAndIsNotUploadedTwice() throws Exception {
+        byte[] archive = random(300_000, 1);
+        String digest = sha256(archive);
+
+        ContextOffer offer = service.offer(digest, archive.length);
+
+        assertThat(offer).isInstanceOf(ContextOffer.SinglePut.class);
+        ContextOffer.SinglePut put = (ContextOffer.SinglePut) offer;
+        assertThat(put.key()).isEqualTo("contexts/" + digest + ".tar.gz");
+        assertThat(put.headers()).containsEntry("x-amz-checksum-sha256",
+                Base64.getEncoder().encodeToString(HexFormat.of().parseHex(digest)));
+        assertThat(put.headers()).doesNotContainKeys("host", "content-length");
+        assertThat(put.url().getQuery()).contains("X-Amz-SignedHeaders=").contains("x-amz-checksum-sha256");
+        assertThat(put.expiresAt()).isBetween(Instant.now().plus(Duration.ofMinutes(14)), Instant.now().plus(Duration.ofMinutes(16)));
+
+        HttpResponse<String> response = put(put.url(), put.headers(), archive);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+
+        assertThat(service.offer(digest, archive.length)).isEqualTo(new ContextOffer.Exists(put.key()));
+        ResponseBytes<GetObjectResponse> stored = s3.client().getObjectAsBytes(b -> b.bucket(BUCKET).key(put.key()));
+        assertThat(stored.asByteArray()).isEqualTo(archive);
+    }
+
+    @Test
+    void aPutOfOtherBytesThanTheClaimedDigestIsRejected() throws Exception {
+        byte[] claimed = random(200_000, 2);
+        byte[] other = random(200_000, 3);
+        ContextOffer.SinglePut put = (ContextOffer.SinglePut) service.offer(sha256(claimed), claimed.length);
+
+        HttpResponse<String> response = put(put.url(), put.headers(), other);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("<Code>BadDigest</Code>");
+        assertThatThrownBy(() -> storedSize(put.key())).isInstanceOf(NoSuchKeyException.class);
+        assertThat(service.offer(sha256(claimed), claimed.length)).isInstanceOf(ContextOffer.SinglePut.class);
+    }
+
+    @Test
+    void thePutIsRefusedWithoutTheChecksumHeaderOrWithAnotherLength() throws Exception {
+        byte[] archive = random(100_000, 4);
+        ContextOffer.SinglePut put = (ContextOffer.SinglePut) service.offer(sha256(archive), archive.length);
+
+        HttpResponse<String> withoutChecksum = put(put.url(), Map.of(), archive);
+        assertThat(withoutChecksum.statusCode()).isEqualTo(403);
+        assertThat(withoutChecksum.body()).contains("<Code>SignatureDoesNotMatch</Code>");
+
+        // The right checksum header with a longer body: content-length is signed, so the size is pinned too.
+        HttpResponse<String> longer = put(put.url(), put.headers(), Arrays.copyOf(archive, archive.length + 1));
+        assertThat(longer.statusCode()).isEqualTo(403);
+        assertThat(longer.body()).contains("<Code>SignatureDoesNotMatch</Code>");
+
+        assertThatThrownBy(() -> storedSize(put.key())).isInstanceOf(NoSuchKeyException.class);
+    }
+
+    @Test
+    void anObjectOfAnotherSizeUnderTheKeyCountsAsAbsentAndIsOverwritten() throws Exception {
+        byte[] archive = random(50_000, 5);
+        String digest = sha256(archive);
+        s3.client().putObject(b -> b.bucket(BUCKET).key(ContextService.key(digest)), RequestBody.fromBytes(new byte[10]));
+
+        ContextOffer offer = service.offer(digest, archive.length);
+
+        assertThat(offer).isInstanceOf(ContextOffer.SinglePut.class);
+        ContextOffer.SinglePut put = (ContextOffer.SinglePut) offer;
+        assertThat(put(put.url(), put.headers(), archive).statusCode()).isEqualTo(200);
+        assertThat(storedSize(put.key())).isEqualTo(archive.length);
+        assertThat(service.offer(digest, archive.length)).isInstanceOf(ContextOffer.Exists.class);
+    }
+
+    // --- multipart ---
+
+    @Test
+    void aLargeContextIsUploadedInPartsAndCompletedThroughTheCompleteUrl() throws Exception {
+        byte[] archive = random((int) (2 * 5 * MIB + 777), 6);
+        String digest = sha256(archive);
+
+        ContextOffer offer = smallParts.offer(digest, archive.length);
+
+        assertThat(offer).isInstanceOf(ContextOffer.Multipart.class);
+        ContextOffer.Multipart multipart = (ContextOffer.Multipart) offer;
+        assertThat(multipart.key()).isEqualTo(ContextService.key(digest));
+        assertThat(multipart.partSize()).isEqualTo(5 * MIB);
+        assertThat(multipart.parts()).extracting(ContextOffer.PartUrl::number).containsExactly(1, 2, 3);
+        assertThat(multipart.parts()).allSatisfy(part -> assertThat(part.url().getQuery())
+                .contains("X-Amz-SignedHeaders=content-length;host").contains("uploadId=" + multipart.uploadId()));
+        assertThat(multipart.expiresAt()).isBetween(Instant.now().plus(Duration.ofMinutes(14)), Instant.now().plus(Duration.ofMinutes(16)));
+
+        List<String> etags = new ArrayList<>();
+        for (ContextOffer.PartUrl part : multipart.parts()) {
+            int from = (int) ((part.number() - 1) * multipart.partSize());
+            int to = (int) Math.min(archive.length, from + multipart.partSize());
+            HttpResponse<String> response = put(part.url(), Map.of(), Arrays.copyOfRange(archive, from, to));
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            etags.add(response.headers().firstValue("ETag").orElseThrow());
+        }
+        StringBuilder xml = new StringBuilder("<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
+        for (int i = 0; i < etags.size(); i++) {
+            xml.append("<Part><PartNumber>").append(i + 1).append("</PartNumber><ETag>").append(etags.get(i)).append("</ETag></Part>");
+        }
+        xml.append("</CompleteMultipartUpload>");
+        HttpResponse<String> completed = http.send(HttpRequest.newBuilder(multipart.completeUrl())
+                .header("Content-Type", "application/xml")
+                .POST(HttpRequest.BodyPublishers.ofString(xml.toString(), StandardCharsets.UTF_8)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(completed.statusCode()).as(completed.body()).isEqualTo(200);
+        assertThat(completed.body()).contains("<CompleteMultipartUploadResult").doesNotContain("<Error>");
+
+        assertThat(storedSize(multipart.key())).isEqualTo(archive.length);
+        assertThat(smallParts.offer(digest, archive.length)).isEqualTo(new ContextOffer.Exists(multipart.key()));
+        byte[] stored = s3.client().getObjectAsBytes(b -> b.bucket(BUCKET).key(multipart.key())).asByteArray();
+        assertThat(sha256(stored)).isEqualTo(digest);
+    }
+
+    @Test
+    void aPartOfAnotherLengthIsRefused() throws Exception {
+        byte[] archive = random((int) (5 * MIB + 100), 7);
+        ContextOffer.Multipart multipart = (ContextOffer.Multipart) smallParts.offer(sha256(archive), archive.length);
+        assertThat(multipart.parts()).hasSize(2);
+
+        HttpResponse<String> response = put(multipart.parts().get(1).url(), Map.of(), new byte[99]);
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.body()).contains("<Code>SignatureDoesNotMatch</Code>");
+    }
+
+    @Test
+    void theThresholdItselfIsStillOnePut() {
+        String digest = "c".repeat(64);
+        assertThat(smallParts.offer(digest, 5 * MIB)).isInstanceOf(ContextOffer.SinglePut.class);
+        ContextOffer.Multipart multipart = (ContextOffer.Multipart) smallParts.offer(digest, 5 * MIB + 1);
+        assertThat(multipart.parts()).hasSize(2);
+        s3.client().abortMultipartUpload(b -> b.bucket(BUCKET).key(multipart.key()).uploadId(multipart.uploadId()));
+    }
+
+    @Test
+    void theDefaultsAre64MiBAndFifteenMinutes() {
+        String digest = "d".repeat(64);
+        ContextOffer.SinglePut put = (ContextOffer.SinglePut) service.offer(digest, 64 * MIB);
+        assertThat(put.url().getQuery()).contains("X-Amz-Expires=900");
+        ContextOffer.Multipart multipart = (ContextOffer.Multipart) service.offer(digest, 64 * MIB + 1);
+        assertThat(multipart.partSize()).isEqualTo(64 * MIB);
+        assertThat(multipart.parts()).hasSize(2);
+        assertThat(multipart.completeUrl().getQuery()).contains("X-Amz-Expires=900").contains("uploadId=" + multipart.uploadId());
+        s3.client().abortMultipartUpload(b -> b.bucket(BUCKET).key(multipart.key()).uploadId(multipart.uploadId()));
+    }
+
+    // --- validation ---
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "", "abc",
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", // upper case
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", // 63
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", // 65
+        "gaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", // not hex
+        "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+        "../aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    })
+    void aDigestThatIsNot64LowercaseHexIsRefused(String digest) {
+        assertApiError(() -> service.offer(digest, 100), 400, "invalid_digest", "sha256 must be 64 lowercase hex characters", "sha256");
+    }
+
+    @Test
+    void aMissingDigestIsRefused() {
+        assertApiError(() -> service.offer(null, 100), 400, "invalid_digest", "sha256 must be 64 lowercase hex characters", "sha256");
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {0, -1, Long.MIN_VALUE})
+    void aSizeThatIsNotPositiveIsRefused(long size) {
+        assertApiError(() -> service.offer("a".repeat(64), size), 400, "invalid_size",
+                "size must be a positive integer (the archive's length in bytes)", "size");
+    }
+
+    @Test
+    void aContextOverTheMaximumIsRefusedWithBothSizesInMiB() {
+        assertApiError(() -> service.offer("a".repeat(64), 1024 * MIB + 1), 413, "context_too_large",
+                "the build context is 1024.01 MiB; the largest accepted is 1024 MiB", "size");
+        assertApiError(() -> service.offer("a".repeat(64), 3 * 1024 * MIB), 413, "context_too_large",
+                "the build context is 3072 MiB; the largest accepted is 1024 MiB", "size");
+        assertApiError(() -> smallParts.offer("a".repeat(64), Long.MAX_VALUE), 413, "context_too_large",
+                "the build context is 8796093022208 MiB; the largest accepted is 100 MiB", "size");
+        assertThat(service.offer("a".repeat(64), 1024 * MIB)).isInstanceOf(ContextOffer.Multipart.class);
+    }
+
+    @Test
+    void theDigestIsCheckedBeforeTheSize() {
+        assertApiError(() -> service.offer("nope", -1), 400, "invalid_digest", "sha256 must be 64 lowercase hex characters", "sha256");
+    }
+
+    @Test
+    void impossibleSettingsAreRefusedAtConstruction() {
+        assertThatThrownBy(() -> new ContextService(s3.client(), s3.presigner(), BUCKET, MIB, Duration.ofMinutes(1), MIB, MIB))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("partSize must be 5 MiB to 5 GiB");
+        assertThatThrownBy(() -> new ContextService(s3.client(), s3.presigner(), BUCKET, 10_001 * 5 * MIB, Duration.ofMinutes(1),
+                5 * MIB, 5 * MIB)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("10000 parts");
+        assertThatThrownBy(() -> new ContextService(s3.client(), s3.presigner(), BUCKET, MIB, Duration.ofDays(8), MIB, 5 * MIB))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 7 days");
+        assertThatThrownBy(() -> new ContextService(s3.client(), s3.presigner(), BUCKET, MIB, Duration.ofMinutes(1), 6L << 30, 5 * MIB))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("multipartThreshold");
+    }
+
+    private static void assertApiError(Runnable call, int status, String code, String message, String path) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.status()).isEqualTo(status);
+            assertThat(e.code()).isEqualTo(code);
+            assertThat(e.getMessage()).isEqualTo(message);
+            assertThat(e.path()).isEqualTo(path);
+        });
+    }
+
+    // --- JSON ---
+
+    @Test
+    void theThreeAnswersAsJson() throws Exception {
+        Instant at = Instant.parse("2026-11-22T10:15:00Z");
+        assertThat(roundTrip(new ContextOffer.Exists("contexts/x.tar.gz")))
+                .isEqualTo(json("{\"key\":\"contexts/x.tar.gz\",\"exists\":true}"));
+        assertThat(roundTrip(new ContextOffer.SinglePut("contexts/x.tar.gz", URI.create("http://s3/put?sig=1"),
+                Map.of("x-amz-checksum-sha256", "q83v"), at)))
+                .isEqualTo(json("""
+                        {"key":"contexts/x.tar.gz","exists":false,"upload":{"method":"PUT","url":"http://s3/put?sig=1",
+                         "headers":{"x-amz-checksum-sha256":"q83v"},"expiresAt":"2026-11-22T10:15:00Z"}}"""));
+        assertThat(roundTrip(new ContextOffer.Multipart("contexts/x.tar.gz", "u-1", 64 * MIB,
+                List.of(new ContextOffer.PartUrl(1, URI.create("http://s3/p1")), new ContextOffer.PartUrl(2, URI.create("http://s3/p2"))),
+                URI.create("http://s3/complete"), at)))
+                .isEqualTo(json("""
+                        {"key":"contexts/x.tar.gz","exists":false,"multipart":{"uploadId":"u-1","partSize":67108864,
+                         "parts":[{"number":1,"url":"http://s3/p1"},{"number":2,"url":"http://s3/p2"}],
+                         "completeUrl":"http://s3/complete","expiresAt":"2026-11-22T10:15:00Z"}}"""));
+    }
+
+    @Test
+    void aRealOfferSerializesWithItsSignedHeaders() {
+        JsonNode json = ContextOffers.toJson(service.offer("e".repeat(64), 1234));
+        assertThat(json.get("exists").booleanValue()).isFalse();
+        assertThat(json.at("/upload/headers").fieldNames()).toIterable().containsExactly("x-amz-checksum-sha256");
+        assertThat(json.at("/upload/url").textValue()).startsWith(s3.endpoint() + "/" + BUCKET + "/contexts/" + "e".repeat(64) + ".tar.gz?");
+    }
+
+    /** As the client reads it (numbers compare by value, not by node type). */
+    private static JsonNode roundTrip(ContextOffer offer) throws IOException {
+        return json(MAPPER.writeValueAsString(ContextOffers.toJson(offer)));
+    }
+
+    private static JsonNode json(String text) throws IOException {
+        return MAPPER.readTree(text);
+    }
+}

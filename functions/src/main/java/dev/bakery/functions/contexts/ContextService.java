@@ -1,6 +1,8 @@
 package dev.bakery.functions.contexts;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.bakery.functions.api.ApiException;
+import dev.bakery.functions.api.RequestBodies;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URI;
@@ -121,6 +123,17 @@ public final class ContextService {
             return new ContextOffer.Exists(key);
         }
         return size <= multipartThreshold ? singlePut(key, sha256, size) : multipart(key, size);
+    }
+
+    /** Whether the context object was uploaded (the submit handler checks before starting a build). */
+    public boolean exists(String key) {
+        return storedSize(key) >= 0;
+    }
+
+    /** {@code POST /contexts} with its body already parsed. */
+    public JsonNode offer(JsonNode body) {
+        RequestBodies.onlyFields(body, java.util.Set.of("sha256", "size"), "");
+        return ContextOffers.toJson(offer(RequestBodies.text(body, "sha256", true, null, null), RequestBodies.number(body, "size")));
     }
 
     private static void requireDigest(String sha256) {

@@ -1,0 +1,91 @@
+package dev.bakery.functions.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.bakery.functions.api.ApiConfig;
+import dev.bakery.functions.api.ApiRequest;
+import dev.bakery.functions.api.ApiResponse;
+import dev.bakery.functions.api.RestApi;
+import dev.bakery.functions.aws.BuildSecrets;
+import dev.bakery.functions.aws.LogEvents;
+import dev.bakery.functions.aws.StepFunctions;
+import dev.bakery.functions.builds.BuildService;
+import dev.bakery.functions.builds.CloudWatchLogSource;
+import dev.bakery.functions.builds.SecretsManagerVault;
+import dev.bakery.functions.builds.StepFunctionsExecutions;
+import dev.bakery.functions.contexts.ContextService;
+import dev.bakery.functions.store.BuildStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Map;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * The "builds" Lambda behind API Gateway (REST, AWS_IAM auth). Clients are built once, in the
+ * constructor, so SnapStart snapshots them. Translation only: {@link RestApi} does the work.
+ */
+public final class RestApiHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+
+    private static final Map<String, String> HEADERS = Map.of("Content-Type", "application/json");
+
+    private final RestApi api;
+
+    public RestApiHandler() {
+        this(wire(ApiConfig.fromEnvironment(System.getenv())));
+    }
+
+    public RestApiHandler(RestApi api) {
+        this.api = api;
+    }
+
+    @Override
+    public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+        ApiResponse response;
+        try {
+            response = api.handle(request(event));
+        } catch (RuntimeException e) {
+            String requestId = context == null ? "" : " (request " + context.getAwsRequestId() + ")";
+            if (context != null) {
+                context.getLogger().log("unexpected error" + requestId + ": " + e);
+            }
+            response = new ApiResponse(500, "{\"error\":\"internal_error\",\"message\":\"something went wrong"
+                    + requestId + "\"}");
+        }
+        return new APIGatewayProxyResponseEvent().withStatusCode(response.status()).withHeaders(HEADERS)
+                .withBody(response.body());
+    }
+
+    static ApiRequest request(APIGatewayProxyRequestEvent event) {
+        String body = event.getBody();
+        if (body != null && Boolean.TRUE.equals(event.getIsBase64Encoded())) {
+            body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+        }
+        var context = event.getRequestContext();
+        String principal = context == null || context.getIdentity() == null ? null : context.getIdentity().getUserArn();
+        String requestId = context == null ? null : context.getRequestId();
+        return new ApiRequest(event.getHttpMethod() + " " + event.getResource(), event.getPathParameters(),
+                event.getQueryStringParameters(), body, principal, requestId);
+    }
+
+    static RestApi wire(ApiConfig config) {
+        Region region = Region.of(config.region());
+        DynamoDbClient dynamo = DynamoDbClient.builder().region(region).httpClient(UrlConnectionHttpClient.create()).build();
+        S3Client s3 = S3Client.builder().region(region).httpClient(UrlConnectionHttpClient.create()).build();
+        ContextService contexts = new ContextService(s3, S3Presigner.builder().region(region).build(),
+                config.contextBucket(), config.maxContextBytes());
+        BuildService builds = new BuildService(new BuildStore(dynamo, config.table(), Clock.systemUTC()), contexts::exists,
+                new SecretsManagerVault(BuildSecrets.create(config.region())),
+                new StepFunctionsExecutions(StepFunctions.create(config.region()), config.stateMachineArn(), config.region()),
+                new CloudWatchLogSource(LogEvents.create(config.region()), config.logGroup()),
+                new BuildService.Settings(config.taskDefinitions(), config.k8sActivityArn(), config.retention()),
+                Clock.systemUTC());
+        return new RestApi(builds, contexts::offer, config.maxBodyBytes());
+    }
+}

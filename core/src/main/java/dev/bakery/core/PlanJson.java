@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.UncheckedIOException;
 import java.util.stream.Collectors;
@@ -61,9 +62,17 @@ public final class PlanJson {
                 cause = cause.getCause();
             }
             // The records' own checks speak in plan terms; Jackson's messages only when the shape is wrong.
-            String message = cause instanceof IllegalArgumentException ? cause.getMessage() : mapping.getOriginalMessage();
+            String message = cause instanceof IllegalArgumentException ? cause.getMessage()
+                    : mapping instanceof UnrecognizedPropertyException unknown ? unknownField(unknown)
+                    : mapping.getOriginalMessage();
             throw new BakeryConfigException(new Problem(name, path, 0, 0, "invalid plan: " + message));
         }
+    }
+
+    /** Jackson's own message names the Java class; a client needs the field and the ones it could have meant. */
+    private static String unknownField(UnrecognizedPropertyException e) {
+        return "unknown field \"" + e.getPropertyName() + "\" (expected " + e.getKnownPropertyIds().stream()
+                .map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")";
     }
 
     private static StreamReadException syntaxError(Throwable e) {

@@ -34,7 +34,9 @@ class PlanJsonTest {
     void anUnknownFieldIsRejectedWithItsPath() {
         String json = PLAN.replaceFirst("\"spot\":false", "\"spot\":false,\"privileged\":true");
         assertThatThrownBy(() -> PlanJson.read("request body", json))
-                .hasMessageStartingWith("request body: tasks[0].privileged: invalid plan: Unrecognized field \"privileged\"");
+                .hasMessage("request body: tasks[0].privileged: invalid plan: unknown field \"privileged\" (expected arch, "
+                        + "credentials, destinations, env, id, imagePullCredentials, kaniko, platform, postScript, preScript, "
+                        + "resources, secrets, spot, timeoutSeconds, variant)");
     }
 
     @Test

@@ -48,9 +48,9 @@ class AgentLogTest {
 
     @Test
     void stepsLogStartAndEndWithTheirDuration() throws Exception {
-        try (AgentLog.Step step = log.step("context")) {
-            log.info("context", "working");
-        }
+        AgentLog.Step step = log.step("context");
+        log.info("context", "working");
+        step.close();
         AgentLog.Step failing = log.step("pre-script");
         failing.failed("exit code 2");
         failing.close();

@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public record ApiConfig(String region, String table, String contextBucket, String stateMachineArn,
         Map<Arch, String> taskDefinitions, String k8sActivityArn, String logGroup, long maxContextBytes,
-        int maxBodyBytes, Duration retention) {
+        int maxBodyBytes, Duration retention, boolean s3PathStyle) {
 
     public static ApiConfig fromEnvironment(Map<String, String> env) {
         return new ApiConfig(required(env, "AWS_REGION"), required(env, "TABLE_NAME"), required(env, "CONTEXT_BUCKET"),
@@ -18,7 +18,9 @@ public record ApiConfig(String region, String table, String contextBucket, Strin
                 Map.of(Arch.AMD64, required(env, "TASK_DEFINITION_AMD64"), Arch.ARM64, required(env, "TASK_DEFINITION_ARM64")),
                 env.get("K8S_ACTIVITY_ARN"), required(env, "LOG_GROUP"),
                 number(env, "MAX_CONTEXT_BYTES", 2L << 30), (int) number(env, "MAX_BODY_BYTES", 1 << 20),
-                Duration.ofDays(number(env, "BUILD_RETENTION_DAYS", 90)));
+                Duration.ofDays(number(env, "BUILD_RETENTION_DAYS", 90)),
+                // S3 emulators on an IP address (the local mode, benchmarks) need path-style URLs.
+                Boolean.parseBoolean(env.getOrDefault("BAKERY_S3_PATH_STYLE", "false")));
     }
 
     private static String required(Map<String, String> env, String name) {

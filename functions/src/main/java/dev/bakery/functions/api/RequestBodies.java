@@ -47,13 +47,23 @@ public final class RequestBodies {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw new ApiException(400, "invalid_json", "the body is not valid JSON" + where + ": "
-                    + e.getOriginalMessage().replaceFirst("\\s*\\(for .*$", ""), null);
+            throw new ApiException(400, "invalid_json", "the body is not valid JSON" + where + ": " + problem(e), null);
         }
         if (!node.isObject()) {
             throw new ApiException(400, "invalid_json", "the body must be a JSON object", null);
         }
         return node;
+    }
+
+    /** Jackson's message without what only a Java developer could read (sources, classes, feature names). */
+    private static String problem(JsonProcessingException e) {
+        String message = e.getOriginalMessage();
+        if (message.startsWith("Trailing token")) {
+            return "unexpected content after the end of the JSON value";
+        }
+        return message.replaceFirst("\\s*\\(for .*$", "")
+                .replaceFirst("\\(start marker at \\[Source: [^;]*; line: (\\d+), column: (\\d+)]\\)", "(opened at line $1, column $2)")
+                .replaceFirst(", from `[^`]*`\\)", ")");
     }
 
     public static void onlyFields(JsonNode object, Set<String> allowed, String prefix) {
@@ -88,14 +98,22 @@ public final class RequestBodies {
         if (value == null || value.isNull()) {
             throw new ApiException(400, "missing_field", field + " is required", field);
         }
-        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+        if (!value.isIntegralNumber()) {
             throw new ApiException(400, "invalid_type", field + " must be a whole number", field);
+        }
+        if (!value.canConvertToLong()) {
+            throw new ApiException(400, "out_of_range", field + " " + value.asText() + " is out of range", field);
         }
         return value.asLong();
     }
 
-    /** A flat object of strings, with limits on count and sizes. */
-    public static Map<String, String> strings(JsonNode object, String field, int maxEntries, Pattern keyFormat, int maxValue) {
+    /**
+     * A flat object of strings, with limits on count and sizes.
+     *
+     * @param keyHint what a key must be, for the message when one does not match {@code keyFormat}
+     */
+    public static Map<String, String> strings(JsonNode object, String field, int maxEntries, Pattern keyFormat,
+            String keyHint, int maxValue) {
         JsonNode value = object.get(field);
         Map<String, String> out = new LinkedHashMap<>();
         if (value == null || value.isNull()) {
@@ -107,11 +125,11 @@ public final class RequestBodies {
         if (value.size() > maxEntries) {
             throw new ApiException(400, "too_many_" + field, field + " may hold at most " + maxEntries + " entries", field);
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : value.properties()) {
             String path = field + "." + entry.getKey();
             if (keyFormat != null && !keyFormat.matcher(entry.getKey()).matches()) {
-                throw new ApiException(400, "invalid_key", "invalid key \"" + entry.getKey() + "\" in " + field, path);
+                throw new ApiException(400, "invalid_key", "invalid key \"" + entry.getKey() + "\" in " + field
+                        + (keyHint == null ? "" : ": keys are " + keyHint), path);
             }
             if (!entry.getValue().isTextual()) {
                 throw new ApiException(400, "invalid_type", path + " must be a string", path);

@@ -89,10 +89,11 @@ public final class RestApi {
             Problem first = e.problems().getFirst();
             throw new ApiException(422, "invalid_plan", first.message(), "plan" + (first.path().isEmpty() ? "" : "." + first.path()));
         }
-        Map<String, String> labels = RequestBodies.strings(body, "labels", 20, LABEL_KEY, 256);
+        Map<String, String> labels = RequestBodies.strings(body, "labels", 20, LABEL_KEY,
+                "1 to 64 letters, digits or _ . : / -", 256);
         String idempotencyKey = RequestBodies.text(body, "idempotencyKey", false, IDEMPOTENCY_KEY,
                 "1 to 128 letters, digits or _ . : -");
-        Map<String, String> passwords = RequestBodies.strings(body, "inlinePasswords", 100, null, 4096);
+        Map<String, String> passwords = RequestBodies.strings(body, "inlinePasswords", 100, null, null, 4096);
         BuildService.Submitted submitted = builds.submit(new BuildService.Submission(context, plan, labels,
                 idempotencyKey, passwords, requestHash(context, plan, labels, passwords)), principal(request));
         ObjectNode out = JSON.createObjectNode();

@@ -76,10 +76,19 @@ public final class AwsJsonClient {
 
     /** Production wiring: the public endpoint, the default credentials chain (the Lambda role). */
     public static AwsJsonClient create(AwsService service, String region) {
-        return new AwsJsonClient(service, region, service.endpoint(region), DefaultCredentialsProvider.builder().build(),
-                UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(5))
-                        .socketTimeout(Duration.ofSeconds(30)).build(),
+        return create(service, region, DefaultCredentialsProvider.builder().build(), defaultHttpClient());
+    }
+
+    /** The same, sharing one credentials chain and HTTP client with a function's other clients (faster init). */
+    public static AwsJsonClient create(AwsService service, String region, AwsCredentialsProvider credentials,
+            SdkHttpClient http) {
+        return new AwsJsonClient(service, region, service.configuredEndpoint(region, System.getenv()), credentials, http,
                 Retry.DEFAULT);
+    }
+
+    public static SdkHttpClient defaultHttpClient() {
+        return UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(5))
+                .socketTimeout(Duration.ofSeconds(30)).build();
     }
 
     /**

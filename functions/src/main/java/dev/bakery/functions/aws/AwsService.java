@@ -44,6 +44,18 @@ public record AwsService(String signingName, String targetPrefix, String endpoin
         return "application/x-amz-json-" + jsonVersion;
     }
 
+    /**
+     * The endpoint the SDK's own clients would use: {@code AWS_ENDPOINT_URL_<SIGNING NAME>} (e.g. {@code _STATES}) or
+     * {@code AWS_ENDPOINT_URL} when set (the local mode and benchmarks point them at emulators),
+     * else the public one.
+     */
+    public URI configuredEndpoint(String region, java.util.Map<String, String> environment) {
+        String specific = environment.get("AWS_ENDPOINT_URL_" + signingName.toUpperCase(java.util.Locale.ROOT));
+        String general = environment.get("AWS_ENDPOINT_URL");
+        String chosen = specific != null && !specific.isBlank() ? specific : general;
+        return chosen != null && !chosen.isBlank() ? URI.create(chosen) : endpoint(region);
+    }
+
     /** The public regional endpoint, e.g. {@code https://secretsmanager.eu-west-1.amazonaws.com}. */
     public URI endpoint(String region) {
         return URI.create("https://" + endpointPrefix + "." + region + "." + dnsSuffix(region));

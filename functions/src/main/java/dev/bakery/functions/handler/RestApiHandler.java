@@ -21,10 +21,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import dev.bakery.functions.aws.AwsJsonClient;
+import dev.bakery.functions.aws.AwsService;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -52,9 +57,9 @@ public final class RestApiHandler implements RequestHandler<APIGatewayProxyReque
             response = api.handle(request(event));
         } catch (RuntimeException e) {
             String requestId = context == null ? "" : " (request " + context.getAwsRequestId() + ")";
-            if (context != null) {
-                context.getLogger().log("unexpected error" + requestId + ": " + e);
-            }
+            // Lambda sends stderr to the function's log group; the stack trace belongs there, not in the answer.
+            System.err.println("unexpected error" + requestId + ": " + e);
+            e.printStackTrace();
             response = new ApiResponse(500, "{\"error\":\"internal_error\",\"message\":\"something went wrong"
                     + requestId + "\"}");
         }
@@ -76,14 +81,21 @@ public final class RestApiHandler implements RequestHandler<APIGatewayProxyReque
 
     static RestApi wire(ApiConfig config) {
         Region region = Region.of(config.region());
-        DynamoDbClient dynamo = DynamoDbClient.builder().region(region).httpClient(UrlConnectionHttpClient.create()).build();
-        S3Client s3 = S3Client.builder().region(region).httpClient(UrlConnectionHttpClient.create()).build();
-        ContextService contexts = new ContextService(s3, S3Presigner.builder().region(region).build(),
-                config.contextBucket(), config.maxContextBytes());
+        // One credentials chain and one HTTP client for every client: each costs init time otherwise.
+        AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+        SdkHttpClient http = AwsJsonClient.defaultHttpClient();
+        DynamoDbClient dynamo = DynamoDbClient.builder().region(region).credentialsProvider(credentials).httpClient(http).build();
+        S3Client s3 = S3Client.builder().region(region).credentialsProvider(credentials).httpClient(http)
+                .forcePathStyle(config.s3PathStyle()).build();
+        S3Presigner presigner = S3Presigner.builder().region(region).credentialsProvider(credentials)
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(config.s3PathStyle()).build()).build();
+        ContextService contexts = new ContextService(s3, presigner, config.contextBucket(), config.maxContextBytes());
         BuildService builds = new BuildService(new BuildStore(dynamo, config.table(), Clock.systemUTC()), contexts::exists,
-                new SecretsManagerVault(BuildSecrets.create(config.region())),
-                new StepFunctionsExecutions(StepFunctions.create(config.region()), config.stateMachineArn(), config.region()),
-                new CloudWatchLogSource(LogEvents.create(config.region()), config.logGroup()),
+                new SecretsManagerVault(new BuildSecrets(AwsJsonClient.create(AwsService.SECRETS_MANAGER, config.region(), credentials, http))),
+                new StepFunctionsExecutions(new StepFunctions(AwsJsonClient.create(AwsService.STEP_FUNCTIONS, config.region(),
+                        credentials, http)), config.stateMachineArn(), config.region()),
+                new CloudWatchLogSource(new LogEvents(AwsJsonClient.create(AwsService.CLOUDWATCH_LOGS, config.region(),
+                        credentials, http)), config.logGroup()),
                 new BuildService.Settings(config.taskDefinitions(), config.k8sActivityArn(), config.retention()),
                 Clock.systemUTC());
         return new RestApi(builds, contexts::offer, config.maxBodyBytes());

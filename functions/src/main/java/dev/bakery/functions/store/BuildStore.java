@@ -135,7 +135,7 @@ public final class BuildStore {
             values.put(":status", AttributeValue.fromS(status.name()));
         }
         if (next != null) {
-            query.exclusiveStartKey(PageTokens.decode(next));
+            query.exclusiveStartKey(PageTokens.decode(next, RECENT_BUILDS));
         }
         QueryResponse page = dynamo.query(query.expressionAttributeNames(names).expressionAttributeValues(values).build());
         List<BuildRecord> builds = page.items().stream().map(BuildStore::buildRecord).toList();

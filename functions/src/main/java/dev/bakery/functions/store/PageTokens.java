@@ -31,15 +31,25 @@ final class PageTokens {
         }
     }
 
-    static Map<String, AttributeValue> decode(String token) {
+    /**
+     * @param partition the {@code gsi1pk} of the listing the token continues: a token that names our
+     *                  key attributes but not a place in that listing is refused too, as DynamoDB would
+     *                  refuse it with an error the caller could do nothing about
+     */
+    static Map<String, AttributeValue> decode(String token, String partition) {
         try {
             Map<String, String> flat = JSON.readValue(Base64.getUrlDecoder().decode(token.getBytes(StandardCharsets.US_ASCII)),
                     new TypeReference<Map<String, String>>() { });
-            Map<String, AttributeValue> key = new LinkedHashMap<>();
-            flat.forEach((name, value) -> key.put(name, AttributeValue.fromS(value)));
-            if (!key.keySet().equals(java.util.Set.of(BakeryTable.PK, BakeryTable.SK, BakeryTable.GSI1_PK, BakeryTable.GSI1_SK))) {
+            if (flat == null
+                    || !flat.keySet().equals(java.util.Set.of(BakeryTable.PK, BakeryTable.SK, BakeryTable.GSI1_PK, BakeryTable.GSI1_SK))
+                    || flat.values().stream().anyMatch(v -> v == null || v.isEmpty())
+                    || !partition.equals(flat.get(BakeryTable.GSI1_PK))
+                    || !flat.get(BakeryTable.PK).startsWith(BakeryTable.buildKey(""))
+                    || !BakeryTable.META.equals(flat.get(BakeryTable.SK))) {
                 throw new IllegalArgumentException("not one of our page keys");
             }
+            Map<String, AttributeValue> key = new LinkedHashMap<>();
+            flat.forEach((name, value) -> key.put(name, AttributeValue.fromS(value)));
             return key;
         } catch (IOException | IllegalArgumentException e) {
             throw new ApiException(400, "invalid_next", "next is not a token this API gave out", "next");

@@ -23,11 +23,11 @@ public final class LocalS3 implements AutoCloseable {
     private final S3Client client;
     private final S3Presigner presigner;
 
-    private LocalS3() throws Exception {
+    private LocalS3(String accessKey, String secretKey) throws Exception {
         proxy = S3Proxy.builder()
                 .blobStore(BlobStores.create("transient", new Properties()))
                 .endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                 .build();
         proxy.start();
         long deadline = System.currentTimeMillis() + 10_000;
@@ -39,17 +39,22 @@ public final class LocalS3 implements AutoCloseable {
         }
         client = S3Client.builder().endpointOverride(endpoint()).forcePathStyle(true).region(Region.US_EAST_1)
                 .httpClient(UrlConnectionHttpClient.create())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
                 .build();
         presigner = S3Presigner.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
                 .build();
     }
 
     public static LocalS3 start() {
+        return start(ACCESS_KEY, SECRET_KEY);
+    }
+
+    /** With the credentials another process will sign with (a benchmark's fresh JVM, the local mode). */
+    public static LocalS3 start(String accessKey, String secretKey) {
         try {
-            return new LocalS3();
+            return new LocalS3(accessKey, secretKey);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start S3Proxy: " + e, e);
         }

@@ -1,0 +1,35 @@
+package dev.bakery.functions.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bakery.core.BuildPlan;
+import dev.bakery.core.BuildPlanner;
+import dev.bakery.core.PlanRequest;
+import dev.bakery.core.SourceFile;
+import dev.bakery.functions.store.BuildRecord;
+import dev.bakery.functions.store.BuildStore;
+import dev.bakery.functions.store.TaskRecord;
+import dev.bakery.functions.store.TaskStatus;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+class LocalDynamoServerTest {
+
+    @Test
+    void servesTheTableOverLoopbackHttp() {
+        try (LocalDynamoServer server = LocalDynamoServer.start(); DynamoDbClient client = server.client()) {
+            assertThat(server.endpoint().getHost()).isEqualTo("127.0.0.1");
+            BuildPlan plan = BuildPlanner.plan(PlanRequest.ofConfig(SourceFile.of("config.yaml",
+                    "bake: [{arch: arm64, kaniko: {no-push: true}}]"))).builds().getFirst().plan();
+            BuildStore store = new BuildStore(client, LocalDynamo.TABLE, Clock.systemUTC());
+            store.create(BuildRecord.queued("b-net", plan, "contexts/x.tar.gz", "arn:aws:iam::1:user/ci", Map.of(),
+                    Instant.parse("2026-11-22T10:00:00Z"), null),
+                    List.of(new TaskRecord("b-net", "arm64", "arm64", TaskStatus.PENDING, null, null)));
+            assertThat(store.build("b-net")).get().extracting(BuildRecord::plan).isEqualTo(plan);
+        }
+    }
+}

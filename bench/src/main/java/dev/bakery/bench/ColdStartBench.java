@@ -45,8 +45,8 @@ public final class ColdStartBench {
     private static Map<String, List<String>> variants(Path cds) {
         return Map.of(
                 "1 default JIT", List.of(),
-                "2 C1 only (Lambda default)", List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"),
-                "3 C1 + AppCDS archive", List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
+                "2 C1 only (Lambda default)", List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
+                "3 C1 + AppCDS archive", List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                         "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + cds));
     }
 
@@ -77,6 +77,7 @@ public final class ColdStartBench {
             env.put("TASK_DEFINITION_AMD64", ApiHarness.TASK_DEFINITIONS.get(dev.bakery.core.Arch.AMD64));
             env.put("TASK_DEFINITION_ARM64", ApiHarness.TASK_DEFINITIONS.get(dev.bakery.core.Arch.ARM64));
             env.put("BAKERY_S3_PATH_STYLE", "true");
+            env.put("AWS_EMF_ENVIRONMENT", "Local"); // metrics to stdout, where the probe's output is checked
 
             double jarMiB = Files.size(jar) / (1024.0 * 1024.0);
             System.out.println();
@@ -128,6 +129,9 @@ public final class ColdStartBench {
         }
         JsonNode result = JSON.readTree(out.lines().filter(l -> l.startsWith("{\"jvmToMainMs\"")).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the probe printed no timings: " + out)));
+        if (!out.contains("\"BuildsSubmitted\"")) {
+            throw new IllegalStateException("the handler emitted no BuildsSubmitted metric: " + out);
+        }
         if (result.path("status").asInt() != 202) {
             throw new IllegalStateException("the probe's request was answered " + result.path("status") + ": " + out);
         }

@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bakery.functions.api.ApiConfig;
 import dev.bakery.functions.api.ApiRequest;
 import dev.bakery.functions.api.ApiResponse;
@@ -23,6 +25,9 @@ import java.util.Base64;
 import java.util.Map;
 import dev.bakery.functions.aws.AwsJsonClient;
 import dev.bakery.functions.aws.AwsService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -31,6 +36,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+import software.amazon.lambda.powertools.metrics.Metrics;
+import software.amazon.lambda.powertools.metrics.MetricsFactory;
+import software.amazon.lambda.powertools.metrics.model.DimensionSet;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /**
  * The "builds" Lambda behind API Gateway (REST, AWS_IAM auth). Clients are built once, in the
@@ -40,7 +50,12 @@ public final class RestApiHandler implements RequestHandler<APIGatewayProxyReque
 
     private static final Map<String, String> HEADERS = Map.of("Content-Type", "application/json");
 
+    private static final Logger LOG = LoggerFactory.getLogger(RestApiHandler.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String NAMESPACE = System.getenv().getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "Bakery");
+
     private final RestApi api;
+    private final Metrics metrics = MetricsFactory.getMetricsInstance();
 
     public RestApiHandler() {
         this(wire(ApiConfig.fromEnvironment(System.getenv())));
@@ -48,23 +63,58 @@ public final class RestApiHandler implements RequestHandler<APIGatewayProxyReque
 
     public RestApiHandler(RestApi api) {
         this.api = api;
+        metrics.setNamespace(NAMESPACE);
     }
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+        // Powertools adds the request id, cold start and function fields to every log line.
+        return context == null ? serve(event, null) : PowertoolsLogging.withLogging(context, () -> serve(event, context));
+    }
+
+    private APIGatewayProxyResponseEvent serve(APIGatewayProxyRequestEvent event, Context context) {
+        ApiRequest request = request(event);
+        String buildId = request.pathParameters().get("id");
+        if (buildId != null) {
+            MDC.put("buildId", buildId);
+        }
         ApiResponse response;
         try {
-            response = api.handle(request(event));
+            response = api.handle(request);
+            observe(request, response);
         } catch (RuntimeException e) {
             String requestId = context == null ? "" : " (request " + context.getAwsRequestId() + ")";
-            // Lambda sends stderr to the function's log group; the stack trace belongs there, not in the answer.
-            System.err.println("unexpected error" + requestId + ": " + e);
-            e.printStackTrace();
+            LOG.error("unexpected error{}", requestId, e);
             response = new ApiResponse(500, "{\"error\":\"internal_error\",\"message\":\"something went wrong"
                     + requestId + "\"}");
+        } finally {
+            MDC.remove("buildId");
         }
         return new APIGatewayProxyResponseEvent().withStatusCode(response.status()).withHeaders(HEADERS)
                 .withBody(response.body());
+    }
+
+    /** Submissions become log lines with the build id as a key, and the BuildsSubmitted / BuildsRejected metrics. */
+    private void observe(ApiRequest request, ApiResponse response) {
+        if (!request.route().equals("POST /builds")) {
+            return;
+        }
+        JsonNode body;
+        try {
+            body = JSON.readTree(response.body());
+        } catch (java.io.IOException e) {
+            return;
+        }
+        if (response.status() == 202) {
+            MDC.put("buildId", body.path("buildId").asText());
+            LOG.info("build submitted by {}", request.principal());
+            metrics.addMetric("BuildsSubmitted", 1, MetricUnit.COUNT);
+            metrics.flush();
+        } else if (response.status() >= 400 && response.status() < 500) {
+            String reason = body.path("error").asText("unknown");
+            LOG.info("build rejected: {} ({})", reason, body.path("message").asText());
+            metrics.flushSingleMetric("BuildsRejected", 1, MetricUnit.COUNT, NAMESPACE, DimensionSet.of("Reason", reason));
+        }
     }
 
     static ApiRequest request(APIGatewayProxyRequestEvent event) {

@@ -146,11 +146,16 @@ public final class BuildStore {
 
     /** Records the execution started for the build (QUEUED becomes RUNNING when the state machine says so). */
     public void recordExecution(String buildId, String executionArn) {
+        setOnBuild(buildId, EXECUTION_ARN, executionArn);
+    }
+
+    /** Sets one attribute of an existing build item (and its updatedAt). */
+    private void setOnBuild(String buildId, String attribute, String value) {
         dynamo.updateItem(r -> r.tableName(table)
                 .key(BakeryTable.key(BakeryTable.buildKey(buildId), BakeryTable.META))
-                .updateExpression("SET " + EXECUTION_ARN + " = :arn, " + UPDATED_AT + " = :now")
+                .updateExpression("SET " + attribute + " = :value, " + UPDATED_AT + " = :now")
                 .conditionExpression("attribute_exists(" + BakeryTable.PK + ")")
-                .expressionAttributeValues(Map.of(":arn", AttributeValue.fromS(executionArn),
+                .expressionAttributeValues(Map.of(":value", AttributeValue.fromS(value),
                         ":now", AttributeValue.fromS(clock.instant().toString()))));
     }
 
@@ -315,12 +320,7 @@ public final class BuildStore {
 
     /** Records the published index on the build item; re-running with the same digest is harmless. */
     public void recordIndexDigest(String buildId, String digest) {
-        dynamo.updateItem(r -> r.tableName(table)
-                .key(BakeryTable.key(BakeryTable.buildKey(buildId), BakeryTable.META))
-                .updateExpression("SET " + INDEX_DIGEST + " = :digest, " + UPDATED_AT + " = :now")
-                .conditionExpression("attribute_exists(" + BakeryTable.PK + ")")
-                .expressionAttributeValues(Map.of(":digest", AttributeValue.fromS(digest),
-                        ":now", AttributeValue.fromS(clock.instant().toString()))));
+        setOnBuild(buildId, INDEX_DIGEST, digest);
     }
 
     private TransactWriteItem put(Map<String, AttributeValue> item, String condition) {

@@ -22,6 +22,7 @@ import dev.bakery.functions.store.BuildStatus;
 import dev.bakery.functions.store.BuildStore;
 import dev.bakery.functions.store.TaskRecord;
 import dev.bakery.functions.store.TaskStatus;
+import dev.bakery.functions.testing.Builds;
 import dev.bakery.functions.testing.LocalDynamo;
 import dev.bakery.functions.testing.LocalS3;
 import dev.bakery.functions.testing.LoopbackRegistry;
@@ -106,7 +107,7 @@ class AgentEndToEndTest {
     }
 
     private static void create(String buildId, BuildPlan plan, String contextKey) {
-        store.create(BuildRecord.queued(buildId, plan, contextKey, "arn:aws:iam::1:user/ci", java.util.Map.of(), Instant.now(), null),
+        Builds.create(store, BuildRecord.queued(buildId, plan, contextKey, "arn:aws:iam::1:user/ci", java.util.Map.of(), Instant.now(), null),
                 plan.tasks().stream().map(t -> new TaskRecord(buildId, t.id(), t.arch().key(), TaskStatus.PENDING, null, null))
                         .toList());
     }

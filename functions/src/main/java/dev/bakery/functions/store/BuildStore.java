@@ -87,11 +87,6 @@ public final class BuildStore {
         dynamo.transactWriteItems(r -> r.transactItems(writes));
     }
 
-    /** The same, for a build without idempotency key, kept for the default retention. */
-    public void create(BuildRecord build, List<TaskRecord> tasks) {
-        create(build, tasks, null, build.createdAt().plus(java.time.Duration.ofDays(90)));
-    }
-
     public Optional<IdempotencyRecord> idempotency(String principal, String key) {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
                 .key(BakeryTable.key(idempotencyKey(principal, key), BakeryTable.META))).item();

@@ -17,6 +17,7 @@ import dev.bakery.functions.store.BuildStore;
 import dev.bakery.functions.store.TaskRecord;
 import dev.bakery.functions.store.TaskStatus;
 import dev.bakery.functions.testing.Agents;
+import dev.bakery.functions.testing.Builds;
 import dev.bakery.functions.testing.LocalDynamo;
 import dev.bakery.functions.testing.LoopbackRegistry;
 import dev.bakery.functions.testing.TestImages;
@@ -57,7 +58,7 @@ class PublishIndexHandlerTest {
                   kaniko: {destination: "%s/web:2.1", tags: [stable]}
                 bake: [{arch: amd64}, {arch: arm64}]
                 """.formatted(registry.host())))).builds().getFirst().plan();
-        store.create(BuildRecord.queued("b-h1", plan, "contexts/x.tar.gz", "arn:aws:iam::1:user/ci", java.util.Map.of(), Instant.now(), null), plan.tasks().stream()
+        Builds.create(store, BuildRecord.queued("b-h1", plan, "contexts/x.tar.gz", "arn:aws:iam::1:user/ci", java.util.Map.of(), Instant.now(), null), plan.tasks().stream()
                 .map(t -> new TaskRecord("b-h1", t.id(), t.arch().key(), TaskStatus.RUNNING, null, null)).toList());
         for (var task : plan.tasks()) {
             Descriptor pushed = TestImages.push(client, task.destinations().getFirst(), task.arch().key(), null);

@@ -17,6 +17,7 @@ import dev.bakery.functions.store.BuildStore;
 import dev.bakery.functions.store.TaskRecord;
 import dev.bakery.functions.store.TaskStatus;
 import dev.bakery.functions.testing.Agents;
+import dev.bakery.functions.testing.Builds;
 import dev.bakery.functions.testing.LocalDynamo;
 import dev.bakery.functions.testing.LoopbackRegistry;
 import dev.bakery.functions.testing.TestImages;
@@ -61,7 +62,7 @@ class IndexPublicationTest {
     }
 
     private static void create(String buildId, BuildPlan plan) {
-        store.create(BuildRecord.queued(buildId, plan, "contexts/abc.tar.gz", "arn:aws:iam::123456789012:role/ci", java.util.Map.of(), Instant.parse("2026-11-22T10:00:00Z"), null),
+        Builds.create(store, BuildRecord.queued(buildId, plan, "contexts/abc.tar.gz", "arn:aws:iam::123456789012:role/ci", java.util.Map.of(), Instant.parse("2026-11-22T10:00:00Z"), null),
                 plan.tasks().stream().map(t -> new TaskRecord(buildId, t.id(), t.arch().key(), TaskStatus.PENDING, null, null))
                         .toList());
     }

@@ -7,6 +7,7 @@ import dev.bakery.core.BuildPlan;
 import dev.bakery.core.BuildPlanner;
 import dev.bakery.core.PlanRequest;
 import dev.bakery.core.SourceFile;
+import dev.bakery.functions.testing.Builds;
 import dev.bakery.functions.testing.LocalDynamo;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,7 +39,7 @@ class BuildStoreTest {
     private static void create(String buildId) {
         BuildPlan plan = BuildPlanner.plan(PlanRequest.ofConfig(SourceFile.of("config.yaml",
                 "bake: [{arch: amd64, kaniko: {destination: \"localhost:5000/app:1\"}}]"))).builds().getFirst().plan();
-        store.create(BuildRecord.queued(buildId, plan, "contexts/c.tar.gz", "arn:aws:iam::1:user/ci", java.util.Map.of(), T0, null),
+        Builds.create(store, BuildRecord.queued(buildId, plan, "contexts/c.tar.gz", "arn:aws:iam::1:user/ci", java.util.Map.of(), T0, null),
                 List.of(new TaskRecord(buildId, "amd64", "amd64", TaskStatus.PENDING, null, null)));
     }
 

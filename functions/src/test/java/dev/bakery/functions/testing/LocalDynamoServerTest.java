@@ -26,7 +26,7 @@ class LocalDynamoServerTest {
             BuildPlan plan = BuildPlanner.plan(PlanRequest.ofConfig(SourceFile.of("config.yaml",
                     "bake: [{arch: arm64, kaniko: {no-push: true}}]"))).builds().getFirst().plan();
             BuildStore store = new BuildStore(client, LocalDynamo.TABLE, Clock.systemUTC());
-            store.create(BuildRecord.queued("b-net", plan, "contexts/x.tar.gz", "arn:aws:iam::1:user/ci", Map.of(),
+            Builds.create(store, BuildRecord.queued("b-net", plan, "contexts/x.tar.gz", "arn:aws:iam::1:user/ci", Map.of(),
                     Instant.parse("2026-11-22T10:00:00Z"), null),
                     List.of(new TaskRecord("b-net", "arm64", "arm64", TaskStatus.PENDING, null, null)));
             assertThat(store.build("b-net")).get().extracting(BuildRecord::plan).isEqualTo(plan);

@@ -80,6 +80,19 @@ public final class Schema {
         return Optional.ofNullable(keys.get(name));
     }
 
+    /** Every key path this schema accepts, e.g. {@code kaniko.cache.ttl}: the config reference must list each. */
+    public java.util.List<String> paths() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (Key key : keys.values()) {
+            out.add(key.name());
+            if (key.fields() != null) {
+                String prefix = key.name() + (key.kind() == Kind.OBJECT_LIST ? "[]." : ".");
+                key.fields().paths().forEach(p -> out.add(prefix + p));
+            }
+        }
+        return out.stream().sorted().toList();
+    }
+
     /** The known key nearest to a misspelt one, if any is near enough to be a likely typo. */
     public Optional<String> suggest(String unknown) {
         return suggest(unknown, keys.keySet());

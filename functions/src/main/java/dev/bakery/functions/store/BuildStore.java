@@ -235,6 +235,40 @@ public final class BuildStore {
         return tasks;
     }
 
+    /**
+     * A task item with when it ran, as its agent reported it.
+     *
+     * @param startedAt  null until the task started (a task cancelled while pending never has one)
+     * @param finishedAt null until the task ended
+     */
+    public record TimedTask(TaskRecord task, Instant startedAt, Instant finishedAt) {
+    }
+
+    /** The build's tasks with their start and finish times, in task id order (one query, like {@link #tasks}). */
+    public List<TimedTask> timedTasks(String buildId) {
+        List<TimedTask> tasks = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = dynamo.query(QueryRequest.builder().tableName(table).consistentRead(true)
+                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :task)")
+                    .expressionAttributeNames(Map.of("#pk", BakeryTable.PK, "#sk", BakeryTable.SK))
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(BakeryTable.buildKey(buildId)),
+                            ":task", AttributeValue.fromS(BakeryTable.taskKey(""))))
+                    .exclusiveStartKey(from).build());
+            for (Map<String, AttributeValue> item : page.items()) {
+                tasks.add(new TimedTask(taskRecord(buildId, item), instant(item, "startedAt"), instant(item, "finishedAt")));
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return tasks;
+    }
+
+    private static Instant instant(Map<String, AttributeValue> item, String name) {
+        String value = text(item, name);
+        return value == null ? null : Instant.parse(value);
+    }
+
     /** Marks a task RUNNING when its agent starts; a second start (a retried agent) changes nothing. */
     public void startTask(String buildId, String taskId, Instant at) {
         try {

@@ -2,6 +2,7 @@ package dev.bakery.functions.testing;
 
 import dev.bakery.functions.store.BakeryTable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
 import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
 
@@ -28,6 +29,14 @@ public final class LocalDynamo implements AutoCloseable {
 
     public DynamoDbClient client() {
         return client;
+    }
+
+    /**
+     * A client of the engine's DynamoDB Streams API (the table has NEW_AND_OLD_IMAGES). Do not close
+     * it: closing an embedded client shuts the whole engine down; {@link #close} does that.
+     */
+    public DynamoDbStreamsClient streamsClient() {
+        return engine.dynamoDbStreamsClient();
     }
 
     @Override

@@ -1,0 +1,72 @@
+package dev.bakery.functions.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.CloudWatchLogsEvent;
+import dev.bakery.functions.aws.AwsJsonClient;
+import dev.bakery.functions.live.ApiGatewayConnections;
+import dev.bakery.functions.live.DynamoSubscriptions;
+import dev.bakery.functions.live.LogForwarder;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The agents' log group's subscription target: decodes {@code awslogs.data} and forwards the lines to the
+ * WebSocket subscribers of their builds. Wiring only: the work is {@link LogForwarder}'s. Environment:
+ * {@code WEBSOCKET_ENDPOINT} (the management endpoint, {@code https://{api-id}.execute-api.{region}.amazonaws.com/{stage}}),
+ * {@code TABLE_NAME}, {@code AWS_REGION}. A thrown exception makes Lambda retry the (asynchronous)
+ * invocation; clients drop the lines they already have by their event id.
+ */
+public final class LogForwarderHandler implements RequestHandler<CloudWatchLogsEvent, LogForwarder.Result> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogForwarderHandler.class);
+
+    private final LogForwarder forwarder;
+
+    /** Lambda's constructor; clients are built here, once per execution environment. */
+    public LogForwarderHandler() {
+        this(fromEnvironment(System.getenv()));
+    }
+
+    public LogForwarderHandler(LogForwarder forwarder) {
+        this.forwarder = forwarder;
+    }
+
+    @Override
+    public LogForwarder.Result handleRequest(CloudWatchLogsEvent event, Context context) {
+        if (event == null || event.getAwsLogs() == null) {
+            throw new IllegalArgumentException("not a CloudWatch Logs subscription event: no awslogs");
+        }
+        LogForwarder.Result result = forwarder.forward(event.getAwsLogs().getData());
+        LOG.info("forwarded {} lines ({} skipped) in {} messages; {} gone subscriptions removed",
+                result.lines(), result.skipped(), result.messagesPosted(), result.goneRemoved());
+        return result;
+    }
+
+    static LogForwarder fromEnvironment(Map<String, String> environment) {
+        URI endpoint = URI.create(required(environment, "WEBSOCKET_ENDPOINT"));
+        String table = required(environment, "TABLE_NAME");
+        String region = required(environment, "AWS_REGION");
+        AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+        DynamoDbClient dynamo = DynamoDbClient.builder().region(Region.of(region)).credentialsProvider(credentials)
+                .httpClient(UrlConnectionHttpClient.create()).build();
+        return new LogForwarder(new DynamoSubscriptions(dynamo, table, Clock.systemUTC()),
+                new ApiGatewayConnections(endpoint, region, credentials, AwsJsonClient.defaultHttpClient()));
+    }
+
+    private static String required(Map<String, String> environment, String name) {
+        String value = environment.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("environment variable " + name + " is not set");
+        }
+        return value;
+    }
+}

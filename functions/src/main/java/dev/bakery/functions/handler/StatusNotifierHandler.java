@@ -1,0 +1,144 @@
+package dev.bakery.functions.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
+import dev.bakery.functions.aws.AwsJsonClient;
+import dev.bakery.functions.live.ApiGatewayConnections;
+import dev.bakery.functions.live.DynamoSubscriptions;
+import dev.bakery.functions.live.StatusNotifier;
+import dev.bakery.functions.live.StreamChange;
+import dev.bakery.functions.store.BuildStore;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+
+/**
+ * The table's stream handler: build and task changes become {@code status} and {@code done}
+ * messages for the build's WebSocket subscribers. Translation only: {@link StatusNotifier} does the
+ * work. Clients are built once, in the constructor, so SnapStart snapshots them.
+ */
+public final class StatusNotifierHandler implements RequestHandler<DynamodbEvent, Void> {
+
+    private final StatusNotifier notifier;
+
+    /** Lambda's constructor: reads {@code TABLE_NAME}, {@code AWS_REGION} and {@code WEBSOCKET_ENDPOINT}. */
+    public StatusNotifierHandler() {
+        this(wire(System.getenv()));
+    }
+
+    public StatusNotifierHandler(StatusNotifier notifier) {
+        this.notifier = notifier;
+    }
+
+    @Override
+    public Void handleRequest(DynamodbEvent event, Context context) {
+        List<StreamChange> changes = changes(event);
+        if (context == null) {
+            notifier.handle(changes);
+            return null;
+        }
+        return PowertoolsLogging.withLogging(context, () -> {
+            notifier.handle(changes);
+            return null;
+        });
+    }
+
+    /** The event's records, in order, in the SDK v2 model the rest of the code speaks. */
+    static List<StreamChange> changes(DynamodbEvent event) {
+        List<StreamChange> changes = new ArrayList<>();
+        if (event == null || event.getRecords() == null) {
+            return changes;
+        }
+        for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
+            StreamRecord dynamodb = record.getDynamodb();
+            changes.add(new StreamChange(record.getEventName(), dynamodb == null ? null : image(dynamodb.getOldImage()),
+                    dynamodb == null ? null : image(dynamodb.getNewImage())));
+        }
+        return changes;
+    }
+
+    static Map<String, AttributeValue> image(
+            Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image) {
+        if (image == null) {
+            return null;
+        }
+        Map<String, AttributeValue> converted = new LinkedHashMap<>();
+        image.forEach((name, value) -> converted.put(name, attribute(value)));
+        return converted;
+    }
+
+    /** One value of the Lambda events model as an SDK v2 value; the set field decides its type. */
+    static AttributeValue attribute(com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue value) {
+        if (value.getS() != null) {
+            return AttributeValue.fromS(value.getS());
+        }
+        if (value.getN() != null) {
+            return AttributeValue.fromN(value.getN());
+        }
+        if (value.getB() != null) {
+            return AttributeValue.fromB(bytes(value.getB()));
+        }
+        if (value.getSS() != null) {
+            return AttributeValue.fromSs(value.getSS());
+        }
+        if (value.getNS() != null) {
+            return AttributeValue.fromNs(value.getNS());
+        }
+        if (value.getBS() != null) {
+            return AttributeValue.fromBs(value.getBS().stream().map(StatusNotifierHandler::bytes).toList());
+        }
+        if (value.getM() != null) {
+            return AttributeValue.fromM(image(value.getM()));
+        }
+        if (value.getL() != null) {
+            return AttributeValue.fromL(value.getL().stream().map(StatusNotifierHandler::attribute).toList());
+        }
+        if (value.getBOOL() != null) {
+            return AttributeValue.fromBool(value.getBOOL());
+        }
+        if (Boolean.TRUE.equals(value.getNULL())) {
+            return AttributeValue.fromNul(true);
+        }
+        return AttributeValue.builder().build(); // a type this model does not know: nothing to read from it
+    }
+
+    private static SdkBytes bytes(ByteBuffer buffer) {
+        return SdkBytes.fromByteBuffer(buffer.asReadOnlyBuffer());
+    }
+
+    static StatusNotifier wire(Map<String, String> environment) {
+        String table = required(environment, "TABLE_NAME");
+        String region = required(environment, "AWS_REGION");
+        URI endpoint = URI.create(required(environment, "WEBSOCKET_ENDPOINT"));
+        // One credentials chain and one HTTP client for both clients: each costs init time otherwise.
+        AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+        SdkHttpClient http = AwsJsonClient.defaultHttpClient();
+        DynamoDbClient dynamo = DynamoDbClient.builder().region(Region.of(region)).credentialsProvider(credentials)
+                .httpClient(http).build();
+        return new StatusNotifier(new DynamoSubscriptions(dynamo, table, Clock.systemUTC()),
+                new ApiGatewayConnections(endpoint, region, credentials, http),
+                new BuildStore(dynamo, table, Clock.systemUTC()));
+    }
+
+    private static String required(Map<String, String> environment, String name) {
+        String value = environment.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("environment variable " + name + " is not set");
+        }
+        return value;
+    }
+}

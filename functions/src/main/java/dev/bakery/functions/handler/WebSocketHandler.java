@@ -1,0 +1,181 @@
+package dev.bakery.functions.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import dev.bakery.core.live.LiveMessage;
+import dev.bakery.core.live.LiveMessages;
+import dev.bakery.functions.aws.AwsJsonClient;
+import dev.bakery.functions.live.ApiGatewayConnections;
+import dev.bakery.functions.live.ConnectionGoneException;
+import dev.bakery.functions.live.ConnectionPoster;
+import dev.bakery.functions.live.DynamoSubscriptions;
+import dev.bakery.functions.live.WebSocketRoutes;
+import dev.bakery.functions.store.BuildStore;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+
+/**
+ * The WebSocket API's Lambda (IAM auth on {@code $connect}). Routes by {@code routeKey}:
+ * {@code $connect} records the connection and the caller's principal, {@code $disconnect} removes
+ * it, and every other route ({@code subscribe}, {@code unsubscribe}, {@code $default}) is a message
+ * whose answer {@link WebSocketRoutes} decides and this handler posts back to the caller. Answers
+ * 200 when the event was handled (a refused request is still handled: the client gets an error
+ * message), 500 when something failed unexpectedly, which on {@code $connect} refuses the connection.
+ */
+public final class WebSocketHandler implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketHandler.class);
+
+    private final WebSocketRoutes routes;
+    private final ConnectionPoster poster;
+
+    /** Production wiring from the environment: AWS_REGION, TABLE_NAME and WEBSOCKET_ENDPOINT. */
+    public WebSocketHandler() {
+        this(Wiring.fromEnvironment(System.getenv()));
+    }
+
+    private WebSocketHandler(Wiring wiring) {
+        this(wiring.routes(), new ApiGatewayConnections(wiring.endpoint(), wiring.region(), wiring.credentials(),
+                wiring.http()));
+    }
+
+    WebSocketHandler(WebSocketRoutes routes, ConnectionPoster poster) {
+        this.routes = routes;
+        this.poster = poster;
+    }
+
+    @Override
+    public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
+        return context == null ? serve(event, null) : PowertoolsLogging.withLogging(context, () -> serve(event, context));
+    }
+
+    private APIGatewayV2WebSocketResponse serve(APIGatewayV2WebSocketEvent event, Context context) {
+        APIGatewayV2WebSocketEvent.RequestContext request = event == null ? null : event.getRequestContext();
+        if (request == null || request.getConnectionId() == null || request.getRouteKey() == null) {
+            LOG.warn("not a WebSocket event: no request context, connection id or route key");
+            return response(400);
+        }
+        String connectionId = request.getConnectionId();
+        String route = request.getRouteKey();
+        MDC.put("connectionId", connectionId);
+        try {
+            switch (route) {
+                case "$connect" -> {
+                    String principal = request.getIdentity() == null ? null : request.getIdentity().getUserArn();
+                    routes.connect(connectionId, principal);
+                    LOG.info("connected: {}", principal);
+                }
+                case "$disconnect" -> {
+                    routes.disconnect(connectionId);
+                    LOG.info("disconnected");
+                }
+                // subscribe, unsubscribe, $default, and any route added later: the body says what is wanted
+                default -> reply(connectionId, routes.message(connectionId, body(event)));
+            }
+            return response(200);
+        } catch (RuntimeException e) {
+            String requestId = context == null ? "" : " (request " + context.getAwsRequestId() + ")";
+            LOG.error("unexpected error on route {}{}", route, requestId, e);
+            if (!route.equals("$connect") && !route.equals("$disconnect")) {
+                tryReply(connectionId, new LiveMessage.Error("internal_error", "something went wrong" + requestId));
+            }
+            return response(500);
+        } finally {
+            MDC.remove("connectionId");
+        }
+    }
+
+    private void reply(String connectionId, LiveMessage message) {
+        if (message instanceof LiveMessage.Error error) {
+            LOG.info("refused: {} ({})", error.error(), error.message());
+        }
+        try {
+            poster.post(connectionId, LiveMessages.write(message));
+        } catch (ConnectionGoneException e) {
+            // The client left before its answer: $disconnect may never come, so clean up now.
+            LOG.info("connection gone before the answer; removing it");
+            routes.disconnect(connectionId);
+        }
+    }
+
+    private void tryReply(String connectionId, LiveMessage message) {
+        try {
+            poster.post(connectionId, LiveMessages.write(message));
+        } catch (RuntimeException e) {
+            LOG.warn("could not tell the client about the error either", e);
+        }
+    }
+
+    private static String body(APIGatewayV2WebSocketEvent event) {
+        String body = event.getBody();
+        if (body != null && event.isIsBase64Encoded()) {
+            try {
+                return new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return body; // the routes answer that it is not JSON
+            }
+        }
+        return body;
+    }
+
+    private static APIGatewayV2WebSocketResponse response(int status) {
+        APIGatewayV2WebSocketResponse response = new APIGatewayV2WebSocketResponse();
+        response.setStatusCode(status);
+        return response;
+    }
+
+    /**
+     * What the production constructor needs, from the environment (AWS_REGION, TABLE_NAME,
+     * WEBSOCKET_ENDPOINT): the routes over DynamoDB, and the endpoint, region, credentials and HTTP
+     * client of the {@link ApiGatewayConnections} poster, sharing one credentials chain and one HTTP
+     * client. Built once, in the constructor, so SnapStart snapshots the clients.
+     */
+    record Wiring(WebSocketRoutes routes, URI endpoint, String region, AwsCredentialsProvider credentials,
+            SdkHttpClient http) {
+
+        static Wiring fromEnvironment(Map<String, String> env) {
+            String region = required(env, "AWS_REGION");
+            String table = required(env, "TABLE_NAME");
+            URI endpoint;
+            try {
+                endpoint = URI.create(required(env, "WEBSOCKET_ENDPOINT"));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("environment variable WEBSOCKET_ENDPOINT is not a URL: " + e.getMessage());
+            }
+            if (!"https".equals(endpoint.getScheme()) && !"http".equals(endpoint.getScheme())) {
+                throw new IllegalStateException("environment variable WEBSOCKET_ENDPOINT must be an https:// URL, not "
+                        + endpoint);
+            }
+            AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+            SdkHttpClient http = AwsJsonClient.defaultHttpClient();
+            DynamoDbClient dynamo = DynamoDbClient.builder().region(Region.of(region)).credentialsProvider(credentials)
+                    .httpClient(http).build();
+            Clock clock = Clock.systemUTC();
+            WebSocketRoutes routes = new WebSocketRoutes(new DynamoSubscriptions(dynamo, table, clock),
+                    new BuildStore(dynamo, table, clock), clock);
+            return new Wiring(routes, endpoint, region, credentials, http);
+        }
+
+        private static String required(Map<String, String> env, String name) {
+            String value = env.get(name);
+            if (value == null || value.isBlank()) {
+                throw new IllegalStateException("environment variable " + name + " is not set");
+            }
+            return value;
+        }
+    }
+}

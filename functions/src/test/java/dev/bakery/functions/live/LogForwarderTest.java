@@ -52,7 +52,7 @@ class LogForwarderTest {
 
     // ---- payloads as CloudWatch Logs sends them ----
 
-    private static String agentLine(String buildId, String taskId, String arch, String step, String level, String msg) {
+    static String agentLine(String buildId, String taskId, String arch, String step, String level, String msg) {
         ObjectNode line = JSON.createObjectNode();
         line.put("ts", "2025-06-01T10:00:01.250Z");
         line.put("buildId", buildId);
@@ -65,14 +65,14 @@ class LogForwarderTest {
     }
 
     /** A 56-digit event id as CloudWatch makes them. */
-    private static String eventId(int n) {
+    static String eventId(int n) {
         return "3819598392841625390412307912479816291239981265129" + String.format("%07d", n);
     }
 
-    private record Event(String id, String message) {
+    record Event(String id, String message) {
     }
 
-    private static String data(String logStream, List<Event> events) {
+    static String data(String logStream, List<Event> events) {
         ObjectNode payload = JSON.createObjectNode();
         payload.put("messageType", "DATA_MESSAGE");
         payload.put("owner", "111122223333");

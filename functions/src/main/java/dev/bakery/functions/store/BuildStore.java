@@ -217,22 +217,7 @@ public final class BuildStore {
 
     /** The build's task items, in task id order. */
     public List<TaskRecord> tasks(String buildId) {
-        List<TaskRecord> tasks = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamo.query(QueryRequest.builder().tableName(table).consistentRead(true)
-                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :task)")
-                    .expressionAttributeNames(Map.of("#pk", BakeryTable.PK, "#sk", BakeryTable.SK))
-                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(BakeryTable.buildKey(buildId)),
-                            ":task", AttributeValue.fromS(BakeryTable.taskKey(""))))
-                    .exclusiveStartKey(from).build());
-            for (Map<String, AttributeValue> item : page.items()) {
-                tasks.add(taskRecord(buildId, item));
-            }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return tasks;
+        return timedTasks(buildId).stream().map(TimedTask::task).toList();
     }
 
     /**
@@ -244,7 +229,7 @@ public final class BuildStore {
     public record TimedTask(TaskRecord task, Instant startedAt, Instant finishedAt) {
     }
 
-    /** The build's tasks with their start and finish times, in task id order (one query, like {@link #tasks}). */
+    /** The build's tasks with their start and finish times, in task id order (paginated query). */
     public List<TimedTask> timedTasks(String buildId) {
         List<TimedTask> tasks = new ArrayList<>();
         Map<String, AttributeValue> start = null;

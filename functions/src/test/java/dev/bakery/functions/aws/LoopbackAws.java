@@ -1,5 +1,6 @@
 package dev.bakery.functions.aws;
 
+import dev.bakery.functions.testing.SigV4;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,15 +13,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -35,8 +33,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -64,8 +60,6 @@ public final class LoopbackAws implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JSON_1_1 = "application/x-amz-json-1.1";
-    private static final Pattern AUTHORIZATION = Pattern.compile(
-            "AWS4-HMAC-SHA256 Credential=([^/]+)/(\\d{8})/([^/]+)/([^/]+)/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})");
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
     private static final Map<String, String> TARGET_PREFIXES = Map.of(
             "secretsmanager", "secretsmanager.", "ecr", "AmazonEC2ContainerRegistry_V20150921.",
@@ -382,7 +376,7 @@ public final class LoopbackAws implements AutoCloseable {
     /** The service named in the request's credential scope, if it is one this fake plays. */
     private static String serviceOf(HttpExchange exchange) {
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-        Matcher m = authorization == null ? null : AUTHORIZATION.matcher(authorization);
+        Matcher m = authorization == null ? null : SigV4.AUTHORIZATION.matcher(authorization);
         return m != null && m.matches() && CONTENT_TYPES.containsKey(m.group(4)) ? m.group(4) : null;
     }
 
@@ -499,7 +493,7 @@ public final class LoopbackAws implements AutoCloseable {
                         + " already exists.");
             }
         } else {
-            String suffix = HexFormat.of().formatHex(sha256(name.getBytes(StandardCharsets.UTF_8))).substring(0, 6);
+            String suffix = HexFormat.of().formatHex(SigV4.sha256(name.getBytes(StandardCharsets.UTF_8))).substring(0, 6);
             existing = new StoredSecret(name, suffix, value, token, Map.copyOf(tags), null);
             storedSecrets.put(name, existing);
             secrets.put(name, value);
@@ -745,7 +739,7 @@ public final class LoopbackAws implements AutoCloseable {
         if (authorization == null) {
             throw new AwsError(400, "MissingAuthenticationTokenException", "Missing Authentication Token");
         }
-        Matcher m = AUTHORIZATION.matcher(authorization);
+        Matcher m = SigV4.AUTHORIZATION.matcher(authorization);
         if (!m.matches()) {
             throw new AwsError(400, "IncompleteSignatureException", "Authorization header requires Credential, SignedHeaders and Signature");
         }
@@ -781,51 +775,16 @@ public final class LoopbackAws implements AutoCloseable {
         if (!signedHeaders.contains("host") || !signedHeaders.contains("x-amz-date") || !signedHeaders.contains("x-amz-target")) {
             throw new AwsError(400, "InvalidSignatureException", "host, x-amz-date and x-amz-target must be signed");
         }
-        StringBuilder canonical = new StringBuilder("POST\n/\n\n");
-        for (String name : signedHeaders) {
-            List<String> values = exchange.getRequestHeaders().get(name);
-            if (values == null) {
-                throw new AwsError(400, "InvalidSignatureException", "signed header " + name + " is missing");
-            }
-            List<String> trimmed = new ArrayList<>();
-            values.forEach(v -> trimmed.add(v.strip().replaceAll(" +", " ")));
-            canonical.append(name).append(':').append(String.join(",", trimmed)).append('\n');
+        String expected;
+        try {
+            expected = SigV4.expectedSignature(exchange, "/", signedHeaders, body, amzDate, date, region, service, SECRET_KEY);
+        } catch (IllegalArgumentException e) {
+            throw new AwsError(400, "InvalidSignatureException", e.getMessage());
         }
-        canonical.append('\n').append(String.join(";", signedHeaders)).append('\n').append(hex(sha256(body)));
-        String scope = date + "/" + region + "/" + service + "/aws4_request";
-        String toSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n"
-                + hex(sha256(canonical.toString().getBytes(StandardCharsets.UTF_8)));
-        byte[] key = hmac(("AWS4" + SECRET_KEY).getBytes(StandardCharsets.UTF_8), date);
-        key = hmac(key, region);
-        key = hmac(key, service);
-        key = hmac(key, "aws4_request");
-        String expected = hex(hmac(key, toSign));
-        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), m.group(6).getBytes(StandardCharsets.US_ASCII))) {
+        if (!SigV4.matches(expected, m.group(6))) {
             throw new AwsError(403, "InvalidSignatureException", "The request signature we calculated does not match the"
                     + " signature you provided. Check your AWS Secret Access Key and signing method.");
         }
         return new String[] {service, region};
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] hmac(byte[] key, String data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String hex(byte[] bytes) {
-        return HexFormat.of().formatHex(bytes);
     }
 }

@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import dev.bakery.core.live.LiveMessage;
 import dev.bakery.functions.live.StatusNotifier;
-import dev.bakery.functions.live.StatusNotifierTest.MemorySubscriptions;
+import dev.bakery.functions.live.InMemorySubscriptions;
 import dev.bakery.functions.live.StatusNotifierTest.RecordingPoster;
 import dev.bakery.functions.live.StreamChange;
 import dev.bakery.functions.store.BuildStore;
@@ -93,7 +93,7 @@ class StatusNotifierHandlerTest {
 
     @Test
     void aTaskChangeInTheEventReachesTheBuildsSubscribers() {
-        MemorySubscriptions subscriptions = new MemorySubscriptions();
+        InMemorySubscriptions subscriptions = new InMemorySubscriptions();
         subscriptions.subscribe("b-1", "c1", Instant.EPOCH);
         RecordingPoster poster = new RecordingPoster();
         // A task change never reads the store (only a final build state does): no table needed.

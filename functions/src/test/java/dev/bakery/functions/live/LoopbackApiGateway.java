@@ -1,5 +1,6 @@
 package dev.bakery.functions.live;
 
+import dev.bakery.functions.testing.SigV4;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.bakery.functions.aws.LoopbackAws;
@@ -10,16 +11,12 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,8 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
@@ -52,8 +47,6 @@ public final class LoopbackApiGateway implements AutoCloseable {
     public static final String ACCOUNT = "111122223333";
     public static final String API_ID = "abc123defg";
     private static final int MAX_DATA_BYTES = 128 * 1024;
-    private static final Pattern AUTHORIZATION = Pattern.compile(
-            "AWS4-HMAC-SHA256 Credential=([^/]+)/(\\d{8})/([^/]+)/([^/]+)/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})");
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
     /** A frame API Gateway accepted for a connection. */
@@ -211,7 +204,7 @@ public final class LoopbackApiGateway implements AutoCloseable {
         if (authorization == null) {
             return signatureError(403, "MissingAuthenticationTokenException", "Missing Authentication Token");
         }
-        Matcher m = AUTHORIZATION.matcher(authorization);
+        Matcher m = SigV4.AUTHORIZATION.matcher(authorization);
         if (!m.matches()) {
             return signatureError(403, "IncompleteSignatureException", "Authorization header requires Credential, SignedHeaders and Signature");
         }
@@ -242,26 +235,14 @@ public final class LoopbackApiGateway implements AutoCloseable {
         if (!signedHeaders.contains("host") || !signedHeaders.contains("x-amz-date")) {
             return signatureError(403, "InvalidSignatureException", "host and x-amz-date must be signed");
         }
-        StringBuilder canonical = new StringBuilder("POST\n").append(uriEncode(rawPath)).append("\n\n");
-        for (String name : signedHeaders) {
-            List<String> values = exchange.getRequestHeaders().get(name);
-            if (values == null) {
-                return signatureError(403, "InvalidSignatureException", "signed header " + name + " is missing");
-            }
-            List<String> trimmed = new ArrayList<>();
-            values.forEach(v -> trimmed.add(v.strip().replaceAll(" +", " ")));
-            canonical.append(name).append(':').append(String.join(",", trimmed)).append('\n');
+        String expected;
+        try {
+            expected = SigV4.expectedSignature(exchange, uriEncode(rawPath), signedHeaders, body, amzDate, date, REGION,
+                    "execute-api", LoopbackAws.SECRET_KEY);
+        } catch (IllegalArgumentException e) {
+            return signatureError(403, "InvalidSignatureException", e.getMessage());
         }
-        canonical.append('\n').append(String.join(";", signedHeaders)).append('\n').append(hex(sha256(body)));
-        String scope = date + "/" + REGION + "/execute-api/aws4_request";
-        String toSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n"
-                + hex(sha256(canonical.toString().getBytes(StandardCharsets.UTF_8)));
-        byte[] key = hmac(("AWS4" + LoopbackAws.SECRET_KEY).getBytes(StandardCharsets.UTF_8), date);
-        key = hmac(key, REGION);
-        key = hmac(key, "execute-api");
-        key = hmac(key, "aws4_request");
-        String expected = hex(hmac(key, toSign));
-        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), m.group(6).getBytes(StandardCharsets.US_ASCII))) {
+        if (!SigV4.matches(expected, m.group(6))) {
             return signatureError(403, "InvalidSignatureException", "The request signature we calculated does not match the"
                     + " signature you provided. Check your AWS Secret Access Key and signing method.");
         }
@@ -280,27 +261,5 @@ public final class LoopbackApiGateway implements AutoCloseable {
             }
         }
         return out.toString();
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] hmac(byte[] key, String data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String hex(byte[] bytes) {
-        return HexFormat.of().formatHex(bytes);
     }
 }

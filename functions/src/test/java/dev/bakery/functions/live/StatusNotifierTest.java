@@ -29,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,7 +52,7 @@ public class StatusNotifierTest {
 
     private LocalDynamo dynamo;
     private BuildStore store;
-    private MemorySubscriptions subscriptions;
+    private InMemorySubscriptions subscriptions;
     private RecordingPoster poster;
     private StatusNotifier notifier;
 
@@ -63,7 +62,7 @@ public class StatusNotifierTest {
         dynamo = LocalDynamo.start();
         // cancelTasks stamps finishedAt with the store's clock.
         store = new BuildStore(dynamo.client(), LocalDynamo.TABLE, Clock.fixed(T0.plusSeconds(90), ZoneOffset.UTC));
-        subscriptions = new MemorySubscriptions();
+        subscriptions = new InMemorySubscriptions();
         poster = new RecordingPoster();
         notifier = new StatusNotifier(subscriptions, poster, store);
     }
@@ -200,43 +199,6 @@ public class StatusNotifierTest {
             }
         }
         return changes;
-    }
-
-    /** Our Subscriptions interface, in memory, in subscription order. */
-    public static final class MemorySubscriptions implements Subscriptions {
-        private final Map<String, String> principals = new LinkedHashMap<>();
-        private final Map<String, Set<String>> followers = new LinkedHashMap<>();
-
-        @Override
-        public synchronized void connect(String connectionId, String principal, Instant at) {
-            principals.put(connectionId, principal);
-        }
-
-        @Override
-        public synchronized void disconnect(String connectionId) {
-            principals.remove(connectionId);
-            followers.values().forEach(set -> set.remove(connectionId));
-        }
-
-        @Override
-        public synchronized Optional<String> principal(String connectionId) {
-            return Optional.ofNullable(principals.get(connectionId));
-        }
-
-        @Override
-        public synchronized void subscribe(String buildId, String connectionId, Instant at) {
-            followers.computeIfAbsent(buildId, b -> new LinkedHashSet<>()).add(connectionId);
-        }
-
-        @Override
-        public synchronized void unsubscribe(String buildId, String connectionId) {
-            followers.getOrDefault(buildId, new LinkedHashSet<>()).remove(connectionId);
-        }
-
-        @Override
-        public synchronized List<String> subscribers(String buildId) {
-            return List.copyOf(followers.getOrDefault(buildId, Set.of()));
-        }
     }
 
     /** Our ConnectionPoster interface, recording each frame (parsed back) per connection; some connections are gone. */

@@ -40,8 +40,9 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
  * Plays, on 127.0.0.1, Secrets Manager (GetSecretValue, CreateSecret, DescribeSecret, DeleteSecret),
- * ECR (GetAuthorizationToken), Step Functions (StartExecution, DescribeExecution, StopExecution) and
- * CloudWatch Logs (FilterLogEvents), checking requests the way AWS does: POST /, the service's
+ * ECR (GetAuthorizationToken), Step Functions (StartExecution, DescribeExecution, StopExecution, and the
+ * activity worker's GetActivityTask, SendTaskHeartbeat, SendTaskSuccess, SendTaskFailure) and
+ * CloudWatch Logs (FilterLogEvents, CreateLogStream, PutLogEvents, GetLogEvents), checking requests the way AWS does: POST /, the service's
  * content type (AWS JSON 1.0 for Step Functions, 1.1 for the others), an X-Amz-Target the service
  * knows, a SigV4 Authorization header whose scope names that service, an X-Amz-Date within 15
  * minutes, and a signature recomputed here from the access key's secret. Errors use AWS's JSON
@@ -93,6 +94,20 @@ public final class LoopbackAws implements AutoCloseable {
         }
     }
 
+    /**
+     * An activity task as the fake keeps it: {@code OPEN} until the worker reports or the test ends it,
+     * then {@code SUCCEEDED}, {@code FAILED}, {@code TIMED_OUT} or {@code GONE} (no longer known at all).
+     *
+     * @param output the SendTaskSuccess output (a JSON string), or null
+     */
+    public record ActivityTask(String activityArn, String token, String input, String status, int heartbeats,
+            String output, String error, String cause) {
+
+        ActivityTask with(String newStatus, String newOutput, String newError, String newCause) {
+            return new ActivityTask(activityArn, token, input, newStatus, heartbeats, newOutput, newError, newCause);
+        }
+    }
+
     /** One CloudWatch Logs event. */
     public record LogEvent(String logStream, long timestamp, String message, String eventId, long ingestionTime) {
     }
@@ -118,14 +133,21 @@ public final class LoopbackAws implements AutoCloseable {
     private final Set<String> stateMachines = ConcurrentHashMap.newKeySet();
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
     private volatile boolean stopOfEndedExecutionFails;
+    private final Set<String> activities = ConcurrentHashMap.newKeySet();
+    private final Map<String, java.util.concurrent.BlockingQueue<String>> activityQueues = new ConcurrentHashMap<>();
+    private final Map<String, ActivityTask> activityTasks = new ConcurrentHashMap<>();
+    private volatile Duration activityPollWait = Duration.ofMillis(500);
     // CloudWatch Logs
     private final Map<String, List<LogEvent>> logGroups = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> logStreams = new ConcurrentHashMap<>();
     private final Map<String, Cursor> logTokens = new ConcurrentHashMap<>();
     private final AtomicLong eventIds = new AtomicLong();
 
     private LoopbackAws() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
+        // One thread per request, as AWS serves them: a worker's long poll must not hold up its heartbeats.
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         server.start();
     }
 
@@ -223,15 +245,59 @@ public final class LoopbackAws implements AutoCloseable {
         return this;
     }
 
+    /** An activity exists in {@code region}; returns its ARN. */
+    public String activity(String region, String name) {
+        String arn = "arn:aws:states:" + region + ":" + ACCOUNT + ":activity:" + name;
+        activities.add(arn);
+        activityQueues.computeIfAbsent(arn, a -> new java.util.concurrent.LinkedBlockingQueue<>());
+        return arn;
+    }
+
+    /** How long GetActivityTask waits for a task before answering without one (AWS: 60 s). */
+    public LoopbackAws activityPollWait(Duration wait) {
+        activityPollWait = wait;
+        return this;
+    }
+
+    /** The state machine schedules an activity task (a Task state reached the activity); returns its token. */
+    public String scheduleActivityTask(String activityArn, String inputJson) {
+        if (!activities.contains(activityArn)) {
+            throw new IllegalArgumentException("no activity " + activityArn);
+        }
+        String token = "AQB" + UUID.randomUUID().toString().replace("-", "") + "tok".repeat(40);
+        activityTasks.put(token, new ActivityTask(activityArn, token, inputJson, "OPEN", 0, null, null, null));
+        activityQueues.get(activityArn).add(token);
+        return token;
+    }
+
+    public ActivityTask activityTask(String token) {
+        return activityTasks.get(token);
+    }
+
+    /**
+     * The task ends without the worker: {@code TIMED_OUT} (its timeout or heartbeat timeout passed, or its
+     * execution was stopped) or {@code GONE} (Step Functions no longer knows the token).
+     */
+    public LoopbackAws endActivityTask(String token, String status) {
+        activityTasks.computeIfPresent(token, (t, task) -> task.with(status, null, null, null));
+        return this;
+    }
+
     /** An empty log group. */
     public LoopbackAws logGroup(String name) {
         logGroups.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>());
         return this;
     }
 
+    /** The group's events in the order they were stored. */
+    public List<LogEvent> logEvents(String logGroup) {
+        return List.copyOf(logGroups.getOrDefault(logGroup, List.of()));
+    }
+
     /** One event in {@code logGroup} (created if needed); eventIds grow in the order events are added. */
     public LoopbackAws logEvent(String logGroup, String logStream, long timestamp, String message) {
         logGroup(logGroup);
+        logStreams.computeIfAbsent(logGroup, g -> ConcurrentHashMap.newKeySet()).add(logStream);
         long n = eventIds.incrementAndGet();
         logGroups.get(logGroup).add(new LogEvent(logStream, timestamp, message,
                 String.format("%056d", n), timestamp + 50));
@@ -364,7 +430,14 @@ public final class LoopbackAws implements AutoCloseable {
             case "AWSStepFunctions.StartExecution" -> startExecution(region, request);
             case "AWSStepFunctions.DescribeExecution" -> describeExecution(request);
             case "AWSStepFunctions.StopExecution" -> stopExecution(request);
+            case "AWSStepFunctions.GetActivityTask" -> getActivityTask(region, request);
+            case "AWSStepFunctions.SendTaskHeartbeat" -> sendTaskHeartbeat(request);
+            case "AWSStepFunctions.SendTaskSuccess" -> sendTaskSuccess(request);
+            case "AWSStepFunctions.SendTaskFailure" -> sendTaskFailure(request);
             case "Logs_20140328.FilterLogEvents" -> filterLogEvents(request);
+            case "Logs_20140328.CreateLogStream" -> createLogStream(request);
+            case "Logs_20140328.PutLogEvents" -> putLogEvents(request);
+            case "Logs_20140328.GetLogEvents" -> getLogEvents(request);
             default -> throw new AwsError(400, "UnknownOperationException", null);
         };
         if (lostResponses.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -651,6 +724,83 @@ public final class LoopbackAws implements AutoCloseable {
         return JSON.createObjectNode().put("stopDate", stopped.stopDate());
     }
 
+    // ---- Step Functions activities ----
+
+    private static final Pattern ACTIVITY_ARN = Pattern.compile("arn:aws:states:([a-z0-9-]+):(\\d{12}):activity:[A-Za-z0-9_-]{1,80}");
+
+    private JsonNode getActivityTask(String region, JsonNode request) {
+        String activityArn = request.path("activityArn").asText("");
+        Matcher arn = ACTIVITY_ARN.matcher(activityArn);
+        if (!arn.matches() || !arn.group(1).equals(region)) {
+            throw sfnError("InvalidArn", "Invalid Arn: '" + activityArn + "'");
+        }
+        if (!activities.contains(activityArn)) {
+            throw sfnError("ActivityDoesNotExist", "Activity Does Not Exist: '" + activityArn + "'");
+        }
+        if (request.path("workerName").asText("").length() > 80) {
+            throw sfnError("ValidationException", "1 validation error detected: Value at 'workerName' failed to satisfy"
+                    + " constraint: Member must have length less than or equal to 80");
+        }
+        String token;
+        try {
+            token = activityQueues.get(activityArn).poll(activityPollWait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            token = null;
+        }
+        ObjectNode response = JSON.createObjectNode();
+        if (token != null) {
+            response.put("taskToken", token).put("input", activityTasks.get(token).input());
+        }
+        return response;
+    }
+
+    /** The open task of the request's token; AWS's errors for a closed or unknown one. */
+    private ActivityTask openTask(JsonNode request) {
+        String token = request.path("taskToken").asText("");
+        ActivityTask task = activityTasks.get(token);
+        if (task == null) {
+            throw sfnError("InvalidToken", "Invalid token");
+        }
+        return switch (task.status()) {
+            case "OPEN" -> task;
+            case "GONE" -> throw sfnError("TaskDoesNotExist", "Task Does Not Exist: 'Provided task does not exist'");
+            default -> throw sfnError("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'");
+        };
+    }
+
+    private JsonNode sendTaskHeartbeat(JsonNode request) {
+        ActivityTask task = openTask(request);
+        activityTasks.computeIfPresent(task.token(), (t, open) -> new ActivityTask(open.activityArn(), open.token(),
+                open.input(), open.status(), open.heartbeats() + 1, null, null, null));
+        return JSON.createObjectNode();
+    }
+
+    private JsonNode sendTaskSuccess(JsonNode request) {
+        ActivityTask task = openTask(request);
+        String output = request.path("output").asText("");
+        try {
+            if (output.length() > 256 * 1024 || JSON.readTree(output) == null) {
+                throw new IOException("not a document");
+            }
+        } catch (IOException e) {
+            throw sfnError("InvalidOutput", "Invalid Output: 'not a JSON document of at most 256 KiB'");
+        }
+        activityTasks.put(task.token(), task.with("SUCCEEDED", output, null, null));
+        return JSON.createObjectNode();
+    }
+
+    private JsonNode sendTaskFailure(JsonNode request) {
+        ActivityTask task = openTask(request);
+        String error = request.hasNonNull("error") ? request.get("error").asText() : null;
+        String cause = request.hasNonNull("cause") ? request.get("cause").asText() : null;
+        if (error != null && error.length() > 256 || cause != null && cause.length() > 32_768) {
+            throw sfnError("ValidationException", "1 validation error detected: error or cause is too long");
+        }
+        activityTasks.put(task.token(), task.with("FAILED", null, error, cause));
+        return JSON.createObjectNode();
+    }
+
     // ---- CloudWatch Logs ----
 
     /** The one filter pattern this fake understands (CloudWatch Logs knows many more). */
@@ -721,6 +871,89 @@ public final class LoopbackAws implements AutoCloseable {
             response.put("nextToken", token);
         }
         return response;
+    }
+
+    private List<LogEvent> existingGroup(JsonNode request) {
+        List<LogEvent> events = logGroups.get(request.path("logGroupName").asText(""));
+        if (events == null) {
+            throw new AwsError(400, "ResourceNotFoundException", "The specified log group does not exist.");
+        }
+        return events;
+    }
+
+    private JsonNode createLogStream(JsonNode request) {
+        existingGroup(request);
+        String stream = request.path("logStreamName").asText("");
+        if (stream.isEmpty() || stream.length() > 512 || stream.contains(":") || stream.contains("*")) {
+            throw invalidParameter("Invalid log stream name: " + stream);
+        }
+        if (!logStreams.computeIfAbsent(request.get("logGroupName").asText(), g -> ConcurrentHashMap.newKeySet()).add(stream)) {
+            throw new AwsError(400, "ResourceAlreadyExistsException", "The specified log stream already exists");
+        }
+        return JSON.createObjectNode();
+    }
+
+    /** AWS's limits: at most 10,000 events and 1,048,576 bytes (messages plus 26 each), in time order. */
+    private JsonNode putLogEvents(JsonNode request) {
+        List<LogEvent> events = existingGroup(request);
+        String group = request.get("logGroupName").asText();
+        String stream = request.path("logStreamName").asText("");
+        if (!logStreams.getOrDefault(group, Set.of()).contains(stream)) {
+            throw new AwsError(400, "ResourceNotFoundException", "The specified log stream does not exist.");
+        }
+        JsonNode batch = request.path("logEvents");
+        if (!batch.isArray() || batch.isEmpty() || batch.size() > 10_000) {
+            throw invalidParameter("logEvents must hold 1 to 10000 events");
+        }
+        long bytes = 0;
+        long previous = Long.MIN_VALUE;
+        for (JsonNode event : batch) {
+            String message = event.path("message").asText("");
+            long timestamp = event.path("timestamp").asLong(-1);
+            if (message.isEmpty() || timestamp < 0) {
+                throw invalidParameter("every log event needs a message and a timestamp");
+            }
+            if (timestamp < previous) {
+                throw invalidParameter("Log events in a single PutLogEvents request must be in chronological order.");
+            }
+            previous = timestamp;
+            bytes += message.getBytes(StandardCharsets.UTF_8).length + 26;
+        }
+        if (bytes > 1_048_576) {
+            throw invalidParameter("Upload too large: " + bytes + " bytes exceeds the 1048576 bytes limit");
+        }
+        for (JsonNode event : batch) {
+            long timestamp = event.get("timestamp").asLong();
+            events.add(new LogEvent(stream, timestamp, event.get("message").asText(),
+                    String.format("%056d", eventIds.incrementAndGet()), System.currentTimeMillis()));
+        }
+        return JSON.createObjectNode().put("nextSequenceToken", "49039" + eventIds.get());
+    }
+
+    /** One page of one stream, oldest first, or the newest {@code limit} events with startFromHead false (AWS's default). */
+    private JsonNode getLogEvents(JsonNode request) {
+        List<LogEvent> events = existingGroup(request);
+        String group = request.get("logGroupName").asText();
+        String stream = request.path("logStreamName").asText("");
+        if (!logStreams.getOrDefault(group, Set.of()).contains(stream)) {
+            throw new AwsError(400, "ResourceNotFoundException", "The specified log stream does not exist.");
+        }
+        long startTime = request.path("startTime").asLong(0);
+        long endTime = request.has("endTime") ? request.get("endTime").asLong() : Long.MAX_VALUE;
+        int limit = request.path("limit").asInt(10_000);
+        List<LogEvent> matching = events.stream()
+                .filter(e -> e.logStream().equals(stream) && e.timestamp() >= startTime && e.timestamp() < endTime)
+                .sorted(Comparator.comparingLong(LogEvent::timestamp).thenComparing(LogEvent::eventId))
+                .toList();
+        boolean fromHead = request.path("startFromHead").asBoolean(false);
+        List<LogEvent> page = fromHead ? matching.subList(0, Math.min(limit, matching.size()))
+                : matching.subList(Math.max(0, matching.size() - limit), matching.size());
+        ObjectNode response = JSON.createObjectNode();
+        ArrayNode out = response.putArray("events");
+        page.forEach(e -> out.addObject().put("timestamp", e.timestamp()).put("message", e.message())
+                .put("ingestionTime", e.ingestionTime()));
+        // This fake pages no further: one page holds every match the limit allows.
+        return response.put("nextForwardToken", "f/end").put("nextBackwardToken", "b/end");
     }
 
     /** {@code $.buildId} of a JSON log line, if it is a string; JSON patterns never match other lines. */

@@ -1,0 +1,34 @@
+package dev.bakery.k8s.config;
+
+import io.fabric8.kubernetes.api.model.Toleration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How the bridge dresses every agent Job. config.yaml has no keys for these (the plan says what to
+ * build, not how the cluster is laid out), so they are the bridge's own settings: the cluster's
+ * operator sets them once in the Deployment.
+ *
+ * @param image                   the agent image (a multi-arch index: each node pulls its own arch)
+ * @param serviceAccount          the Jobs' service account (e.g. bound to an IAM role through IRSA), or null for the default
+ * @param imagePullSecrets        names of existing pull secrets in the namespace
+ * @param tolerations             added to every Job, e.g. for tainted arm64 node groups
+ * @param nodeSelector            added to the {@code kubernetes.io/arch} selector every Job gets
+ * @param ttlSecondsAfterFinished how long finished Jobs (and their pods and logs) stay
+ * @param region                  the AWS region, passed to the agent (it reads registry secrets there)
+ */
+public record AgentPod(String image, String serviceAccount, List<String> imagePullSecrets, List<Toleration> tolerations,
+        Map<String, String> nodeSelector, int ttlSecondsAfterFinished, String region) {
+
+    public AgentPod {
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(region, "region");
+        imagePullSecrets = List.copyOf(imagePullSecrets);
+        tolerations = List.copyOf(tolerations);
+        nodeSelector = Map.copyOf(nodeSelector);
+        if (ttlSecondsAfterFinished < 0) {
+            throw new IllegalArgumentException("ttlSecondsAfterFinished must not be negative");
+        }
+    }
+}

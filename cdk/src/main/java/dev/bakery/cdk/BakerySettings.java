@@ -1,0 +1,159 @@
+package dev.bakery.cdk;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.constructs.Node;
+
+/**
+ * What a deployment may choose, from CDK context ({@code cdk deploy -c key=value} or cdk.json). Every
+ * value is read here, once, and a wrong one fails synth with a sentence naming the key.
+ *
+ * @param repository          the checkout whose build outputs become assets
+ * @param agentImage          a registry image for the agent (both archs), instead of building agent/ as an asset
+ * @param kanikoImage         the Kaniko base of the agent image built from agent/ (its KANIKO_IMAGE build arg)
+ * @param k8sBridge           add the Step Functions activity the Kubernetes bridge polls
+ * @param vpcId               an existing VPC; empty: a new one without NAT gateways
+ * @param subnetIds           the existing VPC's subnets for the build tasks
+ * @param securityGroupIds    existing security groups for the build tasks; empty: one without inbound rules
+ * @param assignPublicIp      give tasks a public IP (needed in subnets without a NAT gateway)
+ * @param registrySecrets     Secrets Manager name patterns the agent and the index publisher may read
+ * @param ecrRepositories     ECR repository name patterns (this account and region) builds may push to
+ * @param githubRepos         GitHub {@code owner/repo} (optionally {@code :ref-pattern}) allowed to call the API through OIDC
+ * @param githubOidcProvider  an existing token.actions.githubusercontent.com provider ARN (an account has at most one)
+ * @param contextDays         days until an uploaded context expires
+ * @param buildRetentionDays  days until a build's items expire from the table
+ * @param logRetention        how long the build, function, API and state machine logs are kept
+ */
+public record BakerySettings(Repository repository, Optional<String> agentImage, String kanikoImage, boolean k8sBridge,
+        Optional<String> vpcId, List<String> subnetIds, List<String> securityGroupIds, boolean assignPublicIp,
+        List<String> registrySecrets, List<String> ecrRepositories, List<String> githubRepos,
+        Optional<String> githubOidcProvider, int contextDays, int buildRetentionDays, RetentionDays logRetention) {
+
+    /**
+     * The maintained Kaniko fork's debug variant (it has the busybox shell the pre- and post-scripts run
+     * in), pinned by digest so an image rebuild never picks up a moved tag. Context {@code kanikoImage}
+     * overrides it.
+     */
+    public static final String DEFAULT_KANIKO_IMAGE =
+            "ghcr.io/osscontainertools/kaniko:v1.28.5-debug@sha256:d6d74217dc077acfd3094992e917c357080a2d3fdd1042a49e34e29a7e57c572";
+
+    public BakerySettings {
+        if (vpcId.isPresent() && subnetIds.isEmpty()) {
+            throw new IllegalArgumentException("context vpcId needs subnetIds too (comma-separated subnet ids of that VPC)");
+        }
+        if (vpcId.isEmpty() && (!subnetIds.isEmpty() || !securityGroupIds.isEmpty())) {
+            throw new IllegalArgumentException("context subnetIds and securityGroupIds need vpcId (the VPC they belong to)");
+        }
+        for (String repo : githubRepos) {
+            if (!repo.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.*-]+(:.+)?")) {
+                throw new IllegalArgumentException("context githubRepos: \"" + repo
+                        + "\" is not owner/repo or owner/repo:ref-pattern (e.g. acme/shop:ref:refs/heads/main)");
+            }
+        }
+    }
+
+    public static BakerySettings fromContext(Node node, Repository repository) {
+        Function<String, Optional<String>> context = key -> Optional.ofNullable(node.tryGetContext(key))
+                .map(value -> value.toString().trim()).filter(value -> !value.isEmpty());
+        return new BakerySettings(repository,
+                context.apply("agentImage"),
+                context.apply("kanikoImage").orElse(DEFAULT_KANIKO_IMAGE),
+                bool(context, "k8sBridge", false),
+                context.apply("vpcId"),
+                list(context, "subnetIds", List.of()),
+                list(context, "securityGroupIds", List.of()),
+                bool(context, "assignPublicIp", true),
+                list(context, "registrySecrets", List.of("bakery/*")),
+                list(context, "ecrRepositories", List.of("*")),
+                list(context, "githubRepos", List.of()),
+                context.apply("githubOidcProviderArn"),
+                days(context, "contextDays", 7),
+                days(context, "buildRetentionDays", 90),
+                retention(days(context, "logRetentionDays", 30)));
+    }
+
+    private static boolean bool(Function<String, Optional<String>> context, String key, boolean fallback) {
+        return context.apply(key).map(value -> switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("context " + key + " must be true or false, not " + value);
+        }).orElse(fallback);
+    }
+
+    /** A JSON list in cdk.json, or a comma-separated string on the command line. */
+    private static List<String> list(Function<String, Optional<String>> context, String key, List<String> fallback) {
+        return context.apply(key).map(value -> value.startsWith("[") && value.endsWith("]")
+                ? value.substring(1, value.length() - 1) : value)
+                .map(value -> Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList())
+                .filter(values -> !values.isEmpty()).orElse(fallback);
+    }
+
+    private static int days(Function<String, Optional<String>> context, String key, int fallback) {
+        return context.apply(key).map(value -> {
+            try {
+                int days = Integer.parseInt(value);
+                if (days > 0) {
+                    return days;
+                }
+            } catch (NumberFormatException e) {
+                // the sentence below says what is wanted
+            }
+            throw new IllegalArgumentException("context " + key + " must be a positive number of days, not " + value);
+        }).orElse(fallback);
+    }
+
+    /** The retention CloudWatch Logs offers for that many days (its values in the enum's order). */
+    private static RetentionDays retention(int days) {
+        int[] offered = {1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653};
+        for (int i = 0; i < offered.length; i++) {
+            if (offered[i] == days) {
+                return RetentionDays.values()[i];
+            }
+        }
+        throw new IllegalArgumentException("context logRetentionDays must be one of CloudWatch Logs' retentions "
+                + Arrays.toString(offered) + ", not " + days);
+    }
+
+    /**
+     * The checkout: the directory holding cdk.json, found from the working directory upwards (cdk synth
+     * runs at the root, Maven's tests in cdk/).
+     */
+    public record Repository(Path root) {
+
+        public static Repository locate(Path start) {
+            for (Path dir = start.toAbsolutePath().normalize(); dir != null; dir = dir.getParent()) {
+                if (Files.isRegularFile(dir.resolve("cdk.json")) && Files.isDirectory(dir.resolve("cdk"))) {
+                    return new Repository(dir);
+                }
+            }
+            throw new IllegalStateException("no cdk.json found in " + start.toAbsolutePath() + " or above: run cdk from the"
+                    + " repository root");
+        }
+
+        /** The functions module's deployment package (one jar with every handler). */
+        public Path functionsJar() {
+            Path target = root.resolve("functions/target");
+            try (Stream<Path> files = Files.isDirectory(target) ? Files.list(target) : Stream.empty()) {
+                List<Path> jars = files.filter(f -> f.getFileName().toString().endsWith("-lambda.jar")).sorted().toList();
+                if (jars.size() != 1) {
+                    throw new IllegalStateException((jars.isEmpty() ? "no" : jars.size()) + " functions/target/*-lambda.jar in "
+                            + root + ": build it first with ./mvnw -B -DskipTests package");
+                }
+                return jars.get(0);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot list " + target + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** The state machine definition (JSONPath ASL with ${...} substitutions). */
+        public Path stateMachineDefinition() {
+            return root.resolve("cdk/src/main/resources/statemachine/build.asl.json");
+        }
+    }
+}

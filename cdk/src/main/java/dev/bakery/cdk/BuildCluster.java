@@ -1,0 +1,180 @@
+package dev.bakery.cdk;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awscdk.IgnoreMode;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ecr.Repository;
+import software.amazon.awscdk.services.ecr.RepositoryAttributes;
+import software.amazon.awscdk.services.ecr.assets.DockerImageAsset;
+import software.amazon.awscdk.services.ecr.assets.Platform;
+import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
+import software.amazon.awscdk.services.ecs.Cluster;
+import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
+import software.amazon.awscdk.services.ecs.ContainerImage;
+import software.amazon.awscdk.services.ecs.ContainerInsights;
+import software.amazon.awscdk.services.ecs.CpuArchitecture;
+import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
+import software.amazon.awscdk.services.ecs.LogDriver;
+import software.amazon.awscdk.services.ecs.OperatingSystemFamily;
+import software.amazon.awscdk.services.ecs.RuntimePlatform;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.constructs.Construct;
+
+/**
+ * Where builds run: an ECS cluster with the FARGATE and FARGATE_SPOT capacity providers (no instances,
+ * nothing to pay while idle) and exactly two task definitions, one per CPU architecture, running the
+ * agent image. Size is a task-level override per build, so builds never add task definition revisions.
+ * Both share one task role (what the agent may do) and one execution role (pull the image, write logs),
+ * and write to one build log group that the API replays and the log forwarder streams.
+ */
+public final class BuildCluster extends Construct {
+
+    /** The agent container's name in both task definitions (the state machine's ${ContainerName}). */
+    public static final String CONTAINER = "agent";
+
+    private static final Pattern ECR_IMAGE = Pattern.compile(
+            "(\\d{12})\\.dkr\\.ecr\\.([a-z0-9-]+)\\.amazonaws\\.com(?:\\.cn)?/([^:@]+)(?::([^@]+))?(?:@(sha256:[0-9a-f]{64}))?");
+
+    private final Cluster cluster;
+    private final LogGroup logGroup;
+    private final Role taskRole;
+    private final Role executionRole;
+    private final FargateTaskDefinition amd64;
+    private final FargateTaskDefinition arm64;
+
+    public BuildCluster(Construct scope, String id, IVpc vpc, Storage storage, BakerySettings settings) {
+        super(scope, id);
+        cluster = Cluster.Builder.create(this, "Cluster")
+                .vpc(vpc)
+                .enableFargateCapacityProviders(true)
+                .containerInsightsV2(ContainerInsights.ENABLED)
+                .build();
+        logGroup = LogGroup.Builder.create(this, "BuildLogs")
+                .retention(settings.logRetention())
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+
+        taskRole = Role.Builder.create(this, "AgentRole")
+                .assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
+                .description("Bakery build agent: reads its task and context, records its result, pushes images")
+                .build();
+        storage.grantItems(taskRole, "GetItem", "UpdateItem");
+        storage.grantContextRead(taskRole);
+        RegistryAccess.grant(taskRole, settings);
+        executionRole = Role.Builder.create(this, "ExecutionRole")
+                .assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
+                .description("Bakery build agent: ECS pulls the agent image and writes its logs")
+                .build();
+
+        ContainerImage registry = settings.agentImage().map(this::registryImage).orElse(null);
+        amd64 = taskDefinition("Amd64", CpuArchitecture.X86_64, registry != null ? registry
+                : assetImage("Amd64", Platform.LINUX_AMD64, settings), storage);
+        arm64 = taskDefinition("Arm64", CpuArchitecture.ARM64, registry != null ? registry
+                : assetImage("Arm64", Platform.LINUX_ARM64, settings), storage);
+        Nag.suppress(executionRole, Nag.IAM5, "ecr:GetAuthorizationToken, which pulling the agent image needs, has no"
+                + " resource-level permissions (AWS requires Resource \"*\"); the pull itself is limited to the agent repository.",
+                Nag.anyResource());
+    }
+
+    private FargateTaskDefinition taskDefinition(String id, CpuArchitecture architecture, ContainerImage image,
+            Storage storage) {
+        FargateTaskDefinition definition = FargateTaskDefinition.Builder.create(this, id)
+                .runtimePlatform(RuntimePlatform.builder()
+                        .operatingSystemFamily(OperatingSystemFamily.LINUX)
+                        .cpuArchitecture(architecture)
+                        .build())
+                // The defaults; every build overrides cpu and memory at the task level.
+                .cpu(512)
+                .memoryLimitMiB(2048)
+                // Kaniko unpacks base images and snapshots layers on local disk.
+                .ephemeralStorageGiB(50)
+                .taskRole(taskRole)
+                .executionRole(executionRole)
+                .build();
+        definition.addContainer(CONTAINER, ContainerDefinitionOptions.builder()
+                .containerName(CONTAINER)
+                .image(image)
+                .essential(true)
+                // Names only: the agent reads its task from the table (build and task id come as overrides).
+                .environment(Map.of(
+                        "BAKERY_TABLE", storage.table().getTableName(),
+                        "BAKERY_CONTEXT_BUCKET", storage.bucket().getBucketName(),
+                        "AWS_REGION", Stack.of(this).getRegion()))
+                .logging(LogDriver.awsLogs(AwsLogDriverProps.builder()
+                        .logGroup(logGroup)
+                        .streamPrefix("build")
+                        .build()))
+                .build());
+        Nag.suppress(definition, "AwsSolutions-ECS2", "The environment holds only resource names (table, bucket, region);"
+                + " registry passwords never enter the task environment: the agent reads them from Secrets Manager.");
+        return definition;
+    }
+
+    /**
+     * Context agentImage: one multi-arch reference for both task definitions, pulled with the execution
+     * role when it is in ECR (which needs a grant that a plain registry reference would not get).
+     */
+    private ContainerImage registryImage(String reference) {
+        Matcher ecr = ECR_IMAGE.matcher(reference);
+        if (!ecr.matches()) {
+            return ContainerImage.fromRegistry(reference);
+        }
+        String arn = "arn:" + Stack.of(this).getPartition() + ":ecr:" + ecr.group(2) + ":" + ecr.group(1) + ":repository/"
+                + ecr.group(3);
+        String tagOrDigest = ecr.group(5) != null ? ecr.group(5) : ecr.group(4) != null ? ecr.group(4) : "latest";
+        return ContainerImage.fromEcrRepository(Repository.fromRepositoryAttributes(this, "AgentRepository",
+                RepositoryAttributes.builder().repositoryArn(arn).repositoryName(ecr.group(3)).build()), tagOrDigest);
+    }
+
+    /**
+     * agent/ built as an image asset for one platform. The Dockerfile only copies files, so the foreign
+     * architecture builds without emulation.
+     */
+    private ContainerImage assetImage(String id, Platform platform, BakerySettings settings) {
+        DockerImageAsset asset = DockerImageAsset.Builder.create(this, "AgentImage" + id)
+                .directory(settings.repository().root().toString())
+                .file("agent/Dockerfile")
+                .platform(platform)
+                .buildArgs(Map.of("KANIKO_IMAGE", settings.kanikoImage()))
+                // The Dockerfile reads only these from the repository root.
+                .ignoreMode(IgnoreMode.DOCKER)
+                .exclude(List.of("*", "!agent/Dockerfile", "!agent/target/bakery-agent.jar", "!agent/target/lib"))
+                .build();
+        return ContainerImage.fromDockerImageAsset(asset);
+    }
+
+    public Cluster cluster() {
+        return cluster;
+    }
+
+    public LogGroup logGroup() {
+        return logGroup;
+    }
+
+    public Role taskRole() {
+        return taskRole;
+    }
+
+    public Role executionRole() {
+        return executionRole;
+    }
+
+    public FargateTaskDefinition amd64() {
+        return amd64;
+    }
+
+    public FargateTaskDefinition arm64() {
+        return arm64;
+    }
+
+    public List<FargateTaskDefinition> taskDefinitions() {
+        return List.of(amd64, arm64);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.bakery.cdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** IAM in every variant of the stack: no wildcard actions, and a reasoned suppression for every Resource "*". */
+class LeastPrivilegeTest {
+
+    static List<Synthesized> variants() {
+        return List.of(Synthesized.defaults(), Synthesized.allOptions());
+    }
+
+    /** A statement with where it came from. */
+    record Grant(String policy, JsonNode statement, JsonNode owner) {
+
+        List<String> list(String field) {
+            JsonNode value = statement.path(field);
+            List<String> values = new ArrayList<>();
+            if (value.isArray()) {
+                value.forEach(v -> values.add(v.isTextual() ? v.asText() : v.toString()));
+            } else if (!value.isMissingNode()) {
+                values.add(value.isTextual() ? value.asText() : value.toString());
+            }
+            return values;
+        }
+    }
+
+    static List<Grant> grants(Synthesized synth) {
+        List<Grant> grants = new ArrayList<>();
+        synth.resources("AWS::IAM::Policy").forEach((id, policy) ->
+                policy.path("Properties").path("PolicyDocument").path("Statement").forEach(s -> grants.add(new Grant(id, s, policy))));
+        synth.resources("AWS::IAM::Role").forEach((id, role) -> role.path("Properties").path("Policies").forEach(inline ->
+                inline.path("PolicyDocument").path("Statement").forEach(s -> grants.add(new Grant(id, s, role)))));
+        return grants;
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void noStatementAllowsEveryActionOrEveryActionOfAService(Synthesized synth) {
+        assertThat(grants(synth)).isNotEmpty().allSatisfy(grant -> assertThat(grant.list("Action"))
+                .as(grant.policy()).noneMatch(action -> action.equals("*") || action.endsWith(":*")));
+        // Managed policies only on CDK's own provider for the default security group lockdown (basic Lambda logging).
+        synth.resources("AWS::IAM::Role").forEach((id, role) -> {
+            if (!id.startsWith("CustomVpcRestrictDefaultSGCustomResourceProviderRole")) {
+                assertThat(role.path("Properties").has("ManagedPolicyArns")).as(id).isFalse();
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void everyUnscopedResourceHasAReasonedSuppression(Synthesized synth) {
+        for (Grant grant : grants(synth)) {
+            if (!grant.list("Resource").contains("*")) {
+                continue;
+            }
+            JsonNode suppressions = grant.owner().path("Metadata").path("cdk_nag").path("rules_to_suppress");
+            List<JsonNode> reasoned = new ArrayList<>();
+            suppressions.forEach(s -> {
+                if (s.path("id").asText().equals("AwsSolutions-IAM5") && s.path("reason").asText().length() > 40
+                        && s.path("applies_to").toString().contains("\"Resource::*\"")) {
+                    reasoned.add(s);
+                }
+            });
+            assertThat(reasoned).as("%s allows %s on Resource * without a reasoned suppression", grant.policy(),
+                    grant.list("Action")).isNotEmpty();
+            // Only actions AWS offers no resource-level permissions for.
+            assertThat(grant.list("Action")).as(grant.policy()).allMatch(action -> action.equals("ecr:GetAuthorizationToken") || action.equals("dynamodb:ListStreams")
+                    || action.startsWith("xray:") || action.matches("logs:(Create|Get|Update|Delete|List)LogDeliver(y|ies)")
+                    || action.matches("logs:(PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)"));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void stateMachineRoleRunsOnlyTheTwoAgentTaskDefinitionsAndPassesOnlyTheirRoles(Synthesized synth) {
+        String role = synth.logicalId(synth.stack().pipeline().role());
+        List<Grant> grants = grants(synth).stream()
+                .filter(g -> g.owner().path("Properties").path("Roles").toString().contains("\"" + role + "\"")).toList();
+        assertThat(grants).isNotEmpty();
+        String amd64 = synth.stack().builds().amd64().getFamily();
+        String arm64 = synth.stack().builds().arm64().getFamily();
+        List<Grant> runTask = grants.stream().filter(g -> g.list("Action").stream().anyMatch(a -> a.startsWith("ecs:RunTask")
+                || a.equals("ecs:*"))).toList();
+        assertThat(runTask).hasSize(1);
+        assertThat(runTask.get(0).list("Action")).containsExactly("ecs:RunTask");
+        assertThat(runTask.get(0).list("Resource")).hasSize(2).anySatisfy(r -> assertThat(r).contains("task-definition/" + amd64 + ":*"))
+                .anySatisfy(r -> assertThat(r).contains("task-definition/" + arm64 + ":*"));
+        assertThat(runTask.get(0).statement().path("Condition").path("ArnEquals").path("ecs:cluster").path("Fn::GetAtt").get(0).asText())
+                .isEqualTo(synth.logicalId(synth.stack().builds().cluster()));
+
+        List<Grant> passRole = grants.stream().filter(g -> g.list("Action").stream().anyMatch(a -> a.startsWith("iam:"))).toList();
+        assertThat(passRole).hasSize(1);
+        assertThat(passRole.get(0).list("Action")).containsExactly("iam:PassRole");
+        assertThat(passRole.get(0).list("Resource")).containsExactlyInAnyOrder(
+                getAtt(synth.logicalId(synth.stack().builds().taskRole())),
+                getAtt(synth.logicalId(synth.stack().builds().executionRole())));
+        assertThat(passRole.get(0).statement().path("Condition").path("StringEquals").path("iam:PassedToService").asText())
+                .isEqualTo("ecs-tasks.amazonaws.com");
+
+        // The task definitions use exactly those two roles.
+        assertThat(synth.resources("AWS::ECS::TaskDefinition").values()).allSatisfy(definition -> {
+            assertThat(definition.path("Properties").path("TaskRoleArn").toString())
+                    .isEqualTo(getAtt(synth.logicalId(synth.stack().builds().taskRole())));
+            assertThat(definition.path("Properties").path("ExecutionRoleArn").toString())
+                    .isEqualTo(getAtt(synth.logicalId(synth.stack().builds().executionRole())));
+        });
+        // Nobody else may pass roles or run tasks.
+        assertThat(grants(synth).stream().filter(g -> !grants.contains(g)))
+                .noneMatch(g -> g.list("Action").stream().anyMatch(a -> a.equals("iam:PassRole") || a.equals("ecs:RunTask")));
+    }
+
+    private static String getAtt(String logicalId) {
+        return "{\"Fn::GetAtt\":[\"" + logicalId + "\",\"Arn\"]}";
+    }
+}

@@ -1,0 +1,73 @@
+package dev.bakery.cdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+
+/** Context options: the k8s bridge's activity, GitHub OIDC, an existing VPC, an agent image from ECR. */
+class OptionalFeaturesTest {
+
+    private final Synthesized synth = Synthesized.allOptions();
+
+    @Test
+    void bridgeActivityIsSubstitutedOutputAndOfferedByTheApi() {
+        String activity = synth.logicalId(synth.stack().pipeline().activity().orElseThrow());
+        synth.template().resourceCountIs("AWS::StepFunctions::Activity", 1);
+        JsonNode machine = synth.resources("AWS::StepFunctions::StateMachine").values().iterator().next().path("Properties");
+        assertThat(machine.path("DefinitionSubstitutions").path("K8sActivityArn").path("Ref").asText()).isEqualTo(activity);
+        assertThat(synth.json().path("Outputs").path("K8sActivityArn").path("Value").path("Ref").asText()).isEqualTo(activity);
+        synth.template().hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "dev.bakery.functions.handler.RestApiHandler::handleRequest",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("K8S_ACTIVITY_ARN", Map.of("Ref", activity))))));
+    }
+
+    @Test
+    void existingVpcIsUsedAsGivenWithoutCreatingNetworking() {
+        assertThat(synth.resources("AWS::EC2::VPC")).isEmpty();
+        assertThat(synth.resources("AWS::EC2::Subnet")).isEmpty();
+        JsonNode substitutions = synth.resources("AWS::StepFunctions::StateMachine").values().iterator().next()
+                .path("Properties").path("DefinitionSubstitutions");
+        assertThat(substitutions.path("SubnetIds").asText()).isEqualTo("subnet-0aaaaaaaaaaaaaaaa,subnet-0bbbbbbbbbbbbbbbb");
+        assertThat(substitutions.path("AssignPublicIp").asText()).isEqualTo("DISABLED");
+        synth.template().hasResourceProperties("AWS::EC2::SecurityGroup", Map.of("VpcId", "vpc-0123456789abcdef0"));
+    }
+
+    @Test
+    void githubRoleTrustsOnlyTheNamedRepositoriesAndMayOnlyCallThisDeployment() {
+        JsonNode role = synth.resources("AWS::IAM::Role").values().stream()
+                .filter(r -> r.path("Properties").path("AssumeRolePolicyDocument").toString().contains("sts:AssumeRoleWithWebIdentity"))
+                .findFirst().orElseThrow();
+        JsonNode condition = role.path("Properties").path("AssumeRolePolicyDocument").path("Statement").get(0).path("Condition");
+        assertThat(condition.path("StringEquals").path("token.actions.githubusercontent.com:aud").asText()).isEqualTo("sts.amazonaws.com");
+        assertThat(condition.path("StringLike").path("token.actions.githubusercontent.com:sub").toString())
+                .isEqualTo("[\"repo:acme/shop:*\",\"repo:acme/infra:ref:refs/heads/main\"]");
+        synth.template().resourceCountIs("AWS::IAM::OIDCProvider", 1);
+        List<String> actions = LeastPrivilegeTest.grants(synth).stream()
+                .filter(g -> g.owner().path("Properties").path("Roles").toString().contains(synth.logicalId(synth.stack().github().orElseThrow().role())))
+                .flatMap(g -> g.list("Action").stream()).toList();
+        assertThat(actions).containsExactlyInAnyOrder("execute-api:Invoke", "cloudformation:DescribeStacks");
+        assertThat(synth.json().path("Outputs").has("GitHubRoleArn")).isTrue();
+    }
+
+    @Test
+    void agentImageFromEcrIsPulledByDigestWithAGrantForThatRepositoryOnly() {
+        assertThat(synth.resources("AWS::ECS::TaskDefinition").values()).allSatisfy(definition ->
+                assertThat(definition.path("Properties").path("ContainerDefinitions").get(0).path("Image").toString())
+                        .contains("111122223333.dkr.ecr.eu-west-1.")
+                        .contains("/bakery-agent@sha256:0123456789abcdef"));
+        String executionRole = synth.logicalId(synth.stack().builds().executionRole());
+        assertThat(LeastPrivilegeTest.grants(synth)).filteredOn(g -> g.owner().path("Properties").path("Roles").toString()
+                .contains(executionRole) && g.list("Action").contains("ecr:BatchGetImage"))
+                .singleElement().satisfies(g -> assertThat(g.list("Resource")).singleElement().asString()
+                        .contains(":ecr:eu-west-1:111122223333:repository/bakery-agent"));
+    }
+
+    @Test
+    void cdkNagAndTemplateValidationReportNothing() {
+        assertThat(synth.problems()).isEmpty();
+    }
+}

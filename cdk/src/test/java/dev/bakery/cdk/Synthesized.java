@@ -1,0 +1,95 @@
+package dev.bakery.cdk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.cxapi.CloudAssembly;
+
+/**
+ * The real app, synthesized with cdk.json's context (the feature flags, template validation included)
+ * plus a test's own, once per distinct context: a synth costs tens of seconds.
+ */
+record Synthesized(BakeryStack stack, Template template, JsonNode json, CloudAssembly assembly) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<Map<String, String>, Synthesized> CACHE = new ConcurrentHashMap<>();
+
+    static Synthesized defaults() {
+        return with(Map.of());
+    }
+
+    /** Every option on: k8s bridge, GitHub OIDC, an existing VPC and an agent image from ECR. */
+    static Synthesized allOptions() {
+        return with(Map.of(
+                "k8sBridge", "true",
+                "githubRepos", "acme/shop,acme/infra:ref:refs/heads/main",
+                "vpcId", "vpc-0123456789abcdef0",
+                "subnetIds", "subnet-0aaaaaaaaaaaaaaaa,subnet-0bbbbbbbbbbbbbbbb",
+                "assignPublicIp", "false",
+                "agentImage", "111122223333.dkr.ecr.eu-west-1.amazonaws.com/bakery-agent@sha256:"
+                        + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
+    }
+
+    static synchronized Synthesized with(Map<String, String> context) {
+        return CACHE.computeIfAbsent(context, Synthesized::synthesize);
+    }
+
+    private static Synthesized synthesize(Map<String, String> extra) {
+        try {
+            Map<String, Object> context = new HashMap<>(cdkJsonContext());
+            context.putAll(extra);
+            Path out = Files.createTempDirectory(Path.of("target"), "cdk-out-");
+            App app = new App(AppProps.builder().context(context).outdir(out.toString()).build());
+            BakeryStack stack = BakeryApp.build(app);
+            CloudAssembly assembly = app.synth();
+            JsonNode json = JSON.readTree(out.resolve(stack.getArtifactId() + ".template.json").toFile());
+            return new Synthesized(stack, Template.fromJSON(JSON.convertValue(json, Map.class)), json, assembly);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> cdkJsonContext() throws IOException {
+        Path cdkJson = BakerySettings.Repository.locate(Path.of("")).root().resolve("cdk.json");
+        return (Map<String, Object>) JSON.readValue(cdkJson.toFile(), Map.class).get("context");
+    }
+
+    /** The template's resources of one type, by logical id. */
+    Map<String, JsonNode> resources(String type) {
+        Map<String, JsonNode> found = new java.util.LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = json.path("Resources").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            if (entry.getValue().path("Type").asText().equals(type)) {
+                found.put(entry.getKey(), entry.getValue());
+            }
+        }
+        return found;
+    }
+
+    /** cdk-nag's and the template validation's error and warning annotations. */
+    List<String> problems() {
+        Annotations annotations = Annotations.fromStack(stack);
+        List<String> problems = new java.util.ArrayList<>();
+        annotations.findError("*", Match.anyValue()).forEach(m -> problems.add("error " + m.getId() + ": " + m.getEntry().getData()));
+        annotations.findWarning("*", Match.anyValue()).forEach(m -> problems.add("warning " + m.getId() + ": " + m.getEntry().getData()));
+        return problems;
+    }
+
+    String logicalId(software.constructs.IConstruct construct) {
+        return stack.getLogicalId((software.amazon.awscdk.CfnElement) construct.getNode().getDefaultChild());
+    }
+}

@@ -32,7 +32,8 @@ public final class PublishIndexHandler implements RequestHandler<Map<String, Obj
         this(fromEnvironment(System.getenv()));
     }
 
-    PublishIndexHandler(IndexPublication publication) {
+    /** With its publication given: the local mode's registries and secrets. */
+    public PublishIndexHandler(IndexPublication publication) {
         this.publication = publication;
     }
 

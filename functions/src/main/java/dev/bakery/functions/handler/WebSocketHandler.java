@@ -53,7 +53,8 @@ public final class WebSocketHandler implements RequestHandler<APIGatewayV2WebSoc
                 wiring.http()));
     }
 
-    WebSocketHandler(WebSocketRoutes routes, ConnectionPoster poster) {
+    /** With its routes and poster given: the local mode posts to its own sockets. */
+    public WebSocketHandler(WebSocketRoutes routes, ConnectionPoster poster) {
         this.routes = routes;
         this.poster = poster;
     }

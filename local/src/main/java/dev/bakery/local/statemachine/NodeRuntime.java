@@ -55,8 +55,15 @@ public record NodeRuntime(Path node, Path modules) {
 
     private static Path modules(Map<String, String> environment, Path workingDirectory) {
         String configured = environment.get("BAKERY_NODE_MODULES");
-        List<Path> candidates = configured != null && !configured.isBlank() ? List.of(Path.of(configured))
-                : List.of(workingDirectory.resolve("target/node"), workingDirectory.resolve("local/target/node"));
+        List<Path> candidates = new java.util.ArrayList<>();
+        if (configured != null && !configured.isBlank()) {
+            candidates.add(Path.of(configured));
+        } else {
+            // The build puts it next to bakery-local.jar (local/target/node), wherever that is started from.
+            jarDirectory().ifPresent(directory -> candidates.add(directory.resolve("node")));
+            candidates.add(workingDirectory.resolve("target/node"));
+            candidates.add(workingDirectory.resolve("local/target/node"));
+        }
         for (Path candidate : candidates) {
             if (Files.isRegularFile(candidate.resolve("node_modules/aws-local-stepfunctions/package.json"))) {
                 return candidate.toAbsolutePath();
@@ -64,6 +71,15 @@ public record NodeRuntime(Path node, Path modules) {
         }
         throw new IllegalStateException("aws-local-stepfunctions is not installed in " + candidates + ": " + INSTALL
                 + " or set BAKERY_NODE_MODULES to a directory whose node_modules holds it.");
+    }
+
+    private static java.util.Optional<Path> jarDirectory() {
+        try {
+            Path location = Path.of(NodeRuntime.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(location) ? java.util.Optional.of(location.getParent()) : java.util.Optional.empty();
+        } catch (java.net.URISyntaxException | SecurityException | NullPointerException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private static Path node(Map<String, String> environment, Path modules) {

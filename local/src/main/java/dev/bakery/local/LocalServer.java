@@ -1,0 +1,236 @@
+package dev.bakery.local;
+
+import dev.bakery.core.Arch;
+import dev.bakery.core.BuildTask;
+import dev.bakery.functions.api.RestApi;
+import dev.bakery.functions.builds.BuildService;
+import dev.bakery.functions.contexts.ContextService;
+import dev.bakery.functions.handler.LogForwarderHandler;
+import dev.bakery.functions.handler.PublishIndexHandler;
+import dev.bakery.functions.handler.RestApiHandler;
+import dev.bakery.functions.handler.StatusNotifierHandler;
+import dev.bakery.functions.handler.WebSocketHandler;
+import dev.bakery.functions.index.IndexPublication;
+import dev.bakery.functions.live.DynamoSubscriptions;
+import dev.bakery.functions.live.LogForwarder;
+import dev.bakery.functions.live.StatusNotifier;
+import dev.bakery.functions.live.WebSocketRoutes;
+import dev.bakery.functions.registry.EcrTokens;
+import dev.bakery.functions.registry.PlanCredentials;
+import dev.bakery.functions.registry.RegistryClient;
+import dev.bakery.functions.store.BuildPage;
+import dev.bakery.functions.store.BuildRecord;
+import dev.bakery.functions.store.BuildStatus;
+import dev.bakery.functions.store.BuildStore;
+import dev.bakery.local.agents.AgentProcesses;
+import dev.bakery.local.gateway.Gateway;
+import dev.bakery.local.gateway.LocalConnections;
+import dev.bakery.local.logs.LogPipeline;
+import dev.bakery.local.logs.LogStore;
+import dev.bakery.local.registry.LocalRegistry;
+import dev.bakery.local.secrets.LocalSecretVault;
+import dev.bakery.local.status.StreamPoller;
+import dev.bakery.local.storage.DynamoDbServer;
+import dev.bakery.local.storage.S3Server;
+import dev.bakery.local.tasks.ExecutionStarter;
+import dev.bakery.local.tasks.LocalExecutions;
+import dev.bakery.local.tasks.LocalTasks;
+import dev.bakery.local.tasks.DynamoDbUpdateItem;
+import dev.bakery.local.statemachine.TaskHandler;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole control plane on one machine (DESIGN.md, section Embedded default): DynamoDB Local and
+ * S3Proxy with their data under the data dir, a registry, the real handlers behind one loopback
+ * port, the log pipeline and the stream poller feeding the WebSocket subscribers, and agents as
+ * local processes. Executions come from the {@link ExecutionStarter} the caller builds over
+ * {@link LocalTasks} (normally the local Step Functions runner). close() stops everything in reverse order.
+ */
+public final class LocalServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalServer.class);
+    private static final long MAX_CONTEXT_BYTES = 2L << 30;
+    private static final int MAX_BODY_BYTES = 1 << 20;
+    private static final Duration RETENTION = Duration.ofDays(90);
+
+    /**
+     * @param dataDir      everything kept between runs lives here
+     * @param port         the API's port on 127.0.0.1 (0: a free one)
+     * @param registry     the user's registry {@code HOST:PORT}, or null to start docker-registry
+     * @param registryPort the started registry's port on 127.0.0.1
+     */
+    public record Config(Path dataDir, int port, String registry, int registryPort) {
+    }
+
+    private final Deque<AutoCloseable> started;
+    private final Path dataDir;
+    private final String registry;
+    private final Gateway gateway;
+    private final DynamoDbServer dynamo;
+    private final S3Server s3;
+    private final AgentProcesses agents;
+    private final LogPipeline logs;
+    private final LocalExecutions executions;
+
+    private LocalServer(Config config, Function<TaskHandler, ExecutionStarter> runner, Deque<AutoCloseable> started)
+            throws Exception {
+        this.started = started;
+        dataDir = config.dataDir();
+        Files.createDirectories(dataDir);
+        EndpointFile.livePid(dataDir).ifPresent(pid -> {
+            throw new UserError("bakery-local is already running on " + dataDir + " (pid " + pid
+                    + "): stop it first, or pass another --data-dir");
+        });
+        int port = Ports.claim(config.port(), new UserError("port " + config.port()
+                + " on 127.0.0.1 is taken (is bakery-local already running?): stop what uses it, or pass --port N "
+                + "(0 picks a free port)"));
+        URI rest = URI.create("http://127.0.0.1:" + port);
+
+        if (config.registry() == null) {
+            LocalRegistry launched = keep(LocalRegistry.start("docker-registry", dataDir.resolve("registry"),
+                    config.registryPort()));
+            registry = launched.host();
+        } else {
+            registry = config.registry();
+        }
+        dynamo = keep(DynamoDbServer.start(dataDir.resolve("dynamodb")));
+        s3 = keep(S3Server.start(dataDir.resolve("s3")));
+        Clock clock = Clock.systemUTC();
+        BuildStore store = new BuildStore(dynamo.client(), LocalAws.TABLE, clock);
+        failInterrupted(store);
+        LocalSecretVault vault = new LocalSecretVault(dataDir.resolve("secrets"));
+        LogStore logStore = new LogStore(dataDir.resolve("logs"));
+
+        LocalConnections connections = new LocalConnections();
+        DynamoSubscriptions subscriptions = new DynamoSubscriptions(dynamo.client(), LocalAws.TABLE, clock);
+        logs = keep(new LogPipeline(logStore,
+                new LogForwarderHandler(new LogForwarder(subscriptions, connections)), clock));
+        keep(StreamPoller.start(dynamo.client(), dynamo.streams(), LocalAws.TABLE,
+                new StatusNotifierHandler(new StatusNotifier(subscriptions, connections, store))));
+
+        agents = keep(new AgentProcesses(new AgentProcesses.Settings(AgentProcesses.Settings.thisJvm(),
+                dataDir.resolve("tasks"), agentEnvironment()), logs));
+        PublishIndexHandler publisher = new PublishIndexHandler(new IndexPublication(store, build -> new RegistryClient(
+                new PlanCredentials(build.plan().tasks().stream().map(BuildTask::credentials).flatMap(List::stream)
+                        .toList(), build.id(), vault, EcrTokens.none()))));
+        ExecutionStarter starter = keep(runner.apply(new LocalTasks(agents, publisher, new DynamoDbUpdateItem(dynamo.endpoint()),
+                vault)));
+        executions = new LocalExecutions(starter, agents, rest);
+
+        ContextService contexts = new ContextService(s3.client(), s3.presigner(), LocalAws.CONTEXT_BUCKET, MAX_CONTEXT_BYTES);
+        BuildService builds = new BuildService(store, contexts::exists, vault, executions, logStore,
+                new BuildService.Settings(Map.of(Arch.AMD64, LocalAws.TASK_DEFINITION_AMD64, Arch.ARM64,
+                        LocalAws.TASK_DEFINITION_ARM64), LocalAws.ACTIVITY_ARN, RETENTION), clock);
+        gateway = keep(Gateway.start(port, new RestApiHandler(new RestApi(builds, contexts::offer, MAX_BODY_BYTES)),
+                new WebSocketHandler(new WebSocketRoutes(subscriptions, store, clock), connections), connections));
+        EndpointFile.write(dataDir, gateway.restUri(), gateway.webSocketUri(), ProcessHandle.current().pid(), registry);
+    }
+
+    /** Starts it; on failure, whatever had started is stopped again. */
+    public static LocalServer start(Config config, Function<TaskHandler, ExecutionStarter> runner) {
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        try {
+            return new LocalServer(config, runner, started);
+        } catch (Exception e) {
+            closeAll(started);
+            if (e instanceof UserError userError) {
+                throw userError;
+            }
+            throw new IllegalStateException("bakery-local could not start: " + e.getMessage(), e);
+        }
+    }
+
+    /** What every agent gets: where the table, the contexts and the credentials are. */
+    private Map<String, String> agentEnvironment() {
+        return Map.of("BAKERY_TABLE", LocalAws.TABLE, "BAKERY_CONTEXT_BUCKET", LocalAws.CONTEXT_BUCKET,
+                "BAKERY_DYNAMODB_ENDPOINT", dynamo.endpoint().toString(), "BAKERY_S3_ENDPOINT", s3.endpoint().toString(),
+                "AWS_REGION", LocalAws.REGION.id(), "AWS_ACCESS_KEY_ID", LocalAws.ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY", LocalAws.SECRET_KEY);
+    }
+
+    /** Builds the previous run left unfinished have no execution any more: they failed. */
+    private static void failInterrupted(BuildStore store) {
+        for (BuildStatus status : Set.of(BuildStatus.QUEUED, BuildStatus.RUNNING)) {
+            String next = null;
+            do {
+                BuildPage page = store.list(100, status, next);
+                for (BuildRecord build : page.builds()) {
+                    if (store.transition(build.id(), Set.of(BuildStatus.QUEUED, BuildStatus.RUNNING), BuildStatus.FAILED,
+                            "interrupted: bakery-local stopped while the build ran")) {
+                        store.cancelTasks(build.id());
+                        LOG.info("build {} was interrupted by the last stop: marked FAILED", build.id());
+                    }
+                }
+                next = page.next();
+            } while (next != null);
+        }
+    }
+
+    private <T extends AutoCloseable> T keep(T resource) {
+        started.push(resource);
+        return resource;
+    }
+
+    public URI restUri() {
+        return gateway.restUri();
+    }
+
+    public URI webSocketUri() {
+        return gateway.webSocketUri();
+    }
+
+    /** {@code HOST:PORT} of the registry builds push to. */
+    public String registry() {
+        return registry;
+    }
+
+    public URI dynamoEndpoint() {
+        return dynamo.endpoint();
+    }
+
+    public URI s3Endpoint() {
+        return s3.endpoint();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public AgentProcesses agents() {
+        return agents;
+    }
+
+    /** Where agent output goes (stored for replay, forwarded to WebSocket subscribers). */
+    public LogPipeline logs() {
+        return logs;
+    }
+
+    @Override
+    public void close() {
+        EndpointFile.delete(dataDir);
+        executions.stopAll();
+        closeAll(started);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> resources) {
+        while (!resources.isEmpty()) {
+            try {
+                resources.pop().close();
+            } catch (Exception e) {
+                LOG.warn("stopping failed: {}", e.toString());
+            }
+        }
+    }
+}

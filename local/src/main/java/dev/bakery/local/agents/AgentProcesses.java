@@ -1,0 +1,209 @@
+package dev.bakery.local.agents;
+
+import dev.bakery.local.logs.LogPipeline;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs build tasks the way ECS runs the agent container: one {@code dev.bakery.agent.Main} process
+ * per task, on this JVM's classpath, with buildah as its builder and its own workspace, image
+ * storage and registry config under {@code <work>/<buildId>/<taskId>/} (removed afterwards). Its
+ * stdout and stderr lines go to the {@link LogPipeline}. Stopping a task is what ECS does: SIGTERM,
+ * which the agent passes to buildah, then after a grace period SIGKILL to the agent and everything
+ * it started.
+ */
+public final class AgentProcesses implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentProcesses.class);
+    /** ECS's stopTimeout default; the agent itself gives its builder 7 s of it. */
+    private static final long GRACE_SECONDS = 10;
+
+    /**
+     * @param command     the JVM and its options up to the main class, e.g. {@code java -cp <classpath>}
+     * @param work        where task directories are made
+     * @param environment what every agent gets besides its task's ids (table, bucket, endpoints, credentials)
+     */
+    public record Settings(List<String> command, Path work, Map<String, String> environment) {
+        public Settings {
+            command = List.copyOf(command);
+            environment = Map.copyOf(environment);
+        }
+
+        /** This JVM, with its classpath made absolute: the agent classes are on it. */
+        public static List<String> thisJvm() {
+            List<String> classpath = new ArrayList<>();
+            for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+                classpath.add(Path.of(entry).toAbsolutePath().toString());
+            }
+            // Short-lived and single-purpose: the C1 compiler and the serial collector start fastest.
+            return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC", "-cp", String.join(File.pathSeparator, classpath));
+        }
+    }
+
+    private static final String MAIN = "dev.bakery.agent.Main";
+
+    private final Settings settings;
+    private final LogPipeline logs;
+    private final Map<String, Set<Process>> running = new ConcurrentHashMap<>();
+
+    public AgentProcesses(Settings settings, LogPipeline logs) {
+        this.settings = settings;
+        this.logs = logs;
+    }
+
+    /**
+     * Runs the task's agent to its end.
+     *
+     * @return the agent's exit code (0: the task succeeded and its result is recorded)
+     * @throws InterruptedException the caller was interrupted (its execution stopped): the agent was stopped first
+     */
+    public int run(String buildId, String taskId) throws InterruptedException {
+        Path dir = settings.work().resolve(buildId).resolve(taskId);
+        Process process = start(buildId, taskId, dir);
+        Set<Process> ofBuild = running.computeIfAbsent(buildId, b -> ConcurrentHashMap.newKeySet());
+        ofBuild.add(process);
+        Thread out = pump(process.getInputStream(), buildId, taskId, false);
+        Thread err = pump(process.getErrorStream(), buildId, taskId, true);
+        try {
+            int code = process.waitFor();
+            out.join();
+            err.join();
+            return code;
+        } catch (InterruptedException e) {
+            stop(process);
+            throw e;
+        } finally {
+            ofBuild.remove(process);
+            running.computeIfPresent(buildId, (b, set) -> set.isEmpty() ? null : set);
+            delete(dir);
+        }
+    }
+
+    /** Stops the build's running agents (a cancel); their {@link #run} calls return the exit codes. */
+    public void cancel(String buildId) {
+        Set<Process> processes = running.getOrDefault(buildId, Set.of());
+        List<Thread> stopping = new ArrayList<>();
+        for (Process process : List.copyOf(processes)) {
+            stopping.add(Thread.ofVirtual().start(() -> stop(process)));
+        }
+        for (Thread thread : stopping) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** How many agents run now. */
+    public int count() {
+        return running.values().stream().mapToInt(Set::size).sum();
+    }
+
+    private Process start(String buildId, String taskId, Path dir) {
+        List<String> command = new ArrayList<>(settings.command());
+        command.add(MAIN);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> env = builder.environment();
+        // The user's own AWS settings must not reach an agent that talks to local emulators.
+        env.keySet().removeIf(name -> name.startsWith("AWS_"));
+        env.putAll(settings.environment());
+        env.put("BAKERY_BUILD_ID", buildId);
+        env.put("BAKERY_TASK_ID", taskId);
+        env.put("BAKERY_BUILDER", "buildah");
+        env.put("BAKERY_BUILDAH_ROOT", dir.resolve("buildah").toString());
+        env.put("BAKERY_WORKSPACE", dir.resolve("workspace").toString());
+        env.put("DOCKER_CONFIG", dir.resolve("docker").toString());
+        try {
+            Files.createDirectories(dir.resolve("docker"));
+            Files.createDirectories(dir.resolve("workspace"));
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the agent of " + buildId + "/" + taskId + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Thread pump(InputStream stream, String buildId, String taskId, boolean stderr) {
+        return Thread.ofVirtual().start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    logs.accept(buildId, taskId, line, stderr);
+                }
+            } catch (IOException e) {
+                LOG.debug("output of {}/{} ended: {}", buildId, taskId, e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * SIGTERM, the grace period, then SIGKILL to whatever of the agent's process tree is left; returns
+     * once they are all gone. Its children are listed first: once the agent exits they are orphans.
+     */
+    private static void stop(Process process) {
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        process.destroy();
+        try {
+            if (!process.waitFor(GRACE_SECONDS, TimeUnit.SECONDS)) {
+                tree.addAll(process.descendants().toList());
+                tree.add(process.toHandle());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            tree.add(process.toHandle());
+        }
+        for (ProcessHandle handle : tree) {
+            handle.destroyForcibly();
+        }
+        for (ProcessHandle handle : tree) {
+            try {
+                handle.onExit().get(GRACE_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.warn("process {} did not end after SIGKILL", handle.pid());
+            }
+        }
+    }
+
+    private static void delete(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+            Files.deleteIfExists(dir.getParent()); // the build's directory, once its last task is done
+        } catch (java.nio.file.DirectoryNotEmptyException otherTasks) {
+            // another task of the build still runs
+        } catch (IOException e) {
+            LOG.warn("cannot remove the task directory {}: {}", dir, e.getMessage());
+        }
+    }
+
+    /** Stops every running agent. */
+    @Override
+    public void close() {
+        running.keySet().forEach(this::cancel);
+    }
+}

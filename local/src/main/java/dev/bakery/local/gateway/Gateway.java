@@ -1,0 +1,90 @@
+package dev.bakery.local.gateway;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import dev.bakery.local.UserError;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+
+/**
+ * One Jetty server on 127.0.0.1: the REST routes at {@code /} and the WebSocket API at {@code /ws},
+ * both handing API Gateway events to the real handlers.
+ */
+public final class Gateway implements AutoCloseable {
+
+    /** API Gateway closes idle WebSocket connections after 10 minutes. */
+    private static final Duration WEBSOCKET_IDLE = Duration.ofMinutes(10);
+
+    private final Server jetty;
+    private final ServerConnector connector;
+
+    private Gateway(Server jetty, ServerConnector connector) {
+        this.jetty = jetty;
+        this.connector = connector;
+    }
+
+    /** @param port 0 for a free one */
+    public static Gateway start(int port, RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> rest,
+            RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> webSocket,
+            LocalConnections connections) {
+        Server jetty = new Server();
+        ServerConnector connector = new ServerConnector(jetty);
+        connector.setHost("127.0.0.1");
+        connector.setPort(port);
+        jetty.addConnector(connector);
+        WebSocketUpgradeHandler upgrade = WebSocketUpgradeHandler.from(jetty, container -> {
+            container.setIdleTimeout(WEBSOCKET_IDLE);
+            container.setMaxTextMessageSize(64 * 1024);
+            container.addMapping("/ws", new WebSocketBridge(webSocket, connections));
+        });
+        upgrade.setHandler(new RestBridge(rest));
+        jetty.setHandler(upgrade);
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            stopQuietly(jetty);
+            if (e instanceof IOException && e.getMessage() != null && e.getMessage().contains("Failed to bind")) {
+                throw new UserError("port " + port + " on 127.0.0.1 is taken (is bakery-local already running?): "
+                        + "stop what uses it, or pass --port N (0 picks a free port)");
+            }
+            throw new IllegalStateException("cannot start the local API server: " + e.getMessage(), e);
+        }
+        return new Gateway(jetty, connector);
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    public URI restUri() {
+        return URI.create("http://127.0.0.1:" + port());
+    }
+
+    public URI webSocketUri() {
+        return URI.create("ws://127.0.0.1:" + port() + "/ws");
+    }
+
+    @Override
+    public void close() {
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop the local API server", e);
+        }
+    }
+
+    private static void stopQuietly(Server jetty) {
+        try {
+            jetty.stop();
+        } catch (Exception ignored) {
+            // it did not start
+        }
+    }
+}

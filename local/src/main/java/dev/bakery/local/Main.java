@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  * {@code bakery-local}: starts the embedded control plane and serves until stopped (Ctrl-C,
  * SIGTERM). Problems a newcomer can fix end it with one sentence on stderr and exit code 2.
  */
-@Command(name = "bakery-local", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bakery-local", mixinStandardHelpOptions = true, sortOptions = false, subcommands = DemoCommand.class,
         description = "Runs Bakery's control plane on this machine: the REST and WebSocket API on 127.0.0.1, "
                 + "DynamoDB Local, S3Proxy, a registry, and build agents with buildah.")
 public final class Main implements Callable<Integer> {
@@ -50,6 +50,7 @@ public final class Main implements Callable<Integer> {
             description = "the port of the docker-registry started on 127.0.0.1 (default ${DEFAULT-VALUE})")
     int registryPort;
 
+    private Path dataDirInUse;
     private final Map<String, String> environment;
     private final long uid;
     private final Function<TaskHandler, ExecutionStarter> runner;
@@ -120,7 +121,8 @@ public final class Main implements Callable<Integer> {
             throw new UserError("--registry must be HOST:PORT, e.g. --registry 127.0.0.1:5000, not \"" + registry + "\"");
         }
         new Prerequisites(environment, uid).check(registry == null);
-        return LocalServer.start(new LocalServer.Config(dataDir(), port, registry, registryPort), runner);
+        dataDirInUse = dataDir();
+        return LocalServer.start(new LocalServer.Config(dataDirInUse, port, registry, registryPort), runner);
     }
 
     private Path dataDir() {
@@ -141,7 +143,12 @@ public final class Main implements Callable<Integer> {
         return Path.of(System.getProperty("user.home"), ".bakery", "local");
     }
 
-    private static void deleteTree(Path root) {
+    /** The data directory of the server {@link #start} started. */
+    Path dataDirInUse() {
+        return dataDirInUse;
+    }
+
+    static void deleteTree(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);

@@ -1,0 +1,205 @@
+package dev.bakery.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bakery.cli.api.ApiModel;
+import dev.bakery.cli.api.BakeryApi;
+import dev.bakery.cli.api.ContextUploader;
+import dev.bakery.cli.api.UploadProgress;
+import dev.bakery.cli.context.ContextPacker;
+import dev.bakery.cli.context.PackedContext;
+import dev.bakery.cli.follow.BuildFollower;
+import dev.bakery.cli.output.BuildResult;
+import dev.bakery.cli.output.GithubActions;
+import dev.bakery.cli.output.MetadataFile;
+import dev.bakery.cli.output.ProgressBar;
+import dev.bakery.cli.output.Renderer;
+import dev.bakery.cli.plan.Plans;
+import dev.bakery.core.PlannedBuild;
+import dev.bakery.core.Problem;
+import dev.bakery.core.Resolution;
+import dev.bakery.core.live.LiveMessage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code bakery build}: plan, pack the repository, upload it (once per content), submit one build
+ * per service, follow each to its end, then summary, metadata file and CI outputs.
+ */
+@Command(name = "build", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Builds the images of a config.yaml and/or compose file on Bakery: packs --repo, uploads it"
+                + " (skipped when that exact context is stored already), submits one build per service and follows it"
+                + " live. Stopping the command (Ctrl-C, SIGTERM) cancels the builds it follows, unless --detach.",
+        footer = {"", "Exit codes: 0 every build succeeded, 1 a build failed or was cancelled, 2 usage or config error,"
+                + " 3 API/AWS/network error, 130/143 interrupted (SIGINT/SIGTERM)."})
+final class BuildCommand implements Callable<Integer> {
+
+    @ParentCommand
+    BakeryCommand root;
+
+    @Mixin
+    PlanOptions plan;
+
+    @Option(names = "--async", description = "Build the services concurrently (default: one after the other, stopping at the first failure).")
+    boolean async;
+
+    @Option(names = "--detach", description = "Submit, print the build ids and exit without following (nothing is cancelled on exit).")
+    boolean detach;
+
+    @Mixin
+    OutputOptions output;
+
+    @Option(names = "--metadata-file", paramLabel = "FILE",
+            description = "Write per service the image digest, names, build id and each arch's digest and reference"
+                    + " (like docker buildx --metadata-file).")
+    Path metadataFile;
+
+    @Option(names = "--label", paramLabel = "KEY=VALUE",
+            description = "A label on the build (repeatable), e.g. --label team=web; CI commit and run URL are added.")
+    Map<String, String> labels = new LinkedHashMap<>();
+
+    @Option(names = "--dry-run",
+            description = "Resolve and pack, submit nothing: print the plans and the context (files, bytes, sha256);"
+                    + " with --output json one document {\"plans\":[...],\"context\":{...,\"files\":[...]}}.")
+    boolean dryRun;
+
+    @Mixin
+    EndpointOptions endpoint;
+
+    @Override
+    public Integer call() throws Exception {
+        CliContext context = root.context();
+        Resolution resolution = Plans.resolve(plan.input(context));
+        Renderer renderer = output.renderer(context);
+        for (Problem warning : resolution.warnings()) {
+            context.err().println("warning: " + warning.render());
+        }
+        Path archive = Files.createTempFile("bakery-context-", ".tar.gz");
+        try {
+            PackedContext packed = ContextPacker.pack(plan.repo, archive);
+            if (dryRun) {
+                dryRun(context, resolution, packed);
+                return ExitCodes.OK;
+            }
+            BakeryApi api = endpoint.api(context);
+            renderer.info("context: " + packed.files().size() + " files, " + mib(packed.bytes()) + ", sha256 " + packed.sha256());
+            ContextUploader.Uploaded uploaded = new ContextUploader(api, 4,
+                    context.interactive() ? new ProgressBar(context.err()) : UploadProgress.NONE)
+                    .upload(packed.archive(), packed.sha256(), packed.bytes());
+            renderer.info(uploaded.wasStored() ? "context already uploaded: " + uploaded.key() : "context uploaded: " + uploaded.key());
+            List<BuildResult> results = run(context, api, renderer, resolution.builds(), uploaded.key());
+            report(context, renderer, results);
+            return results.stream().allMatch(r -> detach || r.succeeded()) ? ExitCodes.OK : ExitCodes.BUILD_FAILED;
+        } finally {
+            Files.deleteIfExists(archive);
+        }
+    }
+
+    private List<BuildResult> run(CliContext context, BakeryApi api, Renderer renderer, List<PlannedBuild> builds,
+            String contextKey) throws InterruptedException, ExecutionException {
+        Map<String, String> allLabels = new LinkedHashMap<>(CiLabels.from(context.env()));
+        allLabels.putAll(labels);
+        String invocation = UUID.randomUUID().toString();
+        boolean several = builds.size() > 1;
+        List<BuildResult> results = new ArrayList<>();
+        if (detach || !async) {
+            for (int i = 0; i < builds.size(); i++) {
+                BuildResult result = submit(context, api, renderer, builds.get(i), contextKey, allLabels, invocation + "-" + i);
+                results.add(detach ? result : follow(context, api, renderer, result, several));
+                if (!detach && !results.getLast().succeeded() && i + 1 < builds.size()) {
+                    renderer.info("not building " + builds.subList(i + 1, builds.size()).stream()
+                            .map(b -> b.plan().service()).toList() + ": " + result.service() + " did not succeed (--async builds all)");
+                    break;
+                }
+            }
+            return results;
+        }
+        List<BuildResult> submitted = new ArrayList<>();
+        for (int i = 0; i < builds.size(); i++) {
+            submitted.add(submit(context, api, renderer, builds.get(i), contextKey, allLabels, invocation + "-" + i));
+        }
+        try (ExecutorService pool = Executors.newFixedThreadPool(submitted.size())) {
+            List<Future<BuildResult>> followed = new ArrayList<>();
+            for (BuildResult result : submitted) {
+                followed.add(pool.submit(() -> follow(context, api, renderer, result, several)));
+            }
+            for (Future<BuildResult> f : followed) {
+                results.add(f.get());
+            }
+        }
+        return results;
+    }
+
+    private BuildResult submit(CliContext context, BakeryApi api, Renderer renderer, PlannedBuild build, String contextKey,
+            Map<String, String> allLabels, String idempotencyKey) throws InterruptedException {
+        ApiModel.Submitted submitted = api.submit(new ApiModel.Submission(contextKey,
+                Plans.json(build.plan()), allLabels, "cli-" + idempotencyKey, build.inlinePasswords()));
+        if (!detach) {
+            context.activeBuilds().started(submitted.buildId(), api);
+        }
+        renderer.submitted(build.plan().service(), submitted.buildId(), submitted.consoleUrl());
+        return new BuildResult(build.plan().service(), build.plan(), submitted.buildId(), submitted.consoleUrl(), null);
+    }
+
+    private BuildResult follow(CliContext context, BakeryApi api, Renderer renderer, BuildResult submitted, boolean several)
+            throws InterruptedException {
+        LiveMessage.Done done = new BuildFollower(api, context.follow()).follow(submitted.buildId(),
+                renderer.build(submitted.service(), submitted.buildId(), submitted.plan(), several));
+        context.activeBuilds().ended(submitted.buildId());
+        return new BuildResult(submitted.service(), submitted.plan(), submitted.buildId(), submitted.consoleUrl(), done);
+    }
+
+    private void report(CliContext context, Renderer renderer, List<BuildResult> results) throws IOException {
+        if (!detach) {
+            renderer.summary(results);
+        }
+        if (metadataFile != null) {
+            MetadataFile.write(metadataFile, results);
+        }
+        if (GithubActions.active(context.env())) {
+            GithubActions.write(context.env(), results);
+        }
+    }
+
+    private void dryRun(CliContext context, Resolution resolution, PackedContext packed) {
+        ObjectNode document = BakeryApi.JSON.createObjectNode();
+        ArrayNode plans = document.putArray("plans");
+        for (PlannedBuild build : resolution.builds()) {
+            plans.add(Plans.json(build.plan()));
+        }
+        ObjectNode summary = document.putObject("context");
+        summary.put("sha256", packed.sha256()).put("bytes", packed.bytes());
+        ArrayNode files = summary.putArray("files");
+        packed.files().stream().sorted().forEach(files::add);
+        if (output.format(context) == dev.bakery.cli.output.OutputFormat.JSON) {
+            context.out().println(document.toString());
+            return;
+        }
+        for (PlannedBuild build : resolution.builds()) {
+            context.out().println("plan " + build.plan().service() + ":");
+            context.out().println(Plans.json(build.plan()).toPrettyString());
+        }
+        context.out().println("context: " + packed.files().size() + " files, " + packed.bytes() + " bytes ("
+                + mib(packed.bytes()) + "), sha256 " + packed.sha256());
+        context.out().println("nothing submitted (--dry-run); --output json lists every file");
+    }
+
+    private static String mib(long bytes) {
+        return String.format("%.2f MiB", bytes / (1024.0 * 1024.0));
+    }
+}

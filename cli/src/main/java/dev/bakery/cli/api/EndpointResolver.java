@@ -1,0 +1,158 @@
+package dev.bakery.cli.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+
+/**
+ * Where the API is (contracts, section 3): {@code --endpoint URL} / {@code BAKERY_ENDPOINT} with
+ * {@code --ws-endpoint} / {@code BAKERY_WS_ENDPOINT}; {@code --endpoint local} reads the local
+ * mode's {@code endpoint.json}; {@code --stack NAME} reads the stack's {@code RestApiUrl} and
+ * {@code WebSocketUrl} outputs. {@code http://127.0.0.1} is the local mode and is not signed;
+ * everything else is signed with SigV4 for {@code execute-api} from the default credential chain
+ * (or {@code --profile}), in the region of the API's host name, else {@code --region} or the chain's.
+ */
+public final class EndpointResolver {
+
+    /** The flags, null where not given. */
+    public record Settings(String endpoint, String wsEndpoint, String stack, String region, String profile) {
+    }
+
+    private static final Pattern EXECUTE_API_HOST = Pattern.compile("[a-z0-9]+\\.execute-api\\.([a-z0-9-]+)\\.amazonaws\\.com(\\.cn)?");
+
+    private final Map<String, String> env;
+    private final Path home;
+    private final Transport transport;
+
+    /**
+     * @param env       the environment (BAKERY_ENDPOINT, BAKERY_WS_ENDPOINT, BAKERY_LOCAL_DIR, AWS_ENDPOINT_URL_*)
+     * @param home      the user's home, for {@code ~/.bakery/local}
+     * @param transport for the CloudFormation call
+     */
+    public EndpointResolver(Map<String, String> env, Path home, Transport transport) {
+        this.env = env;
+        this.home = home;
+        this.transport = transport;
+    }
+
+    public Endpoint resolve(Settings settings) throws InterruptedException {
+        String endpoint = firstOf(settings.endpoint(), env.get("BAKERY_ENDPOINT"));
+        String ws = firstOf(settings.wsEndpoint(), env.get("BAKERY_WS_ENDPOINT"));
+        if (settings.stack() != null && settings.endpoint() != null) {
+            throw new EndpointException("give either --endpoint or --stack, not both");
+        }
+        if (settings.stack() != null) {
+            return fromStack(settings, ws);
+        }
+        if (endpoint == null) {
+            throw new EndpointException("no API endpoint: pass --endpoint URL, --endpoint local (the local mode) or"
+                    + " --stack NAME (a deployed Bakery stack), or set BAKERY_ENDPOINT");
+        }
+        if (endpoint.equals("local")) {
+            return local(ws, settings);
+        }
+        URI rest = url(endpoint, "--endpoint", "http", "https");
+        return endpoint(rest, ws == null ? null : url(ws, "--ws-endpoint", "ws", "wss"), settings);
+    }
+
+    private Endpoint endpoint(URI rest, URI ws, Settings settings) {
+        if (isLocal(rest)) {
+            URI socket = ws != null ? ws : URI.create("ws://127.0.0.1:" + rest.getPort() + "/ws");
+            return new Endpoint(rest, socket, RequestSigner.NONE);
+        }
+        Matcher host = EXECUTE_API_HOST.matcher(rest.getHost());
+        String region = host.matches() ? host.group(1) : region(settings);
+        return new Endpoint(rest, ws, new SigV4Signer(credentials(settings.profile()), region, "execute-api"));
+    }
+
+    private Endpoint fromStack(Settings settings, String ws) throws InterruptedException {
+        String region = region(settings);
+        SigV4Signer signer = new SigV4Signer(credentials(settings.profile()), region, "cloudformation");
+        Map<String, String> outputs = StackOutputs.describe(transport, StackOutputs.endpoint(region, env), signer, settings.stack());
+        String rest = outputs.get(StackOutputs.REST_API_URL);
+        if (rest == null || rest.isBlank()) {
+            throw new ApiException(0, "no_output", "stack " + settings.stack() + " (" + outputs.get("StackStatus")
+                    + ") has no output " + StackOutputs.REST_API_URL + ": is it a Bakery stack, and is it deployed?", null);
+        }
+        String socket = ws != null ? ws : outputs.get(StackOutputs.WEBSOCKET_URL);
+        return endpoint(url(rest, "stack output " + StackOutputs.REST_API_URL, "http", "https"),
+                socket == null || socket.isBlank() ? null : url(socket, "the WebSocket URL", "ws", "wss"), settings);
+    }
+
+    private Endpoint local(String ws, Settings settings) {
+        String dir = env.get("BAKERY_LOCAL_DIR");
+        Path file = (dir == null || dir.isBlank() ? home.resolve(".bakery").resolve("local") : Path.of(dir)).resolve("endpoint.json");
+        JsonNode json;
+        try {
+            json = BakeryApi.JSON.readTree(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            throw new ApiException(0, "local_not_running", "the local mode is not running (no " + file
+                    + "): start it with `bakery local`", null);
+        } catch (IOException e) {
+            throw new ApiException(0, "local_not_running", "cannot read " + file + ": " + e.getMessage(), null);
+        }
+        if (json == null || !json.path("rest").isTextual()) {
+            throw new ApiException(0, "local_not_running", file + " has no \"rest\" URL", null);
+        }
+        URI rest = url(json.get("rest").asText(), file.toString(), "http", "https");
+        String socket = ws != null ? ws : json.path("websocket").asText(null);
+        return endpoint(rest, socket == null ? null : url(socket, file.toString(), "ws", "wss"), settings);
+    }
+
+    /** The local mode: plain HTTP on 127.0.0.1, no signature. */
+    static boolean isLocal(URI uri) {
+        return ("http".equals(uri.getScheme()) || "ws".equals(uri.getScheme())) && "127.0.0.1".equals(uri.getHost());
+    }
+
+    private static AwsCredentialsProvider credentials(String profile) {
+        return profile == null ? DefaultCredentialsProvider.builder().build()
+                : DefaultCredentialsProvider.builder().profileName(profile).build();
+    }
+
+    private static String region(Settings settings) {
+        if (settings.region() != null) {
+            return settings.region();
+        }
+        try {
+            var chain = DefaultAwsRegionProviderChain.builder();
+            if (settings.profile() != null) {
+                chain.profileName(settings.profile());
+            }
+            return chain.build().getRegion().id();
+        } catch (SdkClientException e) {
+            throw new EndpointException("no AWS region: pass --region or set AWS_REGION");
+        }
+    }
+
+    private static URI url(String text, String source, String... schemes) {
+        URI uri;
+        try {
+            uri = URI.create(text.strip());
+        } catch (IllegalArgumentException e) {
+            throw new EndpointException(source + ": \"" + text + "\" is not a URL");
+        }
+        for (String scheme : schemes) {
+            if (scheme.equals(uri.getScheme()) && uri.getHost() != null) {
+                return uri;
+            }
+        }
+        throw new EndpointException(source + ": \"" + text + "\" is not a " + String.join(":// or ", schemes) + ":// URL");
+    }
+
+    private static String firstOf(String flag, String variable) {
+        if (flag != null && !flag.isBlank()) {
+            return flag.strip();
+        }
+        return variable == null || variable.isBlank() ? null : variable.strip();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.bakery.cli.output;
+
+import dev.bakery.core.live.LiveMessage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * On GitHub Actions ({@code GITHUB_ACTIONS=true}): step outputs in {@code $GITHUB_OUTPUT} and a
+ * Markdown summary in {@code $GITHUB_STEP_SUMMARY}. Outputs per service {@code <service>-digest},
+ * {@code <service>-build-id}, {@code <service>-<task>-digest}; with one service also plain
+ * {@code digest}, {@code build-id} and {@code <task>-digest}, so a workflow reads
+ * {@code steps.bake.outputs.digest}.
+ */
+public final class GithubActions {
+
+    private GithubActions() {
+    }
+
+    public static boolean active(Map<String, String> env) {
+        return "true".equals(env.get("GITHUB_ACTIONS"));
+    }
+
+    /** Appends outputs and summary; either file may be unset, then it is skipped. */
+    public static void write(Map<String, String> env, List<BuildResult> results) throws IOException {
+        String outputs = env.get("GITHUB_OUTPUT");
+        if (outputs != null && !outputs.isBlank()) {
+            append(Path.of(outputs), outputs(results));
+        }
+        String summary = env.get("GITHUB_STEP_SUMMARY");
+        if (summary != null && !summary.isBlank()) {
+            append(Path.of(summary), summary(results));
+        }
+    }
+
+    static String outputs(List<BuildResult> results) {
+        StringBuilder out = new StringBuilder();
+        boolean single = results.size() == 1;
+        for (BuildResult result : results) {
+            String service = name(result.service());
+            result.digest().ifPresent(d -> {
+                out.append(service).append("-digest=").append(d).append('\n');
+                if (single) {
+                    out.append("digest=").append(d).append('\n');
+                }
+            });
+            out.append(service).append("-build-id=").append(result.buildId()).append('\n');
+            if (single) {
+                out.append("build-id=").append(result.buildId()).append('\n');
+            }
+            if (result.done() != null) {
+                for (LiveMessage.DoneTask task : result.done().tasks()) {
+                    if (task.digest() != null) {
+                        out.append(service).append('-').append(name(task.taskId())).append("-digest=").append(task.digest()).append('\n');
+                        if (single) {
+                            out.append(name(task.taskId())).append("-digest=").append(task.digest()).append('\n');
+                        }
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    static String summary(List<BuildResult> results) {
+        StringBuilder out = new StringBuilder("### Bakery\n\n| service | arch | status | digest | duration |\n|---|---|---|---|---|\n");
+        for (BuildResult result : results) {
+            String link = result.consoleUrl() == null ? result.buildId() : "[" + result.buildId() + "](" + result.consoleUrl() + ")";
+            if (result.done() == null) {
+                out.append("| ").append(result.service()).append(" | | ").append(result.status()).append(" | | |\n");
+                continue;
+            }
+            for (LiveMessage.DoneTask task : result.done().tasks()) {
+                out.append("| ").append(result.service()).append(" | ").append(task.arch()).append(" | ")
+                        .append(icon(task.status())).append(task.status()).append(" | ")
+                        .append(task.digest() == null ? "" : "`" + task.digest() + "`").append(" | ")
+                        .append(TextRenderer.duration(task.durationMs())).append(" |\n");
+            }
+            if (result.done().indexDigest() != null) {
+                out.append("| ").append(result.service()).append(" | index | ").append(icon(result.status()))
+                        .append(result.status()).append(" | `").append(result.done().indexDigest()).append("` | |\n");
+            }
+            out.append('\n').append("Build ").append(link).append(": ").append(MetadataFile.imageNames(result)).append("\n\n");
+        }
+        return out.toString();
+    }
+
+    private static String icon(String status) {
+        return "SUCCEEDED".equals(status) ? "✅ " : "FAILED".equals(status) ? "❌ " : "";
+    }
+
+    /** Output names are letters, digits, {@code -} and {@code _}. */
+    private static String name(String text) {
+        return text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "_");
+    }
+
+    private static void append(Path file, String text) throws IOException {
+        Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+}

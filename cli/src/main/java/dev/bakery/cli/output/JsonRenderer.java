@@ -1,0 +1,80 @@
+package dev.bakery.cli.output;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bakery.cli.follow.FollowListener;
+import dev.bakery.core.BuildPlan;
+import dev.bakery.core.live.LiveMessage;
+import java.io.PrintStream;
+import java.util.List;
+
+/**
+ * {@code json}: one JSON object per line, each with a {@code type}: {@code info}, {@code submitted},
+ * {@code log} (the live message's line fields), {@code status}, {@code notice} and, per build at the
+ * end, {@code result} (status, digest, console URL and the tasks of the live {@code done} summary).
+ */
+final class JsonRenderer implements Renderer {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PrintStream out;
+
+    JsonRenderer(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public void info(String text) {
+        print(object("info").put("message", text));
+    }
+
+    @Override
+    public void submitted(String service, String buildId, String consoleUrl) {
+        print(object("submitted").put("service", service).put("buildId", buildId).put("consoleUrl", consoleUrl));
+    }
+
+    @Override
+    public FollowListener build(String service, String buildId, BuildPlan plan, boolean showService) {
+        return new FollowListener() {
+            @Override
+            public void line(LiveMessage.Line line) {
+                ObjectNode node = object("log").put("service", service).put("buildId", buildId);
+                node.setAll((ObjectNode) JSON.valueToTree(line));
+                print(node);
+            }
+
+            @Override
+            public void status(LiveMessage.Status status) {
+                ObjectNode node = object("status").put("service", service);
+                node.setAll((ObjectNode) JSON.valueToTree(status));
+                print(node);
+            }
+
+            @Override
+            public void notice(String text) {
+                print(object("notice").put("service", service).put("buildId", buildId).put("message", text));
+            }
+        };
+    }
+
+    @Override
+    public void summary(List<BuildResult> results) {
+        for (BuildResult result : results) {
+            ObjectNode node = object("result").put("service", result.service()).put("buildId", result.buildId())
+                    .put("status", result.status()).put("digest", result.digest().orElse(null))
+                    .put("consoleUrl", result.consoleUrl());
+            if (result.done() != null) {
+                node.set("tasks", JSON.valueToTree(result.done().tasks()));
+            }
+            print(node);
+        }
+    }
+
+    private static ObjectNode object(String type) {
+        return JSON.createObjectNode().put("type", type);
+    }
+
+    private synchronized void print(ObjectNode node) {
+        out.println(node.toString());
+    }
+}

@@ -1,0 +1,141 @@
+package dev.bakery.cli.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.bakery.functions.api.ApiException;
+import dev.bakery.functions.contexts.ContextService;
+import dev.bakery.functions.testing.LocalS3;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The upload against S3Proxy with the API's own {@link ContextService} answering {@code POST /contexts}
+ * (multipart above 5 MiB here, so that parts are exercised without 64 MiB contexts).
+ */
+class UploadTest {
+
+    private static final String BUCKET = "contexts";
+    private static final long MIB = 1024 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static LocalS3 s3;
+    private static HttpServer api;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() throws IOException {
+        s3 = LocalS3.start();
+        s3.client().createBucket(r -> r.bucket(BUCKET));
+        ContextService contexts = new ContextService(s3.client(), s3.presigner(), BUCKET, 1L << 30, Duration.ofMinutes(15),
+                5 * MIB, 5 * MIB);
+        api = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        api.createContext("/contexts", exchange -> {
+            int status = 200;
+            String body;
+            try {
+                body = contexts.offer(JSON.readTree(exchange.getRequestBody().readAllBytes())).toString();
+            } catch (ApiException e) {
+                status = e.status();
+                body = JSON.createObjectNode().put("error", e.code()).put("message", e.getMessage()).toString();
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        api.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        api.stop(0);
+        s3.close();
+    }
+
+    private static BakeryApi client() {
+        return new BakeryApi(new Endpoint(URI.create("http://127.0.0.1:" + api.getAddress().getPort()), null, RequestSigner.NONE),
+                new Transport(Transport.defaultClient(), new Transport.Retry(3, Duration.ofMillis(10), Duration.ofMillis(50))));
+    }
+
+    private Path file(long size, long seed) throws IOException {
+        byte[] bytes = new byte[Math.toIntExact(size)];
+        new Random(seed).nextBytes(bytes);
+        return Files.write(dir.resolve("context-" + seed + ".tar.gz"), bytes);
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    @Test
+    void aLargeContextGoesUpInPartsInParallelAndOnlyOnce() throws Exception {
+        Path archive = file(12 * MIB + 123, 1);
+        String sha = sha256(archive);
+        AtomicLong counted = new AtomicLong();
+        UploadProgress progress = new UploadProgress() {
+            @Override
+            public void started(long total) {
+            }
+
+            @Override
+            public void advanced(long bytes) {
+                counted.addAndGet(bytes);
+            }
+
+            @Override
+            public void finished() {
+            }
+        };
+
+        ContextUploader.Uploaded uploaded = new ContextUploader(client(), 3, progress).upload(archive, sha, Files.size(archive));
+
+        assertThat(uploaded).isEqualTo(new ContextUploader.Uploaded("contexts/" + sha + ".tar.gz", false));
+        byte[] stored = s3.client().getObjectAsBytes(r -> r.bucket(BUCKET).key(uploaded.key())).asByteArray();
+        assertThat(stored).isEqualTo(Files.readAllBytes(archive));
+        assertThat(counted.get()).isEqualTo(Files.size(archive));
+
+        ContextUploader.Uploaded again = new ContextUploader(client(), 3, progress).upload(archive, sha, Files.size(archive));
+        assertThat(again.wasStored()).isTrue();
+        assertThat(counted.get()).isEqualTo(Files.size(archive));
+    }
+
+    @Test
+    void aSmallContextIsOnePresignedPut() throws Exception {
+        Path archive = file(300_000, 2);
+        String sha = sha256(archive);
+        ContextUploader.Uploaded uploaded = new ContextUploader(client(), 3, UploadProgress.NONE).upload(archive, sha, Files.size(archive));
+        assertThat(uploaded.wasStored()).isFalse();
+        assertThat(s3.client().getObjectAsBytes(r -> r.bucket(BUCKET).key(uploaded.key())).asByteArray())
+                .isEqualTo(Files.readAllBytes(archive));
+    }
+
+    /** The PUT is signed for the claimed SHA-256: S3 refuses other bytes, and the CLI says so. */
+    @Test
+    void bytesThatDoNotMatchTheClaimedDigestAreRefused() throws Exception {
+        Path archive = file(1000, 3);
+        String wrong = "0".repeat(64);
+        assertThatThrownBy(() -> new ContextUploader(client(), 3, UploadProgress.NONE).upload(archive, wrong, Files.size(archive)))
+                .isInstanceOf(dev.bakery.cli.api.ApiException.class)
+                .hasMessageStartingWith("the context upload failed: HTTP 400");
+        assertThat(s3.client().listObjectsV2(r -> r.bucket(BUCKET).prefix("contexts/" + wrong)).contents()).isEmpty();
+    }
+}

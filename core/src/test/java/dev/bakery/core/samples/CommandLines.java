@@ -173,7 +173,8 @@ public final class CommandLines {
         boolean commandStart = true;
         for (int i = 0; i < words.size(); i++) {
             String word = words.get(i);
-            if (commandStart && word.equals("bakery")) {
+            // `bakery` on the PATH, or the launcher by path (`./bakery`)
+            if (commandStart && (word.equals("bakery") || word.endsWith("/bakery"))) {
                 int end = i + 1;
                 while (end < words.size() && !OPERATORS.contains(words.get(end))) {
                     end++;

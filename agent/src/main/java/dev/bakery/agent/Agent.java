@@ -6,6 +6,7 @@ import dev.bakery.agent.builder.Builder;
 import dev.bakery.agent.context.ContextFetcher;
 import dev.bakery.agent.context.SafeExtractor;
 import dev.bakery.agent.credentials.DockerConfig;
+import dev.bakery.agent.credentials.SecretFiles;
 import dev.bakery.agent.log.AgentLog;
 import dev.bakery.agent.log.SecretMask;
 import dev.bakery.agent.process.ProcessRunner;
@@ -15,6 +16,7 @@ import dev.bakery.core.BuildTask;
 import dev.bakery.core.ImageReference;
 import dev.bakery.functions.registry.Login;
 import dev.bakery.functions.registry.RegistryCredentials;
+import dev.bakery.functions.registry.SecretReader;
 import dev.bakery.functions.store.TaskResult;
 import dev.bakery.functions.store.TaskStatus;
 import java.io.IOException;
@@ -40,27 +42,42 @@ public final class Agent {
      * @param workspace    the unpacked context (Kaniko's /workspace)
      * @param dockerConfig the config.json the builder reads logins from
      * @param digestFile   where the builder writes the pushed digest
+     * @param secrets      where the build secrets' files live while the builder runs: a directory of
+     *                     their own, outside the workspace and outside what the builder snapshots
      * @param limits       archive limits for the context
      */
-    public record Paths(Path workspace, Path dockerConfig, Path digestFile, SafeExtractor.Limits limits) {
+    public record Paths(Path workspace, Path dockerConfig, Path digestFile, Path secrets, SafeExtractor.Limits limits) {
+
+        public Paths {
+            if (secrets.toAbsolutePath().normalize().startsWith(workspace.toAbsolutePath().normalize())) {
+                throw new IllegalArgumentException("the build secrets' directory " + secrets
+                        + " must not be inside the workspace " + workspace);
+            }
+        }
     }
 
     private final TaskSpec spec;
     private final Paths paths;
     private final ContextFetcher fetcher;
     private final RegistryCredentials logins;
+    private final SecretReader secrets;
     private final Builder builder;
     private final ResultSink sink;
     private final ProcessRunner runner;
     private final AgentLog log;
     private final Clock clock;
 
-    public Agent(TaskSpec spec, Paths paths, ContextFetcher fetcher, RegistryCredentials logins, Builder builder,
-            ResultSink sink, ProcessRunner runner, AgentLog log, Clock clock) {
+    /**
+     * @param logins  the registry logins of the task's plan
+     * @param secrets reads the values of the task's build secrets ({@code secrets[].secret})
+     */
+    public Agent(TaskSpec spec, Paths paths, ContextFetcher fetcher, RegistryCredentials logins, SecretReader secrets,
+            Builder builder, ResultSink sink, ProcessRunner runner, AgentLog log, Clock clock) {
         this.spec = spec;
         this.paths = paths;
         this.fetcher = fetcher;
         this.logins = logins;
+        this.secrets = secrets;
         this.builder = builder;
         this.sink = sink;
         this.runner = runner;
@@ -111,30 +128,44 @@ public final class Agent {
                 throw new StepFailed("context", 1, e.getMessage());
             }
         }
-        try (AgentLog.Step step = log.step("credentials")) {
-            try {
-                List<Login> written = DockerConfig.write(paths.dockerConfig(), task, logins);
-                log.mask(written.stream().flatMap(l -> SecretMask.loginForms(l.username(), l.password()).stream()).toList());
-                log.info("credentials", "logins for " + written.size() + " registries written");
-            } catch (IOException | RuntimeException e) {
-                step.failed(e.getMessage());
-                throw new StepFailed("credentials", 1, e.getMessage());
-            }
-        }
-        Map<String, String> env = new HashMap<>(task.env());
-        script("pre-script", task.preScript(), env);
         BuildOutcome outcome;
-        try (AgentLog.Step step = log.step("build")) {
-            outcome = builder.build(new BuildRequest(task, paths.workspace(), paths.digestFile()), runner);
-            if (!outcome.succeeded()) {
-                step.failed(outcome.interrupted() ? "interrupted" : "exit code " + outcome.exitCode());
-                return new TaskResult(TaskStatus.FAILED, null, List.of(), outcome.exitCode(), started, clock.instant(),
-                        outcome.error(), outcome.interrupted());
+        Map<String, String> env = new HashMap<>(task.env());
+        // The secrets' files exist from here until the builder is done, never for the post-script.
+        try (SecretFiles secretFiles = credentials(task)) {
+            script("pre-script", task.preScript(), env);
+            BuildRequest request = new BuildRequest(task, paths.workspace(), paths.digestFile(), secretFiles.files());
+            try (AgentLog.Step step = log.step("build")) {
+                outcome = builder.build(request, runner);
+                if (!outcome.succeeded()) {
+                    step.failed(outcome.interrupted() ? "interrupted" : "exit code " + outcome.exitCode());
+                    return new TaskResult(TaskStatus.FAILED, null, List.of(), outcome.exitCode(), started, clock.instant(),
+                            outcome.error(), outcome.interrupted());
+                }
             }
         }
         script("post-script", task.postScript(), env);
         return new TaskResult(TaskStatus.SUCCEEDED, outcome.digest(),
                 outcome.pushed().stream().map(ImageReference::toString).toList(), 0, started, clock.instant(), null, false);
+    }
+
+    /** Registry logins into config.json and build secrets into their files, every value masked from then on. */
+    private SecretFiles credentials(BuildTask task) throws IOException {
+        try (AgentLog.Step step = log.step("credentials")) {
+            try {
+                List<Login> written = DockerConfig.write(paths.dockerConfig(), task, logins);
+                log.mask(written.stream().flatMap(l -> SecretMask.loginForms(l.username(), l.password()).stream()).toList());
+                log.info("credentials", "logins for " + written.size() + " registries written");
+                SecretFiles files = SecretFiles.write(paths.secrets(), task.secrets(), secrets);
+                log.mask(files.values().stream().flatMap(v -> SecretMask.valueForms(v).stream()).toList());
+                if (!files.files().isEmpty()) {
+                    log.info("credentials", "build secrets " + String.join(", ", files.files().keySet()) + " written");
+                }
+                return files;
+            } catch (IOException | RuntimeException e) {
+                step.failed(e.getMessage());
+                throw new StepFailed("credentials", 1, e.getMessage());
+            }
+        }
     }
 
     private void script(String name, String script, Map<String, String> env) throws IOException, InterruptedException {

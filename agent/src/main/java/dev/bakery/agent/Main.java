@@ -36,8 +36,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@code BAKERY_TERMINATION_LOG} (default {@code /dev/termination-log});</li>
  * <li>{@code BAKERY_BUILDER} {@code kaniko} (default) or {@code buildah} (local mode, with
  * {@code BAKERY_BUILDAH_ROOT}); {@code BAKERY_WORKSPACE} (default {@code /workspace}),
- * {@code DOCKER_CONFIG} (default {@code /kaniko/.docker}); {@code BAKERY_S3_ENDPOINT} and
- * {@code BAKERY_DYNAMODB_ENDPOINT} point at local emulators.</li>
+ * {@code DOCKER_CONFIG} (default {@code /kaniko/.docker}; build secrets' files live in
+ * {@code bakery-secrets} next to it, {@code /kaniko/bakery-secrets}, which Kaniko never snapshots);
+ * {@code BAKERY_S3_ENDPOINT} and {@code BAKERY_DYNAMODB_ENDPOINT} point at local emulators,
+ * {@code AWS_ENDPOINT_URL_SECRETSMANAGER} at another Secrets Manager.</li>
  * </ul>
  */
 public final class Main {
@@ -88,6 +90,9 @@ public final class Main {
         Path workspace = Path.of(env.getOrDefault("BAKERY_WORKSPACE", "/workspace"));
         Path dockerConfig = Path.of(env.getOrDefault("DOCKER_CONFIG", "/kaniko/.docker")).resolve("config.json");
         Path digestFile = dockerConfig.getParent().resolve("digest-" + spec.taskId());
+        // Next to DOCKER_CONFIG: under /kaniko in the image (Kaniko keeps its own copies in /kaniko/secrets),
+        // in the task's directory in local mode.
+        Path secretsDir = dockerConfig.getParent().resolveSibling("bakery-secrets");
         Builder builder = switch (env.getOrDefault("BAKERY_BUILDER", "kaniko")) {
             case "kaniko" -> new KanikoBuilder();
             case "buildah" -> {
@@ -96,12 +101,13 @@ public final class Main {
             }
             default -> throw new IllegalArgumentException("BAKERY_BUILDER must be kaniko or buildah");
         };
-        PlanCredentials logins = new PlanCredentials(spec.task().credentials(), spec.buildId(),
-                SecretsManagerSecrets.create(region.id()), EcrTokens.none());
+        SecretsManagerSecrets secrets = SecretsManagerSecrets.create(region.id());
+        PlanCredentials logins = new PlanCredentials(spec.task().credentials(), spec.buildId(), secrets, EcrTokens.none());
         ProcessRunner runner = new ProcessRunner(log);
         long maxContext = Long.parseLong(env.getOrDefault("BAKERY_MAX_CONTEXT_BYTES", Long.toString(DEFAULT_MAX_CONTEXT_BYTES)));
-        Agent agent = new Agent(spec, new Agent.Paths(workspace, dockerConfig, digestFile, SafeExtractor.Limits.DEFAULT),
-                new ContextFetcher(s3, maxContext), logins, builder, sink, runner, log, Clock.systemUTC());
+        Agent agent = new Agent(spec, new Agent.Paths(workspace, dockerConfig, digestFile, secretsDir,
+                SafeExtractor.Limits.DEFAULT), new ContextFetcher(s3, maxContext), logins, secrets, builder, sink, runner,
+                log, Clock.systemUTC());
 
         CountDownLatch done = new CountDownLatch(1);
         AtomicInteger exitCode = new AtomicInteger(143);

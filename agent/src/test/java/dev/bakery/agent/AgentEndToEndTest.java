@@ -15,8 +15,11 @@ import dev.bakery.core.BuildPlan;
 import dev.bakery.core.BuildPlanner;
 import dev.bakery.core.PlanRequest;
 import dev.bakery.core.SourceFile;
+import dev.bakery.functions.aws.AwsService;
+import dev.bakery.functions.aws.LoopbackAws;
 import dev.bakery.functions.registry.RegistryClient;
 import dev.bakery.functions.registry.RegistryCredentials;
+import dev.bakery.functions.registry.SecretsManagerSecrets;
 import dev.bakery.functions.store.BuildRecord;
 import dev.bakery.functions.store.BuildStatus;
 import dev.bakery.functions.store.BuildStore;
@@ -52,11 +55,14 @@ class AgentEndToEndTest {
 
     private static final String BUCKET = "bakery-contexts";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SECRET_VALUE = "expected-value";
 
     private static LoopbackRegistry registry;
     private static LocalDynamo dynamo;
     private static LocalS3 s3;
     private static BuildStore store;
+    /** Secrets Manager's wire protocol, SigV4 checked: what the agent reads build secrets from. */
+    private static LoopbackAws aws;
 
     @TempDir
     Path temp;
@@ -68,10 +74,12 @@ class AgentEndToEndTest {
         s3 = LocalS3.start();
         s3.client().createBucket(r -> r.bucket(BUCKET));
         store = new BuildStore(dynamo.client(), LocalDynamo.TABLE, Clock.systemUTC());
+        aws = LoopbackAws.start().secret("ci/build-token", SECRET_VALUE);
     }
 
     @AfterAll
     static void stop() {
+        aws.close();
         s3.close();
         dynamo.close();
         registry.close();
@@ -124,7 +132,8 @@ class AgentEndToEndTest {
         Path work = Files.createDirectories(temp.resolve(taskId));
         Path dockerConfig = work.resolve("docker/config.json");
         Agent agent = new Agent(spec, new Agent.Paths(work.resolve("workspace"), dockerConfig, work.resolve("digest"),
-                SafeExtractor.Limits.DEFAULT), new ContextFetcher(s3.client(), 64 << 20), RegistryCredentials.none(),
+                work.resolve("bakery-secrets"), SafeExtractor.Limits.DEFAULT), new ContextFetcher(s3.client(), 64 << 20),
+                RegistryCredentials.none(), new SecretsManagerSecrets(aws.client(AwsService.SECRETS_MANAGER, "us-east-1")),
                 new BuildahBuilder("buildah", work.resolve("storage"), work.resolve("run"), dockerConfig),
                 new StoreResultSink(store, buildId, taskId), new ProcessRunner(log), log, Clock.systemUTC());
         return new Run(agent.run(), output.toString(StandardCharsets.UTF_8));
@@ -191,5 +200,57 @@ class AgentEndToEndTest {
         assertThat(task.error()).contains("exit status 3");
         assertThat(run.output()).doesNotContain("must not run").contains("build failed after");
         assertThat(new RegistryClient(RegistryCredentials.none()).head(plan.tasks().getFirst().destinations().getFirst())).isEmpty();
+    }
+
+    @Test
+    void aBuildSecretIsMountedForItsRunStepOnlyAndItsValueNeverShows() throws Exception {
+        // Exec form: the image has no /bin/sh. The step prints the value, so the mask has something to hide.
+        String context = upload(Map.of("Dockerfile", """
+                FROM scratch
+                COPY busybox /bin/busybox
+                RUN --mount=type=secret,id=token ["/bin/busybox", "sh", "-c", \
+                    "echo got $(/bin/busybox cat /run/secrets/token); test \\"$(/bin/busybox cat /run/secrets/token)\\" = expected-value"]
+                RUN ["/bin/busybox", "sh", "-c", "test ! -e /run/secrets/token"]
+                """));
+        BuildPlan plan = plan("""
+                global:
+                  pre-script: stat -c '%%a %%U' ../bakery-secrets/token.secret
+                  post-script: test ! -e ../bakery-secrets && echo secrets removed
+                  secrets: [{id: token, secret: ci/build-token}]
+                bake:
+                - arch: amd64
+                  kaniko: {destination: "%s/e2e/secret:1"}
+                """.formatted(registry.host()));
+        create("b-secret", plan, context);
+
+        Run run = runAgent("b-secret", "amd64");
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(store.task("b-secret", "amd64").orElseThrow().status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(run.output()).doesNotContain(SECRET_VALUE)
+                .contains("got ***", "600 root", "build secrets token written", "secrets removed");
+    }
+
+    @Test
+    void aBuildSecretThatCannotBeReadFailsTheTaskNamingItsId() throws Exception {
+        String context = upload(Map.of("Dockerfile", "FROM scratch\nCOPY busybox /bin/busybox\n"));
+        BuildPlan plan = plan("""
+                global:
+                  pre-script: echo "must not run"
+                  secrets: [{id: token, secret: ci/build-token}, {id: npmrc, secret: ci/no-such-secret}]
+                bake:
+                - arch: amd64
+                  kaniko: {destination: "%s/e2e/no-secret:1"}
+                """.formatted(registry.host()));
+        create("b-nosecret", plan, context);
+
+        Run run = runAgent("b-nosecret", "amd64");
+
+        assertThat(run.exitCode()).isNotZero();
+        TaskRecord task = store.task("b-nosecret", "amd64").orElseThrow();
+        assertThat(task.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(task.error()).startsWith("cannot read build secret \"npmrc\": secret ci/no-such-secret not found");
+        assertThat(run.output()).contains("credentials failed after").doesNotContain("must not run", SECRET_VALUE);
+        assertThat(temp.resolve("amd64/bakery-secrets")).doesNotExist();
     }
 }

@@ -1,15 +1,12 @@
 package dev.bakery.local;
 
 import java.util.Map;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * The names the local mode gives to what AWS would provide: account, region, principal, the
- * emulators' credentials, the table and bucket, and the ARNs the state machine's {@code ${...}}
- * substitutions and the execution input carry (contracts, section 1).
+ * The names the local mode gives to what AWS would provide: account, region, principal, the table
+ * and bucket, and the ARNs the state machine's {@code ${...}} substitutions and the execution input
+ * carry (contracts, section 1). The credentials are {@link LocalKeys}, new at every start.
  */
 public final class LocalAws {
 
@@ -17,9 +14,6 @@ public final class LocalAws {
     public static final Region REGION = Region.US_EAST_1;
     /** The identity every local request carries (contracts, section 3). */
     public static final String PRINCIPAL = "arn:aws:iam::" + ACCOUNT + ":user/bakery-local";
-    /** S3Proxy checks them, agents sign with them; DynamoDB Local takes letters and digits only. */
-    public static final String ACCESS_KEY = "bakerylocal";
-    public static final String SECRET_KEY = "bakerylocalsecret";
 
     public static final String TABLE = "bakery";
     public static final String CONTEXT_BUCKET = "bakery-contexts";
@@ -33,10 +27,6 @@ public final class LocalAws {
     public static final String EXECUTION_ARN_PREFIX = "arn:aws:states:us-east-1:" + ACCOUNT + ":execution:bakery-build:";
 
     private LocalAws() {
-    }
-
-    public static AwsCredentialsProvider credentials() {
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
     }
 
     /** The values of the state machine file's {@code ${...}} keys in local mode. */

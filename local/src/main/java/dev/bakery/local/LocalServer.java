@@ -77,6 +77,7 @@ public final class LocalServer implements AutoCloseable {
     private final Deque<AutoCloseable> started;
     private final Path dataDir;
     private final String registry;
+    private final LocalKeys keys;
     private final Gateway gateway;
     private final DynamoDbServer dynamo;
     private final S3Server s3;
@@ -105,8 +106,9 @@ public final class LocalServer implements AutoCloseable {
         } else {
             registry = config.registry();
         }
-        dynamo = keep(DynamoDbServer.start(dataDir.resolve("dynamodb")));
-        s3 = keep(S3Server.start(dataDir.resolve("s3")));
+        keys = LocalKeys.random();
+        dynamo = keep(DynamoDbServer.start(dataDir.resolve("dynamodb"), keys));
+        s3 = keep(S3Server.start(dataDir.resolve("s3"), keys));
         Clock clock = Clock.systemUTC();
         BuildStore store = new BuildStore(dynamo.client(), LocalAws.TABLE, clock);
         failInterrupted(store);
@@ -121,7 +123,7 @@ public final class LocalServer implements AutoCloseable {
                 new StatusNotifierHandler(new StatusNotifier(subscriptions, connections, store))));
 
         agents = keep(new AgentProcesses(new AgentProcesses.Settings(AgentProcesses.Settings.thisJvm(),
-                dataDir.resolve("tasks"), agentEnvironment()), logs));
+                dataDir.resolve("tasks"), agentEnvironment(rest)), logs));
         PublishIndexHandler publisher = new PublishIndexHandler(new IndexPublication(store, build -> new RegistryClient(
                 new PlanCredentials(build.plan().tasks().stream().map(BuildTask::credentials).flatMap(List::stream)
                         .toList(), build.id(), vault, EcrTokens.none()))));
@@ -134,7 +136,7 @@ public final class LocalServer implements AutoCloseable {
                 new BuildService.Settings(Map.of(Arch.AMD64, LocalAws.TASK_DEFINITION_AMD64, Arch.ARM64,
                         LocalAws.TASK_DEFINITION_ARM64), LocalAws.ACTIVITY_ARN, RETENTION), clock);
         gateway = keep(Gateway.start(port, new RestApiHandler(new RestApi(builds, contexts::offer, MAX_BODY_BYTES)),
-                new WebSocketHandler(new WebSocketRoutes(subscriptions, store, clock), connections), connections));
+                new WebSocketHandler(new WebSocketRoutes(subscriptions, store, clock), connections), connections, vault, keys));
         EndpointFile.write(dataDir, gateway.restUri(), gateway.webSocketUri(), ProcessHandle.current().pid(), registry);
     }
 
@@ -152,12 +154,16 @@ public final class LocalServer implements AutoCloseable {
         }
     }
 
-    /** What every agent gets: where the table, the contexts and the credentials are. */
-    private Map<String, String> agentEnvironment() {
+    /**
+     * What every agent gets: where the table, the contexts and the secrets are (Secrets Manager is the
+     * gateway, at {@code rest}), and the run's keys to sign with.
+     */
+    private Map<String, String> agentEnvironment(URI rest) {
         return Map.of("BAKERY_TABLE", LocalAws.TABLE, "BAKERY_CONTEXT_BUCKET", LocalAws.CONTEXT_BUCKET,
                 "BAKERY_DYNAMODB_ENDPOINT", dynamo.endpoint().toString(), "BAKERY_S3_ENDPOINT", s3.endpoint().toString(),
-                "AWS_REGION", LocalAws.REGION.id(), "AWS_ACCESS_KEY_ID", LocalAws.ACCESS_KEY,
-                "AWS_SECRET_ACCESS_KEY", LocalAws.SECRET_KEY);
+                "AWS_ENDPOINT_URL_SECRETSMANAGER", rest.toString(),
+                "AWS_REGION", LocalAws.REGION.id(), "AWS_ACCESS_KEY_ID", keys.accessKeyId(),
+                "AWS_SECRET_ACCESS_KEY", keys.secretAccessKey());
     }
 
     /** Builds the previous run left unfinished have no execution any more: they failed. */
@@ -194,6 +200,11 @@ public final class LocalServer implements AutoCloseable {
     /** {@code HOST:PORT} of the registry builds push to. */
     public String registry() {
         return registry;
+    }
+
+    /** The keys of this run: S3Proxy and the Secrets Manager endpoint accept only their signatures. */
+    public LocalKeys keys() {
+        return keys;
     }
 
     public URI dynamoEndpoint() {

@@ -7,6 +7,7 @@ import dev.bakery.core.BuildPlan;
 import dev.bakery.core.BuildPlanner;
 import dev.bakery.core.PlanJson;
 import dev.bakery.core.PlanRequest;
+import dev.bakery.core.PlannedBuild;
 import dev.bakery.core.SourceFile;
 import dev.bakery.functions.registry.Digests;
 import dev.bakery.local.statemachine.ExecutionResult;
@@ -170,10 +171,15 @@ final class Harness implements AutoCloseable {
         return BuildPlanner.plan(PlanRequest.ofConfig(SourceFile.of("config.yaml", configYaml))).builds().getFirst().plan();
     }
 
-    /** POST /builds; the answer's build id. */
+    /** POST /builds, with the config's inline passwords as the CLI sends them; the answer's build id. */
     String submit(String contextKey, String configYaml) throws IOException, InterruptedException {
         ObjectNode body = JSON.createObjectNode().put("context", contextKey);
-        body.set("plan", JSON.readTree(PlanJson.write(plan(configYaml))));
+        PlannedBuild planned = BuildPlanner.plan(PlanRequest.ofConfig(SourceFile.of("config.yaml", configYaml))).builds()
+                .getFirst();
+        body.set("plan", JSON.readTree(PlanJson.write(planned.plan())));
+        if (!planned.inlinePasswords().isEmpty()) {
+            body.set("inlinePasswords", JSON.valueToTree(planned.inlinePasswords()));
+        }
         Answer answer = call("POST", "/builds", body);
         if (answer.status() != 202) {
             throw new IllegalStateException("POST /builds: " + answer);

@@ -120,6 +120,38 @@ class LocalBuildTest {
     }
 
     @Test
+    void anAgentLogsInWithAnInlinePasswordAndMountsANamedSecretTheUserKeepsInTheDataDir() throws Exception {
+        try (Harness local = Harness.withRegistry(dataDir)) {
+            String registry = local.server.registry();
+            // How a user creates the named secret "ci/build-token" for this machine (docs/troubleshooting.md).
+            java.nio.file.Files.writeString(dataDir.resolve("secrets/ci%2Fbuild-token"), "expected-value");
+            String context = local.upload(Harness.archive(Map.of("Dockerfile", """
+                    FROM scratch
+                    COPY busybox /bin/busybox
+                    RUN --mount=type=secret,id=token ["/bin/busybox", "sh", "-c", \\
+                        "echo got $(/bin/busybox cat /run/secrets/token); test \\"$(/bin/busybox cat /run/secrets/token)\\" = expected-value"]
+                    """), true));
+            String buildId = local.submit(context, """
+                    global:
+                      kaniko-credentials: [{registry: "%s", username: ci, password: inline-password-1}]
+                      secrets: [{id: token, secret: ci/build-token}]
+                    bake:
+                    - arch: amd64
+                      kaniko: {destination: "%s/local/secret:1"}
+                    """.formatted(registry, registry));
+
+            JsonNode stopped = local.task("Run on Fargate", LocalTasks.RUN_TASK, ecsTask(buildId, "amd64"));
+
+            String logs = local.call("GET", "/builds/" + buildId + "/logs", null).json().toString();
+            assertThat(stopped.path("Containers").get(0).path("ExitCode").asInt()).as(logs).isZero();
+            assertThat(local.call("GET", "/builds/" + buildId, null).json().path("tasks").get(0).path("status").asText())
+                    .isEqualTo("SUCCEEDED");
+            assertThat(logs).contains("logins for 1 registries written", "build secrets token written", "got ***")
+                    .doesNotContain("expected-value", "inline-password-1");
+        }
+    }
+
+    @Test
     void anAgentThatFailsFailsTheStateWithEcssStoppedTask() throws Exception {
         try (Harness local = Harness.start(dataDir)) {
             assertThatThrownBy(() -> local.task("Run on Fargate", LocalTasks.RUN_TASK,

@@ -92,7 +92,7 @@ class LocalServerTest {
 
             // What the state machine's first step does: the stream poller and the real notifier tell the subscriber.
             try (DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(local.server.dynamoEndpoint())
-                    .region(LocalAws.REGION).credentialsProvider(LocalAws.credentials())
+                    .region(LocalAws.REGION).credentialsProvider(local.server.keys().provider())
                     .httpClient(UrlConnectionHttpClient.create()).build()) {
                 new BuildStore(dynamo, LocalAws.TABLE, Clock.systemUTC()).transition(buildId, Set.of(BuildStatus.QUEUED),
                         BuildStatus.RUNNING, null);

@@ -14,7 +14,9 @@ import java.util.Map;
  * The local mode's builder: buildah as root with the vfs driver and chroot isolation (the only
  * combination that works without a daemon, overlay or user namespaces on our machines), building
  * for the task's platform, then pushing to every destination with {@code --digestfile}.
- * A foreign-arch build works for COPY-only Dockerfiles (there is no emulation).
+ * A foreign-arch build works for COPY-only Dockerfiles (there is no emulation). Build secrets are
+ * {@code --secret id=ID,src=FILE}; buildah mounts them at {@code /run/secrets/ID} for the RUN
+ * steps that ask, and never into a layer.
  */
 public final class BuildahBuilder implements Builder {
 
@@ -50,6 +52,7 @@ public final class BuildahBuilder implements Builder {
             build.addAll(List.of("--target", k.target()));
         }
         k.labels().forEach((name, value) -> build.addAll(List.of("--label", name + "=" + value)));
+        request.secrets().forEach((id, file) -> build.addAll(List.of("--secret", "id=" + id + ",src=" + file)));
         build.add(request.contextDirectory().toString());
         List<List<String>> commands = new ArrayList<>();
         commands.add(build);

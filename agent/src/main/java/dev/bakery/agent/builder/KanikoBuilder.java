@@ -31,6 +31,10 @@ import java.util.TreeMap;
  *       original Bakery joined and re-split them on commas)</li>
  *   <li>{@code --target=<stage>} when set</li>
  *   <li>{@code --label=KEY=VALUE} for each label, sorted by key</li>
+ *   <li>{@code --secret=id=ID,src=FILE} for each build secret of the task, in the plan's order: the
+ *       fork's buildx-compatible flag for {@code RUN --mount=type=secret} (osscontainertools/kaniko
+ *       pull requests 391 and 409). The files are under {@code /kaniko}, which Kaniko never
+ *       snapshots or wipes, so they exist for every stage and never reach a layer</li>
  *   <li>only when the cache is enabled: {@code --cache=true}, then {@code --cache-repo=},
  *       {@code --cache-ttl=}, {@code --cache-copy-layers=true}, {@code --cache-run-layers=<bool>},
  *       {@code --compressed-caching=<bool>}, each only when set</li>
@@ -106,6 +110,7 @@ public final class KanikoBuilder implements Builder {
             args.add("--target=" + kaniko.target());
         }
         new TreeMap<>(kaniko.labels()).forEach((key, value) -> args.add("--label=" + key + "=" + value));
+        request.secrets().forEach((id, file) -> args.add("--secret=id=" + id + ",src=" + file));
         cache(kaniko.cache(), args);
         if (kaniko.snapshotMode() != null) {
             args.add("--snapshot-mode=" + kaniko.snapshotMode());

@@ -38,6 +38,11 @@ public final class AgentLog {
         mask = mask.with(secrets);
     }
 
+    /** The text with every secret known so far masked: for what leaves the agent other than log lines (the result's error). */
+    public String masked(String text) {
+        return mask.apply(text);
+    }
+
     public void info(String step, String msg) {
         line(step, "info", msg);
     }

@@ -98,7 +98,7 @@ public final class ProcessRunner {
                 while ((line = reader.readLine()) != null) {
                     if (!line.isBlank()) {
                         log.line(step, level, line);
-                        last.text = line;
+                        last.text = log.masked(line); // it becomes the result's error, stored and shown
                     }
                 }
             } catch (IOException e) {

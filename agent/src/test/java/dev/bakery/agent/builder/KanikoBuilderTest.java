@@ -730,6 +730,47 @@ class KanikoBuilderTest {
         assertThat(KanikoBuilder.arguments(relative)).startsWith("--context=dir://" + Path.of("ws").toAbsolutePath());
     }
 
+    private static final String WITH_SECRETS = """
+            global:
+              kaniko: {destination: "registry.example.com/app:1", labels: {team: web}}
+              secrets:
+              - {id: npmrc, secret: ci/npmrc}
+              - {id: token, secret: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:ci/token-AbCdEf"}
+            bake:
+            - arch: amd64
+            """;
+
+    @Test
+    void eachBuildSecretIsOneSecretFlagNamingItsFileAfterTheLabels() {
+        BuildTask task = plan(WITH_SECRETS).task("amd64");
+        Path dir = Path.of("/kaniko/bakery-secrets");
+        List<String> args = KanikoBuilder.arguments(new BuildRequest(task, WORKSPACE, DIGEST_FILE,
+                java.util.Map.of("npmrc", dir.resolve("npmrc.secret"), "token", dir.resolve("token.secret"))));
+        assertThat(args).containsSubsequence("--label=team=web",
+                "--secret=id=npmrc,src=/kaniko/bakery-secrets/npmrc.secret",
+                "--secret=id=token,src=/kaniko/bakery-secrets/token.secret",
+                "--ignore-path=/workspace");
+        assertThat(String.join(" ", args)).doesNotContain("ci/npmrc", "ci/token");
+    }
+
+    @Test
+    void aRequestCarriesExactlyTheTasksSecretsAndNeverInsideTheWorkspace() {
+        BuildTask task = plan(WITH_SECRETS).task("amd64");
+        Path dir = Path.of("/kaniko/bakery-secrets");
+        assertThatThrownBy(() -> new BuildRequest(task, WORKSPACE, DIGEST_FILE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("build secret \"npmrc\" of task amd64 has no file");
+        assertThatThrownBy(() -> new BuildRequest(task, WORKSPACE, DIGEST_FILE, java.util.Map.of(
+                "npmrc", dir.resolve("npmrc"), "token", dir.resolve("token"), "extra", dir.resolve("extra"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[npmrc, token]");
+        assertThatThrownBy(() -> new BuildRequest(task, WORKSPACE, DIGEST_FILE, java.util.Map.of(
+                "npmrc", WORKSPACE.resolve("npmrc"), "token", dir.resolve("token"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the file of build secret \"npmrc\" must not be inside the workspace /workspace");
+        assertThatThrownBy(() -> new BuildRequest(task, WORKSPACE, DIGEST_FILE, java.util.Map.of(
+                "npmrc", Path.of("/kaniko/a,b/npmrc"), "token", dir.resolve("token"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("comma");
+    }
+
     private static final String DIGEST = "sha256:" + "ab".repeat(32);
 
     /**

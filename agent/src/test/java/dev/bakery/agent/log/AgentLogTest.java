@@ -47,6 +47,18 @@ class AgentLogTest {
     }
 
     @Test
+    void buildSecretsAreMaskedWholeAndLineByLine() throws Exception {
+        String key = "-----BEGIN KEY-----\nAAAAB3NzaC1yc2EAAAADAQAB\nok\n-----END KEY-----\n";
+        log.mask(SecretMask.valueForms(key));
+        log.mask(SecretMask.valueForms("expected-value"));
+        log.info("build", "token is expected-value");
+        log.info("build", "AAAAB3NzaC1yc2EAAAADAQAB");
+        log.info("build", "ok");
+        assertThat(lines()).extracting(l -> l.path("msg").asText()).containsExactly("token is ***", "***", "ok");
+        assertThat(log.masked("value: expected-value")).isEqualTo("value: ***");
+    }
+
+    @Test
     void stepsLogStartAndEndWithTheirDuration() throws Exception {
         AgentLog.Step step = log.step("context");
         log.info("context", "working");

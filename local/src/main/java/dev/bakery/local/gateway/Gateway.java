@@ -5,17 +5,23 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import dev.bakery.local.LocalAws;
+import dev.bakery.local.LocalKeys;
 import dev.bakery.local.UserError;
+import dev.bakery.local.secrets.LocalSecretVault;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
  * One Jetty server on 127.0.0.1: the REST routes at {@code /} and the WebSocket API at {@code /ws},
- * both handing API Gateway events to the real handlers.
+ * both handing API Gateway events to the real handlers, and Secrets Manager's GetSecretValue for
+ * agents ({@code POST /} with a {@code secretsmanager.*} X-Amz-Target, signed with the run's keys).
  */
 public final class Gateway implements AutoCloseable {
 
@@ -30,10 +36,14 @@ public final class Gateway implements AutoCloseable {
         this.connector = connector;
     }
 
-    /** @param port 0 for a free one */
+    /**
+     * @param port  0 for a free one
+     * @param vault what GetSecretValue answers from
+     * @param keys  the only keys GetSecretValue accepts signatures of
+     */
     public static Gateway start(int port, RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> rest,
             RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> webSocket,
-            LocalConnections connections) {
+            LocalConnections connections, LocalSecretVault vault, LocalKeys keys) {
         Server jetty = new Server();
         ServerConnector connector = new ServerConnector(jetty);
         connector.setHost("127.0.0.1");
@@ -44,7 +54,9 @@ public final class Gateway implements AutoCloseable {
             container.setMaxTextMessageSize(64 * 1024);
             container.addMapping("/ws", new WebSocketBridge(webSocket, connections));
         });
-        upgrade.setHandler(new RestBridge(rest));
+        SigV4Verifier verifier = new SigV4Verifier(keys.credentials(), LocalAws.REGION.id(), SecretsManagerEndpoint.SERVICE,
+                List.of("x-amz-target"), Clock.systemUTC());
+        upgrade.setHandler(new SecretsManagerEndpoint(vault, verifier, new RestBridge(rest)));
         jetty.setHandler(upgrade);
         try {
             jetty.start();

@@ -16,7 +16,11 @@ import java.util.Optional;
 
 /**
  * Secrets Manager for one machine: each secret is a file readable by its owner only, under a
- * directory of the data dir, named after the secret (the build's {@code bakery/builds/<id>}).
+ * directory of the data dir ({@code <data-dir>/secrets/}), named after the secret, URL-encoded
+ * ({@code bakery/builds/<id>}, the build's own secret, is {@code bakery%2Fbuilds%2F<id>}). A user
+ * creates a named secret for {@code secret:} references the same way: its value, byte for byte, in
+ * the file of its name ({@code ci/npm-token} in {@code secrets/ci%2Fnpm-token}); it is read at each
+ * use, so no restart is needed. Agents read them through the gateway's Secrets Manager endpoint.
  * Values are never logged or put into exceptions.
  */
 public final class LocalSecretVault implements SecretVault, SecretReader {

@@ -2,6 +2,7 @@ package dev.bakery.local.storage;
 
 import dev.bakery.functions.store.BakeryTable;
 import dev.bakery.local.LocalAws;
+import dev.bakery.local.LocalKeys;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ public final class DynamoDbServer implements AutoCloseable {
     private final DynamoDbClient client;
     private final DynamoDbStreamsClient streams;
 
-    private DynamoDbServer(Path directory) throws Exception {
+    private DynamoDbServer(Path directory, LocalKeys keys) throws Exception {
         Files.createDirectories(directory);
         // (port unused, inMemory, dbPath, sharedDb, delayTransientStatuses)
         handler = new LocalDynamoDBServerHandler(
@@ -43,16 +44,17 @@ public final class DynamoDbServer implements AutoCloseable {
         endpoint = URI.create("http://127.0.0.1:" + connector.getLocalPort());
         UrlConnectionHttpClient.Builder http = UrlConnectionHttpClient.builder();
         client = DynamoDbClient.builder().endpointOverride(endpoint).region(LocalAws.REGION).httpClient(http.build())
-                .credentialsProvider(LocalAws.credentials()).build();
+                .credentialsProvider(keys.provider()).build();
         streams = DynamoDbStreamsClient.builder().endpointOverride(endpoint).region(LocalAws.REGION)
-                .httpClient(http.build()).credentialsProvider(LocalAws.credentials()).build();
+                .httpClient(http.build()).credentialsProvider(keys.provider()).build();
         createTableIfMissing();
     }
 
     /** Starts it with its database file in {@code directory} (created if need be). */
-    public static DynamoDbServer start(Path directory) {
+    /** @param keys what its clients sign with (DynamoDB Local checks no signature) */
+    public static DynamoDbServer start(Path directory, LocalKeys keys) {
         try {
-            return new DynamoDbServer(directory);
+            return new DynamoDbServer(directory, keys);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start DynamoDB Local in " + directory + ": " + e.getMessage(), e);
         }

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -29,25 +30,52 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * emulators (DynamoDB Local over loopback HTTP, S3Proxy, the loopback AWS fake). Compares JVM
  * settings side by side and prints each against the targets (init + first request under 1.5 s,
  * jar under 20 MiB) as ratios.
+ *
+ * <p>The machine is shared, so wall times move with its load: the variants take turns run by run
+ * (not one block each), medians are printed, and so are numbers the load barely moves: the CPU
+ * time the process used (in all, and on the main thread during init) and the classes it loaded. With
+ * {@code -Dbench.compare=a.jar,b.jar} every variant also runs on those jars, in the same turns, to
+ * compare a change with what it replaces.
  */
 public final class ColdStartBench {
 
-    private static final int RUNS = 5;
+    private static final int RUNS = Integer.getInteger("bench.runs", 5);
     private static final double TARGET_MS = 1500;
     private static final double TARGET_JAR_MIB = 20;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** {@code -Dbench.jvmArgs="-Xlog:class+load:file=/tmp/classes.txt"}: added to every probe, to look inside one. */
+    private static final List<String> EXTRA_JVM_ARGS = System.getProperty("bench.jvmArgs", "").isBlank() ? List.of()
+            : List.of(System.getProperty("bench.jvmArgs").strip().split("\\s+"));
+    /**
+     * The function's JAVA_TOOL_OPTIONS (cdk JavaFunction), with the heap sized as in its 1,024 MB
+     * sandbox rather than from this machine's memory: a 16 MiB initial heap, so the young
+     * collections Lambda pays during init are paid here too.
+     */
+    private static final List<String> C1 = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+            "-XX:MaxRAM=1024m");
 
     /**
-     * JVM settings compared: the JDK's default, what Lambda's java21 runtime uses (C1 only), and that
-     * plus an AppCDS archive of the handler's classes, which the first run of the variant writes
-     * (the others read it), as a deployment package could ship it.
+     * One way to start the handler.
+     *
+     * @param snapStart the handler is told it runs a SnapStart init (AWS_LAMBDA_INITIALIZATION_TYPE),
+     *                  so it primes its code paths there; only the first request counts then
      */
-    private static Map<String, List<String>> variants(Path cds) {
-        return Map.of(
-                "1 default JIT", List.of(),
-                "2 C1 only (Lambda default)", List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
-                "3 C1 + AppCDS archive", List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                        "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + cds));
+    private record Variant(String name, List<String> flags, boolean snapStart) {
+    }
+
+    /**
+     * JVM settings compared: the JDK's default, what Lambda's java21 runtime uses (C1 only), that
+     * plus an AppCDS archive of the handler's classes (written by an untimed run first, as a
+     * deployment package could ship it), and a SnapStart stand-in: init with priming, then the first
+     * request in the same JVM. A snapshot restore cannot be emulated here (no CRaC JVM, no
+     * Firecracker), so that row leaves out the restore, which Lambda adds to every SnapStart cold start.
+     */
+    private static List<Variant> variants(Path cds) {
+        List<String> appCds = new ArrayList<>(C1);
+        appCds.addAll(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + cds));
+        return List.of(new Variant("default JIT", List.of(), false), new Variant("C1 only (Lambda default)", C1, false),
+                new Variant("C1 + AppCDS archive", appCds, false),
+                new Variant("C1, SnapStart-like (primed)", C1, true));
     }
 
     private ColdStartBench() {
@@ -56,6 +84,13 @@ public final class ColdStartBench {
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]);
         Path probeClasses = Path.of(args[1]); // a jar: CDS archives only classes from jars
+        Map<String, Path> jars = new LinkedHashMap<>();
+        jars.put("", jar);
+        for (String other : System.getProperty("bench.compare", "").split(",")) {
+            if (!other.isBlank()) {
+                jars.put(" [" + Path.of(other).getFileName() + "]", Path.of(other));
+            }
+        }
         try (LocalDynamoServer dynamo = LocalDynamoServer.start();
                 LocalS3 s3 = LocalS3.start(LoopbackAws.ACCESS_KEY, LoopbackAws.SECRET_KEY);
                 LoopbackAws aws = LoopbackAws.start()) {
@@ -79,24 +114,52 @@ public final class ColdStartBench {
             env.put("BAKERY_S3_PATH_STYLE", "true");
             env.put("AWS_EMF_ENVIRONMENT", "Local"); // metrics to stdout, where the probe's output is checked
 
-            double jarMiB = Files.size(jar) / (1024.0 * 1024.0);
-            System.out.println();
-            System.out.println("Cold start of the REST API handler (" + RUNS + " fresh JVMs each, medians)");
-            System.out.printf("%-26s %10s %10s %10s %10s %12s%n", "JVM (median of " + RUNS + ")", "jvm->main", "init", "1st req", "total",
-                    "vs 1.5 s");
-            Path cds = Files.createTempDirectory("cds").resolve("bakery-functions.jsa");
-            for (Map.Entry<String, List<String>> variant : new java.util.TreeMap<>(variants(cds)).entrySet()) {
-                List<JsonNode> runs = new ArrayList<>();
-                for (int i = 0; i < RUNS; i++) {
-                    runs.add(probe(jar, probeClasses, body, env, variant.getValue()));
+            Path cdsDir = Files.createTempDirectory("cds");
+            Map<String, Variant> rows = new LinkedHashMap<>();
+            Map<String, Path> rowJars = new LinkedHashMap<>();
+            for (Map.Entry<String, Path> j : jars.entrySet()) {
+                for (Variant variant : variants(cdsDir.resolve(rowJars.size() + ".jsa"))) {
+                    rows.put(variant.name() + j.getKey(), variant);
+                    rowJars.put(variant.name() + j.getKey(), j.getValue());
+                    if (variant.flags().contains("-XX:+AutoCreateSharedArchive")) {
+                        probe(j.getValue(), probeClasses, body, env, variant); // writes the archive, untimed
+                    }
                 }
+            }
+            Map<String, List<JsonNode>> results = new LinkedHashMap<>();
+            for (int i = 0; i < RUNS; i++) {
+                for (Map.Entry<String, Variant> row : rows.entrySet()) {
+                    results.computeIfAbsent(row.getKey(), k -> new ArrayList<>())
+                            .add(probe(rowJars.get(row.getKey()), probeClasses, body, env, row.getValue()));
+                }
+            }
+            System.out.println();
+            System.out.println("Cold start of the REST API handler: init + first POST /builds, " + RUNS
+                    + " fresh JVMs per row, taking turns; medians");
+            System.out.printf("%-50s %9s %8s %8s %8s %8s %8s %9s %9s %8s %8s%n", "JVM", "jvm->main", "init", "1st req", "total",
+                    "vs 1.5s", "CPU", "init CPU", "init main", "classes", "2nd req");
+            for (Map.Entry<String, List<JsonNode>> row : results.entrySet()) {
+                List<JsonNode> runs = row.getValue();
+                boolean snapStart = rows.get(row.getKey()).snapStart();
                 double init = median(runs, "initMs");
                 double first = median(runs, "firstRequestMs");
-                System.out.printf("%-26s %8.0fms %8.0fms %8.0fms %8.0fms %11.2fx%n", variant.getKey().substring(2),
-                        median(runs, "jvmToMainMs"), init, first, init + first, (init + first) / TARGET_MS);
+                // SnapStart runs init before the snapshot, not in the cold start: only the request counts.
+                double total = snapStart ? first : init + first;
+                System.out.printf("%-50s %7.0fms %6.0fms %6.0fms %6.0fms %7.2fx %6.0fms %7.0fms %7.0fms %8.0f %6.0fms%n",
+                        row.getKey() + (snapStart ? " *" : ""), median(runs, "jvmToMainMs"), init, first, total,
+                        total / TARGET_MS, median(runs, "cpuMs"), median(runs, "initCpuMs"), median(runs, "initMainThreadCpuMs"),
+                        median(runs, "classes"), median(runs, "secondRequestMs"));
             }
-            System.out.printf("Lambda jar %s: %.1f MiB, %.2fx of the 20 MiB target%n", jar.getFileName(), jarMiB,
-                    jarMiB / TARGET_JAR_MIB);
+            System.out.println("CPU: process CPU time (all threads, JIT and GC included) from JVM start to the first"
+                    + " response; init CPU: the same at the end of init; init main: the main thread's share of it"
+                    + " (what init's wall time follows with a free vCPU per thread); classes: loaded by the end.");
+            System.out.println("* SnapStart-like: init ran with AWS_LAMBDA_INITIALIZATION_TYPE=snap-start (priming);"
+                    + " total = first request only, the snapshot restore (not emulable here) comes on top.");
+            for (Map.Entry<String, Path> j : jars.entrySet()) {
+                double jarMiB = Files.size(j.getValue()) / (1024.0 * 1024.0);
+                System.out.printf("Lambda jar %s%s: %.1f MiB, %.2fx of the 20 MiB target%n", j.getValue().getFileName(),
+                        j.getKey(), jarMiB, jarMiB / TARGET_JAR_MIB);
+            }
         }
     }
 
@@ -114,14 +177,18 @@ public final class ColdStartBench {
         return body.toString();
     }
 
-    private static JsonNode probe(Path jar, Path probeClasses, Path body, Map<String, String> env, List<String> flags)
+    private static JsonNode probe(Path jar, Path probeClasses, Path body, Map<String, String> env, Variant variant)
             throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(flags);
+        command.addAll(variant.flags());
+        command.addAll(EXTRA_JVM_ARGS);
         command.addAll(List.of("-cp", jar + File.pathSeparator + probeClasses, ColdStartProbe.class.getName(), body.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().clear();
         builder.environment().putAll(env);
+        if (variant.snapStart()) {
+            builder.environment().put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
+        }
         Process process = builder.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (process.waitFor() != 0) {
@@ -132,10 +199,24 @@ public final class ColdStartBench {
         if (!out.contains("\"BuildsSubmitted\"")) {
             throw new IllegalStateException("the handler emitted no BuildsSubmitted metric: " + out);
         }
-        if (result.path("status").asInt() != 202) {
-            throw new IllegalStateException("the probe's request was answered " + result.path("status") + ": " + out);
+        // What start-up changes must keep: Powertools' JSON log line, with the build id as a key.
+        if (out.lines().map(ColdStartBench::jsonLine).noneMatch(l -> l.path("message").asText().startsWith("build submitted by")
+                && l.path("buildId").asText().startsWith("b-"))) {
+            throw new IllegalStateException("the handler logged no JSON line with a buildId for the submission: " + out);
+        }
+        if (result.path("status").asInt() != 202 || result.path("secondStatus").asInt() != 202) {
+            throw new IllegalStateException("the probe's requests were answered " + result.path("status") + " and "
+                    + result.path("secondStatus") + ": " + out);
         }
         return result;
+    }
+
+    private static JsonNode jsonLine(String line) {
+        try {
+            return line.startsWith("{") ? JSON.readTree(line) : JSON.missingNode();
+        } catch (java.io.IOException notJson) {
+            return JSON.missingNode();
+        }
     }
 
     private static double median(List<JsonNode> runs, String field) {

@@ -44,7 +44,8 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /**
  * The "builds" Lambda behind API Gateway (REST, AWS_IAM auth). Clients are built once, in the
- * constructor, so SnapStart snapshots them. Translation only: {@link RestApi} does the work.
+ * constructor, so SnapStart snapshots them, primed by {@link SnapStartPriming}. Translation only:
+ * {@link RestApi} does the work.
  */
 public final class RestApiHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
@@ -59,6 +60,11 @@ public final class RestApiHandler implements RequestHandler<APIGatewayProxyReque
 
     public RestApiHandler() {
         this(wire(ApiConfig.fromEnvironment(System.getenv())));
+        if (SnapStartPriming.wanted(System.getenv())) {
+            long start = System.nanoTime();
+            var answers = SnapStartPriming.prime(api);
+            LOG.info("primed the SnapStart snapshot in {} ms (answers {})", (System.nanoTime() - start) / 1_000_000, answers);
+        }
     }
 
     public RestApiHandler(RestApi api) {

@@ -2,6 +2,8 @@ package dev.bakery.local;
 
 import dev.bakery.core.Arch;
 import dev.bakery.core.BuildTask;
+import dev.bakery.emulators.DynamoDbEmulator;
+import dev.bakery.emulators.S3Emulator;
 import dev.bakery.functions.api.RestApi;
 import dev.bakery.functions.builds.BuildService;
 import dev.bakery.functions.contexts.ContextService;
@@ -18,6 +20,7 @@ import dev.bakery.functions.live.WebSocketRoutes;
 import dev.bakery.functions.registry.EcrTokens;
 import dev.bakery.functions.registry.PlanCredentials;
 import dev.bakery.functions.registry.RegistryClient;
+import dev.bakery.functions.store.BakeryTable;
 import dev.bakery.functions.store.BuildPage;
 import dev.bakery.functions.store.BuildRecord;
 import dev.bakery.functions.store.BuildStatus;
@@ -30,8 +33,6 @@ import dev.bakery.local.logs.LogStore;
 import dev.bakery.local.registry.LocalRegistry;
 import dev.bakery.local.secrets.LocalSecretVault;
 import dev.bakery.local.status.StreamPoller;
-import dev.bakery.local.storage.DynamoDbServer;
-import dev.bakery.local.storage.S3Server;
 import dev.bakery.local.tasks.ExecutionStarter;
 import dev.bakery.local.tasks.LocalExecutions;
 import dev.bakery.local.tasks.LocalTasks;
@@ -50,6 +51,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The whole control plane on one machine (DESIGN.md, section Embedded default): DynamoDB Local and
@@ -79,8 +81,8 @@ public final class LocalServer implements AutoCloseable {
     private final String registry;
     private final LocalKeys keys;
     private final Gateway gateway;
-    private final DynamoDbServer dynamo;
-    private final S3Server s3;
+    private final DynamoDbEmulator dynamo;
+    private final S3Emulator s3;
     private final AgentProcesses agents;
     private final LogPipeline logs;
     private final LocalExecutions executions;
@@ -100,26 +102,29 @@ public final class LocalServer implements AutoCloseable {
         URI rest = URI.create("http://127.0.0.1:" + port);
 
         if (config.registry() == null) {
-            LocalRegistry launched = keep(LocalRegistry.start("docker-registry", dataDir.resolve("registry"),
-                    config.registryPort()));
-            registry = launched.host();
+            registry = keep(LocalRegistry.start(dataDir.resolve("registry"), config.registryPort())).host();
         } else {
             registry = config.registry();
         }
         keys = LocalKeys.random();
-        dynamo = keep(DynamoDbServer.start(dataDir.resolve("dynamodb"), keys));
-        s3 = keep(S3Server.start(dataDir.resolve("s3"), keys));
+        dynamo = keep(DynamoDbEmulator.onDisk(dataDir.resolve("dynamodb")));
+        dynamo.createTableIfMissing(BakeryTable.definition(LocalAws.TABLE));
+        DynamoDbClient dynamoClient = keep(dynamo.client(keys.provider()));
+        s3 = keep(S3Emulator.onDisk(dataDir.resolve("s3"), keys.credentials()));
+        if (s3.client().listBuckets().buckets().stream().noneMatch(b -> b.name().equals(LocalAws.CONTEXT_BUCKET))) {
+            s3.client().createBucket(r -> r.bucket(LocalAws.CONTEXT_BUCKET));
+        }
         Clock clock = Clock.systemUTC();
-        BuildStore store = new BuildStore(dynamo.client(), LocalAws.TABLE, clock);
+        BuildStore store = new BuildStore(dynamoClient, LocalAws.TABLE, clock);
         failInterrupted(store);
         LocalSecretVault vault = new LocalSecretVault(dataDir.resolve("secrets"));
         LogStore logStore = new LogStore(dataDir.resolve("logs"));
 
         LocalConnections connections = new LocalConnections();
-        DynamoSubscriptions subscriptions = new DynamoSubscriptions(dynamo.client(), LocalAws.TABLE, clock);
+        DynamoSubscriptions subscriptions = new DynamoSubscriptions(dynamoClient, LocalAws.TABLE, clock);
         logs = keep(new LogPipeline(logStore,
                 new LogForwarderHandler(new LogForwarder(subscriptions, connections)), clock));
-        keep(StreamPoller.start(dynamo.client(), dynamo.streams(), LocalAws.TABLE,
+        keep(StreamPoller.start(dynamoClient, keep(dynamo.streamsClient(keys.provider())), LocalAws.TABLE,
                 new StatusNotifierHandler(new StatusNotifier(subscriptions, connections, store))));
 
         agents = keep(new AgentProcesses(new AgentProcesses.Settings(AgentProcesses.Settings.thisJvm(),

@@ -1,47 +1,36 @@
 package dev.bakery.functions.testing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static dev.bakery.emulators.RegistryEmulator.quoted;
+
+import dev.bakery.emulators.RegistryEmulator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real docker-registry on a free 127.0.0.1 port, storage in a temp dir; close() stops it and
- * deletes the dir.
- *
- * <p>Runs the Debian {@code docker-registry} binary (distribution 2.8) with a config written here,
- * because the packaged config listens on all interfaces and wants an htpasswd file.
+ * A real docker-registry ({@link RegistryEmulator}) on a free 127.0.0.1 port, storage in a temp dir,
+ * open or with basic or token auth; close() stops it and deletes the dir.
  */
 public final class LoopbackRegistry implements AutoCloseable {
 
-    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(15);
     // The port is only reserved until we close the probe socket; another process may grab it.
     private static final int PORT_ATTEMPTS = 3;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
-    private final Process process;
-    private final int port;
+    private final RegistryEmulator registry;
 
-    private LoopbackRegistry(Path dir, Process process, int port) {
+    private LoopbackRegistry(Path dir, RegistryEmulator registry) {
         this.dir = dir;
-        this.process = process;
-        this.port = port;
+        this.registry = registry;
     }
 
     /** A registry that lets anyone push and pull. */
@@ -55,7 +44,7 @@ public final class LoopbackRegistry implements AutoCloseable {
         return launch(
                 dir -> {
                     Path file = Files.writeString(dir.resolve("htpasswd"), bcryptEntry(user, password));
-                    return "auth:\n  htpasswd:\n    realm: " + q(realm) + "\n    path: " + q(file.toString()) + "\n";
+                    return "auth:\n  htpasswd:\n    realm: " + quoted(realm) + "\n    path: " + quoted(file.toString()) + "\n";
                 });
     }
 
@@ -63,16 +52,16 @@ public final class LoopbackRegistry implements AutoCloseable {
     public static LoopbackRegistry startWithTokenAuth(TokenServer tokens) {
         String auth =
                 "auth:\n  token:\n"
-                        + "    realm: " + q(tokens.realm().toString()) + "\n"
-                        + "    service: " + q(tokens.service()) + "\n"
-                        + "    issuer: " + q(tokens.issuer()) + "\n"
-                        + "    rootcertbundle: " + q(tokens.rootCertBundle().toAbsolutePath().toString()) + "\n";
+                        + "    realm: " + quoted(tokens.realm().toString()) + "\n"
+                        + "    service: " + quoted(tokens.service()) + "\n"
+                        + "    issuer: " + quoted(tokens.issuer()) + "\n"
+                        + "    rootcertbundle: " + quoted(tokens.rootCertBundle().toAbsolutePath().toString()) + "\n";
         return launch(dir -> auth);
     }
 
     /** {@code 127.0.0.1:PORT}, as it appears in image references. */
     public String host() {
-        return "127.0.0.1:" + port;
+        return registry.host();
     }
 
     /** {@code http://127.0.0.1:PORT}. */
@@ -83,7 +72,7 @@ public final class LoopbackRegistry implements AutoCloseable {
     @Override
     public void close() {
         try {
-            stop(process);
+            registry.close();
         } finally {
             deleteRecursively(dir);
         }
@@ -100,20 +89,12 @@ public final class LoopbackRegistry implements AutoCloseable {
             dir = Files.createTempDirectory("loopback-registry-");
             String authYaml = auth.prepare(dir);
             for (int attempt = 1; ; attempt++) {
-                int port = freePort();
-                Path config = dir.resolve("config.yml");
-                Files.writeString(config, config(dir, port, authYaml));
-                Path log = dir.resolve("registry.log");
-                Process process = spawn(dir, config, log);
                 try {
-                    awaitReady(process, port, log);
-                    return new LoopbackRegistry(dir, process, port);
-                } catch (RuntimeException e) {
-                    stop(process);
-                    if (attempt < PORT_ATTEMPTS && tail(log).contains("address already in use")) {
-                        continue;
+                    return new LoopbackRegistry(dir, RegistryEmulator.start(dir, freePort(), authYaml));
+                } catch (RegistryEmulator.PortTakenException e) {
+                    if (attempt == PORT_ATTEMPTS) {
+                        throw e;
                     }
-                    throw e;
                 }
             }
         } catch (IOException e) {
@@ -123,70 +104,6 @@ public final class LoopbackRegistry implements AutoCloseable {
             deleteRecursively(dir);
             throw e;
         }
-    }
-
-    private static String config(Path dir, int port, String authYaml) {
-        return "version: 0.1\n"
-                + "log:\n  level: warn\n"
-                + "storage:\n"
-                + "  filesystem:\n    rootdirectory: " + q(dir.resolve("storage").toString()) + "\n"
-                + "  delete:\n    enabled: true\n"
-                + "http:\n"
-                + "  addr: " + q("127.0.0.1:" + port) + "\n"
-                // Without a secret the registry logs a warning and invents one; be explicit instead.
-                + "  secret: " + q(UUID.randomUUID().toString()) + "\n"
-                + authYaml;
-    }
-
-    private static Process spawn(Path dir, Path config, Path log) throws IOException {
-        ProcessBuilder builder =
-                new ProcessBuilder("docker-registry", "serve", config.toString())
-                        .directory(dir.toFile())
-                        .redirectErrorStream(true)
-                        .redirectOutput(log.toFile());
-        try {
-            return builder.start();
-        } catch (IOException e) {
-            if (!onPath("docker-registry")) {
-                // Tests relying on a real registry must fail loudly, never skip silently.
-                throw new IllegalStateException(
-                        "docker-registry is not installed: apt-get install docker-registry", e);
-            }
-            throw e;
-        }
-    }
-
-    private static void awaitReady(Process process, int port, Path log) {
-        HttpClient client =
-                HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
-        HttpRequest ping =
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/"))
-                        .timeout(Duration.ofSeconds(2))
-                        .GET()
-                        .build();
-        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(
-                        "docker-registry exited with " + process.exitValue() + " before answering:\n" + tail(log));
-            }
-            try {
-                int status = client.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode();
-                // 401 is "up" too: an auth-protected registry challenges /v2/.
-                if (status == 200 || status == 401) {
-                    return;
-                }
-            } catch (IOException e) {
-                // Not listening yet.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for docker-registry", e);
-            }
-            sleep(50);
-        }
-        throw new IllegalStateException(
-                "docker-registry did not answer /v2/ on port " + port + " within " + STARTUP_TIMEOUT + ":\n"
-                        + tail(log));
     }
 
     private static String bcryptEntry(String user, String password) throws IOException {
@@ -219,18 +136,6 @@ public final class LoopbackRegistry implements AutoCloseable {
         }
     }
 
-    private static void stop(Process process) {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private static boolean onPath(String command) {
         String path = System.getenv().getOrDefault("PATH", "");
         for (String entry : path.split(java.io.File.pathSeparator)) {
@@ -239,15 +144,6 @@ public final class LoopbackRegistry implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
     }
 
     static void deleteRecursively(Path root) {
@@ -262,24 +158,6 @@ public final class LoopbackRegistry implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + root, e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for docker-registry", e);
-        }
-    }
-
-    /** A YAML double-quoted scalar; JSON string syntax is a subset of it. */
-    private static String q(String value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -92,12 +92,13 @@ final class BuildCommand implements Callable<Integer> {
         Path archive = Files.createTempFile("bakery-context-", ".tar.gz");
         try {
             PackedContext packed = ContextPacker.pack(plan.repo, archive);
+            packed.hint().ifPresent(context.err()::println);
             if (dryRun) {
                 dryRun(context, resolution, packed);
                 return ExitCodes.OK;
             }
             BakeryApi api = endpoint.api(context);
-            renderer.info("context: " + packed.files().size() + " files, " + mib(packed.bytes()) + ", sha256 " + packed.sha256());
+            renderer.info("context: " + packed.fileCount() + " files, " + mib(packed.bytes()) + ", sha256 " + packed.sha256());
             ContextUploader.Uploaded uploaded = new ContextUploader(api, 4,
                     context.interactive() ? new ProgressBar(context.err()) : UploadProgress.NONE)
                     .upload(packed.archive(), packed.sha256(), packed.bytes());
@@ -194,7 +195,7 @@ final class BuildCommand implements Callable<Integer> {
             context.out().println("plan " + build.plan().service() + ":");
             context.out().println(Plans.json(build.plan()).toPrettyString());
         }
-        context.out().println("context: " + packed.files().size() + " files, " + packed.bytes() + " bytes ("
+        context.out().println("context: " + packed.fileCount() + " files, " + packed.bytes() + " bytes ("
                 + mib(packed.bytes()) + "), sha256 " + packed.sha256());
         context.out().println("nothing submitted (--dry-run); --output json lists every file");
     }

@@ -2,6 +2,7 @@ package dev.bakery.cli;
 
 import dev.bakery.cli.api.ApiException;
 import dev.bakery.cli.api.EndpointException;
+import dev.bakery.cli.context.ContextException;
 import dev.bakery.core.BakeryConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,6 +59,11 @@ public final class Main {
                     default -> ExitCodes.INFRASTRUCTURE;
                 };
                 message = "bakery: " + api.getMessage() + (api.path() == null ? "" : " (at " + api.path() + ")");
+            }
+            // A tree that cannot be a build context (unreadable file, FIFO, bad .dockerignore): the user's to fix.
+            case ContextException unpackable -> {
+                code = ExitCodes.USAGE;
+                message = "bakery: " + unpackable.getMessage();
             }
             case InterruptedException interrupted -> {
                 code = ExitCodes.INTERRUPTED;

@@ -129,7 +129,7 @@ class CommandsTest {
         JsonNode context = document.get("context");
         assertThat(context.get("sha256").asText()).matches("[0-9a-f]{64}");
         assertThat(context.get("bytes").asLong()).isPositive();
-        assertThat(context.get("files")).extracting(JsonNode::asText).containsExactly("Dockerfile", "config.yaml", "src/main.txt");
+        assertThat(context.get("files")).extracting(JsonNode::asText).containsExactly("Dockerfile", "config.yaml", "src/", "src/main.txt");
         assertThat(SERVER.bakery().requests).hasSize(requests);
 
         Cli.Result text = bakery("build", "--repo", repo.toString(), "--dry-run");

@@ -2,11 +2,23 @@ package dev.bakery.cli.context;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * STAND-IN for the context helper's class of the same name (issue 8, context packing): only what
- * the commands use. The archive, its SHA-256 (of the compressed bytes), its size, and every path it
- * holds, sorted.
+ * A packed build context.
+ *
+ * @param archive   the {@code .tar.gz} written
+ * @param sha256    lowercase hex SHA-256 of the archive's bytes (its key: {@code contexts/<sha256>.tar.gz})
+ * @param bytes     the archive's size
+ * @param files     every path in the archive, in archive order (sorted by path component, byte-wise);
+ *                  directories end in {@code /}
+ * @param fileCount regular files and symlinks among them (directories not counted)
+ * @param hint      a one-line suggestion to print, e.g. when a large {@code .git} is being sent
  */
-public record PackedContext(Path archive, String sha256, long bytes, List<String> files) {
+public record PackedContext(Path archive, String sha256, long bytes, List<String> files, int fileCount,
+                            Optional<String> hint) {
+
+    public PackedContext {
+        files = List.copyOf(files);
+    }
 }

@@ -17,7 +17,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
@@ -90,7 +89,8 @@ class AgentProcessTest {
                 "DOCKER_CONFIG", temp.resolve("docker").toString(), "AWS_REGION", "eu-west-1"));
         builder.redirectErrorStream(true);
         Process agent = builder.start();
-        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        // Read while the pump appends: a copy-on-write list, since streaming a synchronized list is not thread-safe.
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
         Thread pump = new Thread(() -> new BufferedReader(new InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8))
                 .lines().forEach(lines::add));
         pump.start();

@@ -434,8 +434,10 @@ public final class LocalStateMachine implements AutoCloseable {
         }
 
         void start(String resource, JsonNode parameters) {
-            thread = Thread.ofVirtual().name("sfn-" + execution.name + "-" + stateName).start(
+            // Assigned before it runs, so an abandon() racing with the handler's first steps can interrupt it.
+            thread = Thread.ofVirtual().name("sfn-" + execution.name + "-" + stateName).unstarted(
                     () -> run(resource, parameters));
+            thread.start();
             if (timeoutAfter != null) {
                 // The library's timer, armed before this call was sent, fails the state; this one stops the work.
                 timeout = timers.schedule(() -> expire(answer(id).put("timedOut", true)), timeoutAfter.toNanos(),

@@ -2,10 +2,6 @@ package dev.bakery.functions.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,6 +15,7 @@ import dev.bakery.core.SourceFile;
 import dev.bakery.functions.handler.RestApiHandler;
 import dev.bakery.functions.store.BuildStatus;
 import dev.bakery.functions.testing.ApiHarness;
+import dev.bakery.functions.testing.LambdaContexts;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -475,7 +472,7 @@ class MalformedRequestTest {
             RestApiHandler handler = new RestApiHandler(broken.api);
 
             APIGatewayProxyResponseEvent response = handler.handleRequest(event("GET", "/builds/{id}",
-                    Map.of("id", UNKNOWN_ID), null, ApiHarness.PRINCIPAL), lambdaContext("7f3c-req"));
+                    Map.of("id", UNKNOWN_ID), null, ApiHarness.PRINCIPAL), LambdaContexts.forRequest("7f3c-req"));
 
             assertThat(response.getStatusCode()).isEqualTo(500);
             assertThat(response.getHeaders()).containsEntry("Content-Type", "application/json");
@@ -484,76 +481,5 @@ class MalformedRequestTest {
         } finally {
             broken.close();
         }
-    }
-
-    /** A Lambda context as the runtime passes it: the request id is what a user quotes to the operator. */
-    private static Context lambdaContext(String requestId) {
-        LambdaLogger logger = new LambdaLogger() {
-            @Override
-            public void log(String message) {
-                System.err.println(message);
-            }
-
-            @Override
-            public void log(byte[] message) {
-                System.err.println(new String(message, StandardCharsets.UTF_8));
-            }
-        };
-        return new Context() {
-            @Override
-            public String getAwsRequestId() {
-                return requestId;
-            }
-
-            @Override
-            public LambdaLogger getLogger() {
-                return logger;
-            }
-
-            @Override
-            public String getLogGroupName() {
-                return "/aws/lambda/bakery-builds";
-            }
-
-            @Override
-            public String getLogStreamName() {
-                return "stream";
-            }
-
-            @Override
-            public String getFunctionName() {
-                return "bakery-builds";
-            }
-
-            @Override
-            public String getFunctionVersion() {
-                return "$LATEST";
-            }
-
-            @Override
-            public String getInvokedFunctionArn() {
-                return "arn:aws:lambda:eu-west-1:111122223333:function:bakery-builds";
-            }
-
-            @Override
-            public CognitoIdentity getIdentity() {
-                return null;
-            }
-
-            @Override
-            public ClientContext getClientContext() {
-                return null;
-            }
-
-            @Override
-            public int getRemainingTimeInMillis() {
-                return 30_000;
-            }
-
-            @Override
-            public int getMemoryLimitInMB() {
-                return 1024;
-            }
-        };
     }
 }

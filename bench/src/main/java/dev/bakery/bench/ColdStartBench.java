@@ -8,6 +8,7 @@ import dev.bakery.core.PlanJson;
 import dev.bakery.core.PlanRequest;
 import dev.bakery.core.PlannedBuild;
 import dev.bakery.core.SourceFile;
+import dev.bakery.cdk.LambdaJvm;
 import dev.bakery.functions.aws.LoopbackAws;
 import dev.bakery.functions.contexts.ContextService;
 import dev.bakery.functions.testing.ApiHarness;
@@ -19,10 +20,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
@@ -47,35 +52,40 @@ public final class ColdStartBench {
     private static final List<String> EXTRA_JVM_ARGS = System.getProperty("bench.jvmArgs", "").isBlank() ? List.of()
             : List.of(System.getProperty("bench.jvmArgs").strip().split("\\s+"));
     /**
-     * The function's JAVA_TOOL_OPTIONS (cdk JavaFunction), with the heap sized as in its 1,024 MB
-     * sandbox rather than from this machine's memory: a 16 MiB initial heap, so the young
-     * collections Lambda pays during init are paid here too.
+     * The functions' JAVA_TOOL_OPTIONS as the CDK app sets them, with the heap sized as in their
+     * 1,024 MB sandbox rather than from this machine's memory (what Lambda's JVM sees).
      */
-    private static final List<String> C1 = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-            "-XX:MaxRAM=1024m");
+    private static final List<String> C1 = Stream.concat(Arrays.stream(LambdaJvm.JAVA_TOOL_OPTIONS.split(" ")),
+            Stream.of("-XX:MaxRAM=1024m")).toList();
 
     /**
      * One way to start the handler.
      *
      * @param snapStart the handler is told it runs a SnapStart init (AWS_LAMBDA_INITIALIZATION_TYPE),
      *                  so it primes its code paths there; only the first request counts then
+     * @param extracted the classes are read from the jar unpacked into a directory, as Lambda runs a
+     *                  jar deployment package (unpacked into /var/task, which is on the classpath), rather
+     *                  than from the jar itself (every class inflated as it loads)
      */
-    private record Variant(String name, List<String> flags, boolean snapStart) {
+    private record Variant(String name, List<String> flags, boolean snapStart, boolean extracted) {
     }
 
     /**
-     * JVM settings compared: the JDK's default, what Lambda's java21 runtime uses (C1 only), that
-     * plus an AppCDS archive of the handler's classes (written by an untimed run first, as a
-     * deployment package could ship it), and a SnapStart stand-in: init with priming, then the first
-     * request in the same JVM. A snapshot restore cannot be emulated here (no CRaC JVM, no
-     * Firecracker), so that row leaves out the restore, which Lambda adds to every SnapStart cold start.
+     * JVM settings compared: the JDK's default, the functions' flags (C1 only) on the jar and on the
+     * jar unpacked as Lambda unpacks it, the flags plus an AppCDS archive of the handler's classes
+     * (written by an untimed run first, as a deployment package could ship it; CDS archives classes
+     * from jars only), and a SnapStart stand-in: init with priming, then the first request in the same
+     * JVM. A snapshot restore cannot be emulated here (no CRaC JVM, no Firecracker), so that row leaves
+     * out the restore, which Lambda adds to every SnapStart cold start.
      */
     private static List<Variant> variants(Path cds) {
         List<String> appCds = new ArrayList<>(C1);
         appCds.addAll(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + cds));
-        return List.of(new Variant("default JIT", List.of(), false), new Variant("C1 only (Lambda default)", C1, false),
-                new Variant("C1 + AppCDS archive", appCds, false),
-                new Variant("C1, SnapStart-like (primed)", C1, true));
+        return List.of(new Variant("default JIT", List.of(), false, false),
+                new Variant("C1 (the functions' JAVA_TOOL_OPTIONS)", C1, false, false),
+                new Variant("C1, unpacked as in Lambda's /var/task", C1, false, true),
+                new Variant("C1 + AppCDS archive", appCds, false, false),
+                new Variant("C1, unpacked, SnapStart-like (primed)", C1, true, true));
     }
 
     private ColdStartBench() {
@@ -114,25 +124,29 @@ public final class ColdStartBench {
             env.put("BAKERY_S3_PATH_STYLE", "true");
             env.put("AWS_EMF_ENVIRONMENT", "Local"); // metrics to stdout, where the probe's output is checked
 
-            Path cdsDir = Files.createTempDirectory("cds");
+            Path scratch = Files.createTempDirectory("cold-start");
             Map<String, Variant> rows = new LinkedHashMap<>();
-            Map<String, Path> rowJars = new LinkedHashMap<>();
+            Map<String, Path> rowCode = new LinkedHashMap<>();
             for (Map.Entry<String, Path> j : jars.entrySet()) {
-                for (Variant variant : variants(cdsDir.resolve(rowJars.size() + ".jsa"))) {
+                Path unpacked = unpack(j.getValue(), scratch.resolve("task-" + rowCode.size()));
+                for (Variant variant : variants(scratch.resolve(rowCode.size() + ".jsa"))) {
+                    Path code = variant.extracted() ? unpacked : j.getValue();
                     rows.put(variant.name() + j.getKey(), variant);
-                    rowJars.put(variant.name() + j.getKey(), j.getValue());
+                    rowCode.put(variant.name() + j.getKey(), code);
                     if (variant.flags().contains("-XX:+AutoCreateSharedArchive")) {
-                        probe(j.getValue(), probeClasses, body, env, variant); // writes the archive, untimed
+                        probe(code, probeClasses, body, env, variant); // writes the archive, untimed
                     }
                 }
             }
             Map<String, List<JsonNode>> results = new LinkedHashMap<>();
+            long[] cpuBefore = cpuTicks();
             for (int i = 0; i < RUNS; i++) {
                 for (Map.Entry<String, Variant> row : rows.entrySet()) {
                     results.computeIfAbsent(row.getKey(), k -> new ArrayList<>())
-                            .add(probe(rowJars.get(row.getKey()), probeClasses, body, env, row.getValue()));
+                            .add(probe(rowCode.get(row.getKey()), probeClasses, body, env, row.getValue()));
                 }
             }
+            long[] cpuAfter = cpuTicks();
             System.out.println();
             System.out.println("Cold start of the REST API handler: init + first POST /builds, " + RUNS
                     + " fresh JVMs per row, taking turns; medians");
@@ -155,10 +169,17 @@ public final class ColdStartBench {
                     + " (what init's wall time follows with a free vCPU per thread); classes: loaded by the end.");
             System.out.println("* SnapStart-like: init ran with AWS_LAMBDA_INITIALIZATION_TYPE=snap-start (priming);"
                     + " total = first request only, the snapshot restore (not emulable here) comes on top.");
+            // Steal: time the hypervisor ran other guests on this VM's vCPUs. Wall times grow with it, so
+            // numbers from two runs compare only at a similar steal.
+            System.out.printf("CPU steal during the runs: %.0f%% of this machine's vCPU time%n",
+                    100.0 * (cpuAfter[1] - cpuBefore[1]) / Math.max(1, cpuAfter[0] - cpuBefore[0]));
             for (Map.Entry<String, Path> j : jars.entrySet()) {
                 double jarMiB = Files.size(j.getValue()) / (1024.0 * 1024.0);
                 System.out.printf("Lambda jar %s%s: %.1f MiB, %.2fx of the 20 MiB target%n", j.getValue().getFileName(),
                         j.getKey(), jarMiB, jarMiB / TARGET_JAR_MIB);
+            }
+            try (Stream<Path> files = Files.walk(scratch)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
     }
@@ -177,12 +198,33 @@ public final class ColdStartBench {
         return body.toString();
     }
 
-    private static JsonNode probe(Path jar, Path probeClasses, Path body, Map<String, String> env, Variant variant)
+    /** The jar's entries written under {@code dir}, as Lambda unpacks a deployment package. */
+    private static Path unpack(Path jar, Path dir) throws java.io.IOException {
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            for (ZipEntry entry : java.util.Collections.list(zip.entries())) {
+                Path target = dir.resolve(entry.getName()).normalize();
+                if (!target.startsWith(dir)) {
+                    throw new IllegalStateException("an entry outside the jar's root: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    try (var in = zip.getInputStream(entry)) {
+                        Files.copy(in, target);
+                    }
+                }
+            }
+        }
+        return dir;
+    }
+
+    private static JsonNode probe(Path code, Path probeClasses, Path body, Map<String, String> env, Variant variant)
             throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(variant.flags());
         command.addAll(EXTRA_JVM_ARGS);
-        command.addAll(List.of("-cp", jar + File.pathSeparator + probeClasses, ColdStartProbe.class.getName(), body.toString()));
+        command.addAll(List.of("-cp", code + File.pathSeparator + probeClasses, ColdStartProbe.class.getName(), body.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().clear();
         builder.environment().putAll(env);
@@ -217,6 +259,16 @@ public final class ColdStartBench {
         } catch (java.io.IOException notJson) {
             return JSON.missingNode();
         }
+    }
+
+    /** All and stolen CPU time of the machine so far, in ticks, from the "cpu" line of /proc/stat. */
+    private static long[] cpuTicks() throws java.io.IOException {
+        String[] fields = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+        long all = 0;
+        for (int i = 1; i < fields.length; i++) {
+            all += Long.parseLong(fields[i]);
+        }
+        return new long[] {all, Long.parseLong(fields[8])};
     }
 
     private static double median(List<JsonNode> runs, String field) {

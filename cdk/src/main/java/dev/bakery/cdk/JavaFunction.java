@@ -55,8 +55,7 @@ public final class JavaFunction extends Construct {
         env.put("POWERTOOLS_SERVICE_NAME", service);
         env.put("POWERTOOLS_METRICS_NAMESPACE", "Bakery");
         env.put("POWERTOOLS_LOG_LEVEL", "INFO");
-        // C1 only and the serial collector: the fastest start the bench measured for these handlers.
-        env.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+        env.put("JAVA_TOOL_OPTIONS", LambdaJvm.JAVA_TOOL_OPTIONS);
         env.putAll(environment);
 
         Function function = Function.Builder.create(this, "Function")

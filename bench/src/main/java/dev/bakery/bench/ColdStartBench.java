@@ -149,9 +149,9 @@ public final class ColdStartBench {
             long[] cpuAfter = cpuTicks();
             System.out.println();
             System.out.println("Cold start of the REST API handler: init + first POST /builds, " + RUNS
-                    + " fresh JVMs per row, taking turns; medians");
-            System.out.printf("%-50s %9s %8s %8s %8s %8s %8s %9s %9s %8s %8s%n", "JVM", "jvm->main", "init", "1st req", "total",
-                    "vs 1.5s", "CPU", "init CPU", "init main", "classes", "2nd req");
+                    + " fresh JVMs per row, taking turns; medians, and the best total");
+            System.out.printf("%-50s %9s %8s %8s %8s %8s %8s %8s %9s %9s %8s %8s%n", "JVM", "jvm->main", "init", "1st req", "total",
+                    "vs 1.5s", "best", "CPU", "init CPU", "init main", "classes", "2nd req");
             for (Map.Entry<String, List<JsonNode>> row : results.entrySet()) {
                 List<JsonNode> runs = row.getValue();
                 boolean snapStart = rows.get(row.getKey()).snapStart();
@@ -159,9 +159,12 @@ public final class ColdStartBench {
                 double first = median(runs, "firstRequestMs");
                 // SnapStart runs init before the snapshot, not in the cold start: only the request counts.
                 double total = snapStart ? first : init + first;
-                System.out.printf("%-50s %7.0fms %6.0fms %6.0fms %6.0fms %7.2fx %6.0fms %7.0fms %7.0fms %8.0f %6.0fms%n",
+                // The least disturbed run: on a shared VM the others carry other guests' load as well.
+                double best = runs.stream().mapToDouble(r -> r.path("firstRequestMs").asDouble()
+                        + (snapStart ? 0 : r.path("initMs").asDouble())).min().orElseThrow();
+                System.out.printf("%-50s %7.0fms %6.0fms %6.0fms %6.0fms %7.2fx %6.0fms %6.0fms %7.0fms %7.0fms %8.0f %6.0fms%n",
                         row.getKey() + (snapStart ? " *" : ""), median(runs, "jvmToMainMs"), init, first, total,
-                        total / TARGET_MS, median(runs, "cpuMs"), median(runs, "initCpuMs"), median(runs, "initMainThreadCpuMs"),
+                        total / TARGET_MS, best, median(runs, "cpuMs"), median(runs, "initCpuMs"), median(runs, "initMainThreadCpuMs"),
                         median(runs, "classes"), median(runs, "secondRequestMs"));
             }
             System.out.println("CPU: process CPU time (all threads, JIT and GC included) from JVM start to the first"

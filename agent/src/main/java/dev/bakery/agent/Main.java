@@ -8,6 +8,7 @@ import dev.bakery.agent.context.SafeExtractor;
 import dev.bakery.agent.log.AgentLog;
 import dev.bakery.agent.process.ProcessRunner;
 import dev.bakery.agent.result.ResultSink;
+import dev.bakery.agent.result.EcsTaskArn;
 import dev.bakery.agent.result.StoreResultSink;
 import dev.bakery.agent.result.TerminationLogSink;
 import dev.bakery.agent.spec.TaskSpec;
@@ -19,6 +20,7 @@ import dev.bakery.functions.store.BuildStore;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -84,7 +86,8 @@ public final class Main {
             String buildId = required(env, "BAKERY_BUILD_ID");
             String taskId = required(env, "BAKERY_TASK_ID");
             spec = TaskSpecs.fromStore(store, required(env, "BAKERY_CONTEXT_BUCKET"), buildId, taskId);
-            sink = new StoreResultSink(store, buildId, taskId);
+            sink = new StoreResultSink(store, buildId, taskId,
+                    EcsTaskArn.lookUp(env, Duration.ofSeconds(2), bootLog).orElse(null));
         }
         AgentLog log = new AgentLog(System.out, Clock.systemUTC(), spec.buildId(), spec.taskId(), spec.task().arch().key());
         Path workspace = Path.of(env.getOrDefault("BAKERY_WORKSPACE", "/workspace"));

@@ -116,12 +116,15 @@ class AgentEndToEndTest {
 
     private static void create(String buildId, BuildPlan plan, String contextKey) {
         Builds.create(store, BuildRecord.queued(buildId, plan, contextKey, "arn:aws:iam::1:user/ci", java.util.Map.of(), Instant.now(), null),
-                plan.tasks().stream().map(t -> new TaskRecord(buildId, t.id(), t.arch().key(), TaskStatus.PENDING, null, null))
+                plan.tasks().stream().map(t -> TaskRecord.pending(buildId, t.id(), t.arch().key()))
                         .toList());
     }
 
     private record Run(int exitCode, String output) {
     }
+
+    /** Where Main would say each task ran (EcsTaskArn on Fargate). */
+    private static final String FARGATE_TASKS = "arn:aws:ecs:us-east-1:111122223333:task/bakery/";
 
     /** What Main does for one task, with test paths: the same Agent, builder and sinks. */
     private Run runAgent(String buildId, String taskId) throws IOException {
@@ -135,7 +138,7 @@ class AgentEndToEndTest {
                 work.resolve("bakery-secrets"), SafeExtractor.Limits.DEFAULT), new ContextFetcher(s3.client(), 64 << 20),
                 RegistryCredentials.none(), new SecretsManagerSecrets(aws.client(AwsService.SECRETS_MANAGER, "us-east-1")),
                 new BuildahBuilder("buildah", work.resolve("storage"), work.resolve("run"), dockerConfig),
-                new StoreResultSink(store, buildId, taskId), new ProcessRunner(log), log, Clock.systemUTC());
+                new StoreResultSink(store, buildId, taskId, FARGATE_TASKS + taskId), new ProcessRunner(log), log, Clock.systemUTC());
         return new Run(agent.run(), output.toString(StandardCharsets.UTF_8));
     }
 
@@ -164,6 +167,7 @@ class AgentEndToEndTest {
             assertThat(run.exitCode()).as(run.output()).isZero();
             TaskRecord task = store.task("b-e2e", taskId).orElseThrow();
             assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
+            assertThat(task.runner()).isEqualTo(FARGATE_TASKS + taskId);
             String pushedDigest = client.head(plan.task(taskId).destinations().getFirst()).orElseThrow().digest();
             assertThat(task.imageDigest()).isEqualTo(pushedDigest);
             for (String line : run.output().split("\n")) {

@@ -11,7 +11,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code bakery status ID}: the build and its tasks, now. */
 @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Shows a build's status, its tasks (arch, status, digest) and its console link.")
+        description = "Shows a build's status, its tasks (arch, status, digest, the Fargate task or Kubernetes Job"
+                + " they run in) and its console link.")
 final class StatusCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -46,7 +47,8 @@ final class StatusCommand implements Callable<Integer> {
         for (ApiModel.TaskView task : view.tasks()) {
             context.out().println("  " + task.taskId() + "  " + task.status()
                     + (task.imageDigest() == null ? "" : "  " + task.imageDigest())
-                    + (task.error() == null ? "" : "  " + task.error()));
+                    + (task.error() == null ? "" : "  " + task.error())
+                    + (task.runner() == null ? "" : "  on " + task.runner()));
         }
         if (view.consoleUrl() != null) {
             context.out().println(view.consoleUrl());

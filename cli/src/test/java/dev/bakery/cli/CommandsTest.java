@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bakery.cli.testing.AgentPlay;
 import dev.bakery.cli.testing.Cli;
 import dev.bakery.cli.testing.LiveBakery;
 import dev.bakery.cli.testing.LoopbackBakery;
@@ -71,7 +72,7 @@ class CommandsTest {
 
         Cli.Result status = bakery("status", id, "--endpoint", endpoint());
         assertThat(status.exit()).isZero();
-        assertThat(status.out()).startsWith(id + "  SUCCEEDED  service default\n").contains("  amd64  SUCCEEDED  " + DIGEST);
+        assertThat(status.out()).startsWith(id + "  SUCCEEDED  service default\n").contains("  amd64  SUCCEEDED  " + DIGEST + "  on " + AgentPlay.FARGATE_TASKS + "amd64\n");
 
         Cli.Result json = bakery(Map.of("LOG_FORMAT", "json"), "status", id, "--endpoint", endpoint());
         JsonNode view = JSON.readTree(json.out());

@@ -10,16 +10,19 @@ public final class StoreResultSink implements ResultSink {
     private final BuildStore store;
     private final String buildId;
     private final String taskId;
+    private final String runner;
 
-    public StoreResultSink(BuildStore store, String buildId, String taskId) {
+    /** @param runner where the agent runs ({@code TaskRecord.runner()}), or null when there is nothing to name */
+    public StoreResultSink(BuildStore store, String buildId, String taskId, String runner) {
         this.store = store;
         this.buildId = buildId;
         this.taskId = taskId;
+        this.runner = runner;
     }
 
     @Override
     public void started(Instant at) {
-        store.startTask(buildId, taskId, at);
+        store.startTask(buildId, taskId, at, runner);
     }
 
     @Override

@@ -53,7 +53,8 @@ public final class ApiModel {
         }
     }
 
-    public record TaskView(String taskId, String arch, String status, String imageDigest, String error) {
+    /** @param runner the ECS task ARN or {@code job/<namespace>/<name>} it runs in, once it started */
+    public record TaskView(String taskId, String arch, String status, String imageDigest, String error, String runner) {
     }
 
     public record BuildList(List<BuildView> builds, String next) {

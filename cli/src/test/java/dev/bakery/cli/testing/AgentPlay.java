@@ -93,13 +93,16 @@ public final class AgentPlay implements AutoCloseable {
         await(() -> !bakery.subscriptions.subscribers(buildId).isEmpty(), "a subscription to " + buildId);
     }
 
+    public static final String FARGATE_TASKS = "arn:aws:ecs:us-east-1:111122223333:task/bakery/";
+
     /** The state machine's first state. */
     public void running(String buildId) {
         bakery.harness.store.transition(buildId, Set.of(BuildStatus.QUEUED), BuildStatus.RUNNING, null);
     }
 
+    /** An agent starting on Fargate: the task item names its ECS task from then on. */
     public void startTask(String buildId, String taskId) {
-        bakery.harness.store.startTask(buildId, taskId, Instant.now());
+        bakery.harness.store.startTask(buildId, taskId, Instant.now(), FARGATE_TASKS + taskId);
     }
 
     /**

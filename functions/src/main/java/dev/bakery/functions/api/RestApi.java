@@ -179,6 +179,7 @@ public final class RestApi {
                 t.put("status", task.status().name());
                 t.put("imageDigest", task.imageDigest());
                 t.put("error", task.error());
+                t.put("runner", task.runner());
             }
         }
         return out;

@@ -15,7 +15,6 @@ import dev.bakery.functions.store.BuildStatus;
 import dev.bakery.functions.store.BuildStore;
 import dev.bakery.functions.store.IdempotencyRecord;
 import dev.bakery.functions.store.TaskRecord;
-import dev.bakery.functions.store.TaskStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -112,7 +111,7 @@ public final class BuildService {
         BuildRecord build = BuildRecord.queued(buildId, submission.plan(), submission.contextKey(), principal,
                 submission.labels(), now, secretArn);
         List<TaskRecord> tasks = submission.plan().tasks().stream()
-                .map(t -> new TaskRecord(buildId, t.id(), t.arch().key(), TaskStatus.PENDING, null, null)).toList();
+                .map(t -> TaskRecord.pending(buildId, t.id(), t.arch().key())).toList();
         IdempotencyRecord idempotency = submission.idempotencyKey() == null ? null
                 : new IdempotencyRecord(principal, submission.idempotencyKey(), submission.requestHash(), buildId);
         try {

@@ -28,6 +28,7 @@ public final class BuildStore {
     private static final String UPDATED_AT = "updatedAt";
     private static final String SECRET_ARN = "secretArn";
     private static final String EXECUTION_ARN = "executionArn";
+    private static final String RUNNER = "runner";
     private static final String RECENT_BUILDS = "BUILDS";
 
     private final DynamoDbClient dynamo;
@@ -254,17 +255,24 @@ public final class BuildStore {
         return value == null ? null : Instant.parse(value);
     }
 
-    /** Marks a task RUNNING when its agent starts; a second start (a retried agent) changes nothing. */
-    public void startTask(String buildId, String taskId, Instant at) {
+    /**
+     * Marks a task RUNNING when its agent starts; a second start (a retried agent) changes nothing.
+     *
+     * @param runner where it runs ({@link TaskRecord#runner()}), or null when there is nothing to name
+     */
+    public void startTask(String buildId, String taskId, Instant at, String runner) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":running", AttributeValue.fromS(TaskStatus.RUNNING.name()),
+                ":pending", AttributeValue.fromS(TaskStatus.PENDING.name()), ":at", AttributeValue.fromS(at.toString())));
+        if (runner != null) {
+            values.put(":runner", AttributeValue.fromS(runner));
+        }
         try {
             dynamo.updateItem(r -> r.tableName(table)
                     .key(BakeryTable.key(BakeryTable.buildKey(buildId), BakeryTable.taskKey(taskId)))
-                    .updateExpression("SET #status = :running, startedAt = :at")
+                    .updateExpression("SET #status = :running, startedAt = :at" + (runner == null ? "" : ", " + RUNNER + " = :runner"))
                     .conditionExpression("#status = :pending")
                     .expressionAttributeNames(Map.of("#status", STATUS))
-                    .expressionAttributeValues(Map.of(":running", AttributeValue.fromS(TaskStatus.RUNNING.name()),
-                            ":pending", AttributeValue.fromS(TaskStatus.PENDING.name()),
-                            ":at", AttributeValue.fromS(at.toString()))));
+                    .expressionAttributeValues(values));
         } catch (ConditionalCheckFailedException e) {
             TaskRecord task = task(buildId, taskId).orElseThrow(() -> new ResultConflictException(
                     "build " + buildId + " has no task " + taskId));
@@ -347,7 +355,8 @@ public final class BuildStore {
 
     private static TaskRecord taskRecord(String buildId, Map<String, AttributeValue> item) {
         return new TaskRecord(buildId, item.get(BakeryTable.SK).s().substring(BakeryTable.taskKey("").length()),
-                text(item, "arch"), TaskStatus.valueOf(item.get(STATUS).s()), text(item, "imageDigest"), text(item, "error"));
+                text(item, "arch"), TaskStatus.valueOf(item.get(STATUS).s()), text(item, "imageDigest"), text(item, "error"),
+                text(item, RUNNER));
     }
 
     private static String text(Map<String, AttributeValue> item, String name) {

@@ -13,6 +13,7 @@ import dev.bakery.core.SourceFile;
 import dev.bakery.functions.aws.LoopbackAws;
 import dev.bakery.functions.store.TaskStatus;
 import dev.bakery.functions.testing.ApiHarness;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,6 +95,12 @@ class RestApiTest {
         assertThat(view.path("labels").path("git.sha").asText()).isEqualTo("0a1b2c3");
         assertThat(view.path("index").asText()).isEqualTo("registry.example.com/team/app:1.0");
         assertThat(view.path("tasks")).extracting(t -> t.path("status").asText()).containsExactly("PENDING", "PENDING");
+        assertThat(view.path("tasks")).allSatisfy(t -> assertThat(t.path("runner").isNull()).isTrue());
+        String fargate = "arn:aws:ecs:eu-west-1:111122223333:task/bakery/0123456789abcdef0123456789abcdef";
+        harness.store.startTask(buildId, view.path("tasks").get(0).path("taskId").asText(), Instant.now(), fargate);
+        JsonNode started = json(harness.call("GET /builds/{id}", Map.of("id", buildId), Map.of(), null));
+        assertThat(started.path("tasks").get(0).path("status").asText()).isEqualTo("RUNNING");
+        assertThat(started.path("tasks").get(0).path("runner").asText()).isEqualTo(fargate);
         assertThat(harness.store.build(buildId).orElseThrow().secretArn()).isEqualTo(secretArn);
         assertThat(harness.store.build(buildId).orElseThrow().executionArn()).isEqualTo(execution.executionArn());
     }

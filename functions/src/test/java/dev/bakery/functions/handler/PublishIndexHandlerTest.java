@@ -59,7 +59,7 @@ class PublishIndexHandlerTest {
                 bake: [{arch: amd64}, {arch: arm64}]
                 """.formatted(registry.host())))).builds().getFirst().plan();
         Builds.create(store, BuildRecord.queued("b-h1", plan, "contexts/x.tar.gz", "arn:aws:iam::1:user/ci", java.util.Map.of(), Instant.now(), null), plan.tasks().stream()
-                .map(t -> new TaskRecord("b-h1", t.id(), t.arch().key(), TaskStatus.RUNNING, null, null)).toList());
+                .map(t -> new TaskRecord("b-h1", t.id(), t.arch().key(), TaskStatus.RUNNING, null, null, null)).toList());
         for (var task : plan.tasks()) {
             Descriptor pushed = TestImages.push(client, task.destinations().getFirst(), task.arch().key(), null);
             Agents.finish(store, "b-h1", task.id(), TaskStatus.SUCCEEDED, pushed.digest(), null);

@@ -19,7 +19,6 @@ import dev.bakery.functions.store.BuildRecord;
 import dev.bakery.functions.store.BuildStatus;
 import dev.bakery.functions.store.BuildStore;
 import dev.bakery.functions.store.TaskRecord;
-import dev.bakery.functions.store.TaskStatus;
 import dev.bakery.functions.testing.Builds;
 import dev.bakery.functions.testing.LocalDynamo;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +69,7 @@ class WebSocketHandlerTest {
         BuildPlan plan = BuildPlanner.plan(PlanRequest.ofConfig(SourceFile.of("config.yaml",
                 "bake: [{arch: amd64, kaniko: {destination: \"localhost:5000/app:1\"}}]"))).builds().getFirst().plan();
         Builds.create(store, BuildRecord.queued(BUILD, plan, "contexts/c.tar.gz", PRINCIPAL, Map.of(), T0, null),
-                List.of(new TaskRecord(BUILD, "amd64", "amd64", TaskStatus.PENDING, null, null)));
+                List.of(TaskRecord.pending(BUILD, "amd64", "amd64")));
         store.transition(BUILD, Set.of(BuildStatus.QUEUED), BuildStatus.RUNNING, null);
     }
 

@@ -63,7 +63,7 @@ class IndexPublicationTest {
 
     private static void create(String buildId, BuildPlan plan) {
         Builds.create(store, BuildRecord.queued(buildId, plan, "contexts/abc.tar.gz", "arn:aws:iam::123456789012:role/ci", java.util.Map.of(), Instant.parse("2026-11-22T10:00:00Z"), null),
-                plan.tasks().stream().map(t -> new TaskRecord(buildId, t.id(), t.arch().key(), TaskStatus.PENDING, null, null))
+                plan.tasks().stream().map(t -> TaskRecord.pending(buildId, t.id(), t.arch().key()))
                         .toList());
     }
 

@@ -84,7 +84,7 @@ public class StatusNotifierTest {
         store.recordExecution("b-ok", "arn:aws:states:eu-west-1:1:execution:bake:b-ok"); // updatedAt only
         assertThat(store.transition("b-ok", Set.of(BuildStatus.QUEUED), BuildStatus.RUNNING, null)).isTrue();
         Agents.finish(store, "b-ok", "amd64", TaskStatus.SUCCEEDED, AMD_DIGEST, null); // 42 s
-        store.startTask("b-ok", "arm64", T0.plusSeconds(5));
+        store.startTask("b-ok", "arm64", T0.plusSeconds(5), null);
         store.recordResult("b-ok", "arm64", new TaskResult(TaskStatus.SUCCEEDED, ARM_DIGEST, List.of("r/app:1"), 0,
                 T0.plusSeconds(5), T0.plusSeconds(65), null, false));
         store.recordIndexDigest("b-ok", INDEX_DIGEST); // no status change
@@ -121,7 +121,7 @@ public class StatusNotifierTest {
         subscriptions.subscribe("b-cx", "c5", T0);
         poster.gone("c4");
         assertThat(store.transition("b-cx", Set.of(BuildStatus.QUEUED), BuildStatus.RUNNING, null)).isTrue();
-        store.startTask("b-cx", "amd64", T0);
+        store.startTask("b-cx", "amd64", T0, null);
         store.cancelTasks("b-cx"); // amd64 ran 90 s; arm64 never started
         assertThat(store.transition("b-cx", Set.of(BuildStatus.QUEUED, BuildStatus.RUNNING), BuildStatus.CANCELLED,
                 "cancelled by arn:aws:iam::1:user/ci")).isTrue();
@@ -169,7 +169,7 @@ public class StatusNotifierTest {
                 bake: [{arch: amd64}, {arch: arm64}]
                 """))).builds().getFirst().plan();
         store.create(BuildRecord.queued(buildId, plan, "contexts/c.tar.gz", "arn:aws:iam::1:user/ci", Map.of(), T0, null),
-                plan.tasks().stream().map(t -> new TaskRecord(buildId, t.id(), t.arch().key(), TaskStatus.PENDING, null, null))
+                plan.tasks().stream().map(t -> TaskRecord.pending(buildId, t.id(), t.arch().key()))
                         .toList(),
                 idempotency, T0.plus(Duration.ofDays(1)));
     }

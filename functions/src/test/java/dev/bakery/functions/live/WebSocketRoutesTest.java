@@ -60,20 +60,20 @@ class WebSocketRoutesTest {
                 "global: {kaniko: {destination: \"localhost:5000/app:1\"}}\nbake: [{arch: amd64}, {arch: arm64}]")))
                 .builds().getFirst().plan();
         Builds.create(store, BuildRecord.queued(buildId, plan, "contexts/c.tar.gz", PRINCIPAL, Map.of(), T0, null),
-                List.of(new TaskRecord(buildId, "amd64", "amd64", TaskStatus.PENDING, null, null),
-                        new TaskRecord(buildId, "arm64", "arm64", TaskStatus.PENDING, null, null)));
+                List.of(TaskRecord.pending(buildId, "amd64", "amd64"),
+                        TaskRecord.pending(buildId, "arm64", "arm64")));
     }
 
     static void running(BuildStore store, String buildId) {
         queued(store, buildId);
         assertThat(store.transition(buildId, Set.of(BuildStatus.QUEUED), BuildStatus.RUNNING, null)).isTrue();
-        store.startTask(buildId, "amd64", T0.plusSeconds(10));
+        store.startTask(buildId, "amd64", T0.plusSeconds(10), null);
     }
 
     /** amd64 pushed, arm64 failed, the build FAILED with an index of what was pushed. */
     static void finished(BuildStore store, String buildId) {
         running(store, buildId);
-        store.startTask(buildId, "arm64", T0.plusSeconds(10));
+        store.startTask(buildId, "arm64", T0.plusSeconds(10), null);
         store.recordResult(buildId, "amd64", new TaskResult(TaskStatus.SUCCEEDED, DIGEST_AMD64,
                 List.of("localhost:5000/app:1"), 0, T0.plusSeconds(10), T0.plusSeconds(70), null, false));
         store.recordResult(buildId, "arm64", new TaskResult(TaskStatus.FAILED, null, List.of(), 1,

@@ -40,7 +40,7 @@ class BuildStoreTest {
         BuildPlan plan = BuildPlanner.plan(PlanRequest.ofConfig(SourceFile.of("config.yaml",
                 "bake: [{arch: amd64, kaniko: {destination: \"localhost:5000/app:1\"}}]"))).builds().getFirst().plan();
         Builds.create(store, BuildRecord.queued(buildId, plan, "contexts/c.tar.gz", "arn:aws:iam::1:user/ci", java.util.Map.of(), T0, null),
-                List.of(new TaskRecord(buildId, "amd64", "amd64", TaskStatus.PENDING, null, null)));
+                List.of(TaskRecord.pending(buildId, "amd64", "amd64")));
     }
 
     private static TaskResult result(TaskStatus status, String digest) {
@@ -51,8 +51,8 @@ class BuildStoreTest {
     @Test
     void aRunningTaskTakesItsResultOnceAndTheSameResultAgainIsANoOp() {
         create("s-1");
-        store.startTask("s-1", "amd64", T0);
-        store.startTask("s-1", "amd64", T0); // a retried agent start
+        store.startTask("s-1", "amd64", T0, null);
+        store.startTask("s-1", "amd64", T0, null); // a retried agent start
         assertThat(store.recordResult("s-1", "amd64", result(TaskStatus.SUCCEEDED, DIGEST))).isTrue();
         assertThat(store.recordResult("s-1", "amd64", result(TaskStatus.SUCCEEDED, DIGEST))).isFalse();
         assertThat(store.task("s-1", "amd64")).get().extracting(TaskRecord::status, TaskRecord::imageDigest)
@@ -62,7 +62,7 @@ class BuildStoreTest {
     @Test
     void aDifferentDigestAfterTheResultIsAConflict() {
         create("s-2");
-        store.startTask("s-2", "amd64", T0);
+        store.startTask("s-2", "amd64", T0, null);
         store.recordResult("s-2", "amd64", result(TaskStatus.SUCCEEDED, DIGEST));
         assertThatThrownBy(() -> store.recordResult("s-2", "amd64", result(TaskStatus.SUCCEEDED, "sha256:" + "b".repeat(64))))
                 .isInstanceOf(ResultConflictException.class)
@@ -75,15 +75,28 @@ class BuildStoreTest {
         create("s-3");
         assertThatThrownBy(() -> store.recordResult("s-3", "amd64", result(TaskStatus.FAILED, null)))
                 .hasMessage("task amd64 of build s-3 is PENDING; not recording FAILED");
-        store.startTask("s-3", "amd64", T0);
+        store.startTask("s-3", "amd64", T0, null);
         store.recordResult("s-3", "amd64", result(TaskStatus.FAILED, null));
-        assertThatThrownBy(() -> store.startTask("s-3", "amd64", T0))
+        assertThatThrownBy(() -> store.startTask("s-3", "amd64", T0, null))
                 .hasMessage("task amd64 of build s-3 is already FAILED");
+    }
+
+    @Test
+    void aStartedTaskKeepsWhereItRunsAndARetriedStartDoesNotMoveIt() {
+        create("s-5");
+        String fargate = "arn:aws:ecs:eu-west-1:111122223333:task/bakery/0123456789abcdef0123456789abcdef";
+        assertThat(store.task("s-5", "amd64")).get().extracting(TaskRecord::runner).isNull();
+        store.startTask("s-5", "amd64", T0, fargate);
+        store.startTask("s-5", "amd64", T0, "arn:aws:ecs:eu-west-1:111122223333:task/bakery/another");
+        assertThat(store.task("s-5", "amd64")).get().extracting(TaskRecord::status, TaskRecord::runner)
+                .containsExactly(TaskStatus.RUNNING, fargate);
+        store.recordResult("s-5", "amd64", result(TaskStatus.SUCCEEDED, DIGEST));
+        assertThat(store.tasks("s-5")).singleElement().extracting(TaskRecord::runner).isEqualTo(fargate);
     }
 
     @Test
     void anUnknownTaskIsNamed() {
         create("s-4");
-        assertThatThrownBy(() -> store.startTask("s-4", "riscv64", T0)).hasMessage("build s-4 has no task riscv64");
+        assertThatThrownBy(() -> store.startTask("s-4", "riscv64", T0, null)).hasMessage("build s-4 has no task riscv64");
     }
 }

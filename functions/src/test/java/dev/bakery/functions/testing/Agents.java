@@ -15,7 +15,7 @@ public final class Agents {
     public static boolean finish(BuildStore store, String buildId, String taskId, TaskStatus status, String digest,
             String error) {
         Instant started = Instant.parse("2026-11-22T10:00:00Z");
-        store.startTask(buildId, taskId, started);
+        store.startTask(buildId, taskId, started, null);
         return store.recordResult(buildId, taskId, new TaskResult(status, digest, List.of(), status == TaskStatus.SUCCEEDED ? 0 : 1,
                 started, started.plusSeconds(42), error, false));
     }

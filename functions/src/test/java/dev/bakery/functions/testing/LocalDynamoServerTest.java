@@ -9,7 +9,6 @@ import dev.bakery.core.SourceFile;
 import dev.bakery.functions.store.BuildRecord;
 import dev.bakery.functions.store.BuildStore;
 import dev.bakery.functions.store.TaskRecord;
-import dev.bakery.functions.store.TaskStatus;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -28,7 +27,7 @@ class LocalDynamoServerTest {
             BuildStore store = new BuildStore(client, LocalDynamo.TABLE, Clock.systemUTC());
             Builds.create(store, BuildRecord.queued("b-net", plan, "contexts/x.tar.gz", "arn:aws:iam::1:user/ci", Map.of(),
                     Instant.parse("2026-11-22T10:00:00Z"), null),
-                    List.of(new TaskRecord("b-net", "arm64", "arm64", TaskStatus.PENDING, null, null)));
+                    List.of(TaskRecord.pending("b-net", "arm64", "arm64")));
             assertThat(store.build("b-net")).get().extracting(BuildRecord::plan).isEqualTo(plan);
         }
     }

@@ -186,13 +186,16 @@ final class Supervisor {
                         .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus())).findFirst();
     }
 
-    /** The task item becomes RUNNING when the agent's container starts (the agent on k8s cannot write it). */
+    /**
+     * The task item becomes RUNNING when the agent's container starts (the agent on k8s cannot write
+     * it), naming the Job it runs in.
+     */
     private void started(Instant at) {
         if (started) {
             return;
         }
         try {
-            s.store().startTask(task.buildId(), task.taskId(), at);
+            s.store().startTask(task.buildId(), task.taskId(), at, "job/" + s.cluster().namespace() + "/" + task.jobName());
         } catch (ResultConflictException e) {
             LOG.info("{}: the task item keeps its state: {}", task, e.getMessage());
         }

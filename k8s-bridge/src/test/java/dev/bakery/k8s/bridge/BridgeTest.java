@@ -167,6 +167,7 @@ class BridgeTest {
         h.cluster.log(t.pod(), started.plusMillis(2), line(t.buildId(), "building"));
         h.cluster.running(t.pod(), "kaniko", started);
         await(() -> h.store.task(t.buildId(), "arm64").orElseThrow().status() == TaskStatus.RUNNING, "the task item to be RUNNING");
+        assertThat(h.store.task(t.buildId(), "arm64").orElseThrow().runner()).isEqualTo("job/" + MockCluster.NAMESPACE + "/" + t.job());
         await(() -> h.aws.logEvents(BridgeHarness.LOG_GROUP).size() == 2, "the first two log lines in CloudWatch Logs");
 
         h.cluster.log(t.pod(), started.plusMillis(3), line(t.buildId(), "pushed"));

@@ -12,7 +12,6 @@ import dev.bakery.functions.registry.SecretsManagerSecrets;
 import dev.bakery.functions.store.BuildRecord;
 import dev.bakery.functions.store.BuildStore;
 import dev.bakery.functions.store.TaskRecord;
-import dev.bakery.functions.store.TaskStatus;
 import dev.bakery.functions.testing.Builds;
 import dev.bakery.functions.testing.LocalDynamo;
 import dev.bakery.k8s.activity.Activities;
@@ -92,7 +91,7 @@ public final class BridgeHarness implements AutoCloseable {
         BuildPlan plan = BuildPlanner.plan(PlanRequest.ofConfig(SourceFile.of("config.yaml", configYaml))).builds().getFirst().plan();
         String id = "b-20250101T000000Z-" + BUILDS.incrementAndGet() + "abcd";
         List<TaskRecord> tasks = plan.tasks().stream()
-                .map(t -> new TaskRecord(id, t.id(), t.arch().key(), TaskStatus.PENDING, null, null)).toList();
+                .map(t -> TaskRecord.pending(id, t.id(), t.arch().key())).toList();
         Builds.create(store, BuildRecord.queued(id, plan, CONTEXT_KEY, "arn:aws:iam::111122223333:user/ci", Map.of(),
                 Instant.now(), null), tasks);
         return id;

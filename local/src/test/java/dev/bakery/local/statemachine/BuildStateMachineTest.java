@@ -193,7 +193,7 @@ class BuildStateMachineTest {
         Scenario build = new Scenario("b-agent-says");
         build.agent("amd64", (parameters, context) -> {
             Instant now = Instant.now();
-            store.startTask("b-agent-says", "amd64", now);
+            store.startTask("b-agent-says", "amd64", now, null);
             store.recordResult("b-agent-says", "amd64", new TaskResult(TaskStatus.FAILED, null, List.of(), 1, now, now,
                     "kaniko: push to registry.example denied", false));
             return stoppedTask("amd64", 1);
@@ -401,7 +401,7 @@ class BuildStateMachineTest {
             return (parameters, context) -> {
                 String taskId = taskId(parameters);
                 Instant now = Instant.now();
-                store.startTask(id, taskId, now);
+                store.startTask(id, taskId, now, null);
                 store.recordResult(id, taskId, new TaskResult(TaskStatus.SUCCEEDED, "sha256:" + taskId, List.of(), 0, now,
                         now, null, false));
                 return stoppedTask(taskId, 0);
@@ -411,7 +411,7 @@ class BuildStateMachineTest {
         /** An agent that starts and dies without recording anything. */
         Agent crashes(int exitCode) {
             return (parameters, context) -> {
-                store.startTask(id, taskId(parameters), Instant.now());
+                store.startTask(id, taskId(parameters), Instant.now(), null);
                 return stoppedTask(taskId(parameters), exitCode);
             };
         }
@@ -419,7 +419,7 @@ class BuildStateMachineTest {
         /** An agent that runs until it is interrupted. */
         Agent hangs(CountDownLatch started, CountDownLatch interrupted) {
             return (parameters, context) -> {
-                store.startTask(id, taskId(parameters), Instant.now());
+                store.startTask(id, taskId(parameters), Instant.now(), null);
                 started.countDown();
                 try {
                     Thread.sleep(Duration.ofMinutes(5));
@@ -440,7 +440,7 @@ class BuildStateMachineTest {
         void queue(TaskSpec... tasks) {
             List<TaskRecord> items = new ArrayList<>();
             for (TaskSpec task : tasks) {
-                items.add(new TaskRecord(id, task.taskId(), task.taskId(), TaskStatus.PENDING, null, null));
+                items.add(TaskRecord.pending(id, task.taskId(), task.taskId()));
             }
             Builds.create(store, BuildRecord.queued(id, PLAN, "contexts/c.tar.gz", "arn:aws:iam::000000000000:user/ci",
                     Map.of(), Instant.now(), null), items);

@@ -27,6 +27,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public final class LogForwarderHandler implements RequestHandler<CloudWatchLogsEvent, LogForwarder.Result> {
 
+    static {
+        TlsTrustWarmUp.start(); // first: the rest of this class's initialisation runs meanwhile
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(LogForwarderHandler.class);
 
     private final LogForwarder forwarder;

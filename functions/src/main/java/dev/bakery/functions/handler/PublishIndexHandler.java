@@ -25,6 +25,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public final class PublishIndexHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
 
+    static {
+        TlsTrustWarmUp.start(); // first: the rest of this class's initialisation runs meanwhile
+    }
+
     private final IndexPublication publication;
 
     /** Lambda's constructor: reads {@code TABLE_NAME} and {@code AWS_REGION}. */

@@ -49,6 +49,10 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  */
 public final class RestApiHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
+    static {
+        TlsTrustWarmUp.start(); // first: the rest of this class's initialisation runs meanwhile
+    }
+
     private static final Map<String, String> HEADERS = Map.of("Content-Type", "application/json");
 
     private static final Logger LOG = LoggerFactory.getLogger(RestApiHandler.class);

@@ -33,6 +33,10 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  */
 public final class StatusNotifierHandler implements RequestHandler<DynamodbEvent, Void> {
 
+    static {
+        TlsTrustWarmUp.start(); // first: the rest of this class's initialisation runs meanwhile
+    }
+
     private final StatusNotifier notifier;
 
     /** Lambda's constructor: reads {@code TABLE_NAME}, {@code AWS_REGION} and {@code WEBSOCKET_ENDPOINT}. */

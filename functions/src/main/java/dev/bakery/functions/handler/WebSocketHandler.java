@@ -38,6 +38,10 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  */
 public final class WebSocketHandler implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
 
+    static {
+        TlsTrustWarmUp.start(); // first: the rest of this class's initialisation runs meanwhile
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketHandler.class);
 
     private final WebSocketRoutes routes;

@@ -21,6 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -182,7 +184,7 @@ public final class ColdStartBench {
                         j.getKey(), jarMiB, jarMiB / TARGET_JAR_MIB);
             }
             try (Stream<Path> files = Files.walk(scratch)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
     }
@@ -204,7 +206,7 @@ public final class ColdStartBench {
     /** The jar's entries written under {@code dir}, as Lambda unpacks a deployment package. */
     private static Path unpack(Path jar, Path dir) throws java.io.IOException {
         try (ZipFile zip = new ZipFile(jar.toFile())) {
-            for (ZipEntry entry : java.util.Collections.list(zip.entries())) {
+            for (ZipEntry entry : Collections.list(zip.entries())) {
                 Path target = dir.resolve(entry.getName()).normalize();
                 if (!target.startsWith(dir)) {
                     throw new IllegalStateException("an entry outside the jar's root: " + entry.getName());

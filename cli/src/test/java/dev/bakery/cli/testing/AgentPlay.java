@@ -12,6 +12,7 @@ import dev.bakery.functions.store.BuildStatus;
 import dev.bakery.functions.store.TaskResult;
 import dev.bakery.functions.store.TaskStatus;
 import dev.bakery.functions.testing.ApiHarness;
+import dev.bakery.functions.testing.Await;
 import dev.bakery.functions.testing.LocalDynamo;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -152,18 +153,7 @@ public final class AgentPlay implements AutoCloseable {
     }
 
     public static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
+        Await.until(Duration.ofSeconds(20), condition, what);
     }
 
     /** The stream's records since the last call, shard by shard. */

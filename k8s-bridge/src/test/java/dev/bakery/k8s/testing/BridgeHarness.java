@@ -12,6 +12,7 @@ import dev.bakery.functions.registry.SecretsManagerSecrets;
 import dev.bakery.functions.store.BuildRecord;
 import dev.bakery.functions.store.BuildStore;
 import dev.bakery.functions.store.TaskRecord;
+import dev.bakery.functions.testing.Await;
 import dev.bakery.functions.testing.Builds;
 import dev.bakery.functions.testing.LocalDynamo;
 import dev.bakery.k8s.activity.Activities;
@@ -121,18 +122,7 @@ public final class BridgeHarness implements AutoCloseable {
     }
 
     public static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
+        Await.until(Duration.ofSeconds(15), condition, what);
     }
 
     @Override

@@ -16,7 +16,7 @@ import dev.bakery.agent.spec.TaskSpecs;
 import dev.bakery.functions.registry.EcrTokens;
 import dev.bakery.functions.registry.PlanCredentials;
 import dev.bakery.functions.registry.SecretsManagerSecrets;
-import dev.bakery.functions.store.BuildStore;
+import dev.bakery.store.BuildStore;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -6,7 +6,7 @@ import dev.bakery.cli.testing.AgentPlay;
 import dev.bakery.cli.testing.Cli;
 import dev.bakery.cli.testing.LoopbackBakery;
 import dev.bakery.cli.testing.Repos;
-import dev.bakery.functions.store.BuildStatus;
+import dev.bakery.core.status.BuildStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

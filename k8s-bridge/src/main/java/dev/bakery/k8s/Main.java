@@ -3,7 +3,7 @@ package dev.bakery.k8s;
 import dev.bakery.functions.aws.AwsJsonClient;
 import dev.bakery.functions.aws.AwsService;
 import dev.bakery.functions.registry.SecretsManagerSecrets;
-import dev.bakery.functions.store.BuildStore;
+import dev.bakery.store.BuildStore;
 import dev.bakery.k8s.activity.Activities;
 import dev.bakery.k8s.bridge.Bridge;
 import dev.bakery.k8s.bridge.Launcher;

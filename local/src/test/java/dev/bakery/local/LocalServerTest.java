@@ -3,8 +3,8 @@ package dev.bakery.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bakery.functions.store.BuildStatus;
-import dev.bakery.functions.store.BuildStore;
+import dev.bakery.core.status.BuildStatus;
+import dev.bakery.store.BuildStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.bakery.agent.result;
 
-import dev.bakery.functions.store.TaskResult;
+import dev.bakery.core.status.TaskResult;
 import java.io.IOException;
 import java.time.Instant;
 

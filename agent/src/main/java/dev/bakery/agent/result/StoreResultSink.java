@@ -1,7 +1,7 @@
 package dev.bakery.agent.result;
 
-import dev.bakery.functions.store.BuildStore;
-import dev.bakery.functions.store.TaskResult;
+import dev.bakery.store.BuildStore;
+import dev.bakery.core.status.TaskResult;
 import java.time.Instant;
 
 /** Reports to the task item; the store's conditions keep a cancelled task cancelled. */

@@ -2,7 +2,7 @@ package dev.bakery.agent.result;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bakery.functions.store.TaskResult;
+import dev.bakery.core.status.TaskResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bakery.functions.store.TaskResult;
-import dev.bakery.functions.store.TaskStatus;
+import dev.bakery.core.status.TaskResult;
+import dev.bakery.core.status.TaskStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,5 +1,7 @@
 package dev.bakery.cli.testing;
 
+import dev.bakery.store.testing.LocalDynamo;
+
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.bakery.core.live.LiveMessages;
@@ -50,7 +52,7 @@ public final class LoopbackBakery implements AutoCloseable {
 
     public final ApiHarness harness = new ApiHarness(256 * 1024, 1L << 30);
     public final DynamoSubscriptions subscriptions = new DynamoSubscriptions(harness.dynamo.client(),
-            dev.bakery.functions.testing.LocalDynamo.TABLE, Clock.systemUTC());
+            dev.bakery.store.testing.LocalDynamo.TABLE, Clock.systemUTC());
     private final WebSocketRoutes routes = new WebSocketRoutes(subscriptions, harness.store, Clock.systemUTC());
     private final RestApiHandler rest = new RestApiHandler(harness.api);
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();

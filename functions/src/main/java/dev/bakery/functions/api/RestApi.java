@@ -12,10 +12,11 @@ import dev.bakery.functions.builds.BuildIds;
 import dev.bakery.functions.builds.BuildService;
 import dev.bakery.functions.builds.LogSource;
 import dev.bakery.functions.registry.Digests;
-import dev.bakery.functions.store.BuildPage;
-import dev.bakery.functions.store.BuildRecord;
-import dev.bakery.functions.store.BuildStatus;
-import dev.bakery.functions.store.TaskRecord;
+import dev.bakery.store.BuildPage;
+import dev.bakery.store.BuildRecord;
+import dev.bakery.store.InvalidPageTokenException;
+import dev.bakery.core.status.BuildStatus;
+import dev.bakery.store.TaskRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -56,6 +57,8 @@ public final class RestApi {
             return route(request);
         } catch (ApiException e) {
             return ApiResponse.error(e);
+        } catch (InvalidPageTokenException e) {
+            return ApiResponse.error(new ApiException(400, "invalid_next", e.getMessage(), "next"));
         }
     }
 

@@ -10,7 +10,7 @@ import dev.bakery.functions.registry.PlanCredentials;
 import dev.bakery.functions.registry.RegistryClient;
 import dev.bakery.functions.registry.SecretReader;
 import dev.bakery.functions.registry.SecretsManagerSecrets;
-import dev.bakery.functions.store.BuildStore;
+import dev.bakery.store.BuildStore;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;

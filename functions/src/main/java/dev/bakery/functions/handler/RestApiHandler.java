@@ -18,7 +18,7 @@ import dev.bakery.functions.builds.CloudWatchLogSource;
 import dev.bakery.functions.builds.SecretsManagerVault;
 import dev.bakery.functions.builds.StepFunctionsExecutions;
 import dev.bakery.functions.contexts.ContextService;
-import dev.bakery.functions.store.BuildStore;
+import dev.bakery.store.BuildStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;

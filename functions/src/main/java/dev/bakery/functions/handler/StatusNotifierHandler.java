@@ -9,7 +9,7 @@ import dev.bakery.functions.live.ApiGatewayConnections;
 import dev.bakery.functions.live.DynamoSubscriptions;
 import dev.bakery.functions.live.StatusNotifier;
 import dev.bakery.functions.live.StreamChange;
-import dev.bakery.functions.store.BuildStore;
+import dev.bakery.store.BuildStore;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Clock;

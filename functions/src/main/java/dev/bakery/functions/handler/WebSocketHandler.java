@@ -12,7 +12,7 @@ import dev.bakery.functions.live.ConnectionGoneException;
 import dev.bakery.functions.live.ConnectionPoster;
 import dev.bakery.functions.live.DynamoSubscriptions;
 import dev.bakery.functions.live.WebSocketRoutes;
-import dev.bakery.functions.store.BuildStore;
+import dev.bakery.store.BuildStore;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package dev.bakery.functions.live;
 
-import dev.bakery.functions.store.BakeryTable;
+import dev.bakery.store.BakeryTable;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -2,9 +2,9 @@ package dev.bakery.functions.live;
 
 import dev.bakery.core.live.LiveMessage;
 import dev.bakery.core.live.LiveMessages;
-import dev.bakery.functions.store.BakeryTable;
-import dev.bakery.functions.store.BuildStatus;
-import dev.bakery.functions.store.BuildStore;
+import dev.bakery.store.BakeryTable;
+import dev.bakery.core.status.BuildStatus;
+import dev.bakery.store.BuildStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

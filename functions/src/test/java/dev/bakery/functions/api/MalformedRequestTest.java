@@ -13,7 +13,7 @@ import dev.bakery.core.PlanRequest;
 import dev.bakery.core.PlannedBuild;
 import dev.bakery.core.SourceFile;
 import dev.bakery.functions.handler.RestApiHandler;
-import dev.bakery.functions.store.BuildStatus;
+import dev.bakery.core.status.BuildStatus;
 import dev.bakery.functions.testing.ApiHarness;
 import dev.bakery.functions.testing.LambdaContexts;
 import java.nio.charset.StandardCharsets;

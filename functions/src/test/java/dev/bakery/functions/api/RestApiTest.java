@@ -11,7 +11,7 @@ import dev.bakery.core.PlanRequest;
 import dev.bakery.core.PlannedBuild;
 import dev.bakery.core.SourceFile;
 import dev.bakery.functions.aws.LoopbackAws;
-import dev.bakery.functions.store.TaskStatus;
+import dev.bakery.core.status.TaskStatus;
 import dev.bakery.functions.testing.ApiHarness;
 import java.time.Instant;
 import java.util.Map;

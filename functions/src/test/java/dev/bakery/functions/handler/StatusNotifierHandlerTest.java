@@ -9,7 +9,7 @@ import dev.bakery.functions.live.StatusNotifier;
 import dev.bakery.functions.live.InMemorySubscriptions;
 import dev.bakery.functions.live.StatusNotifierTest.RecordingPoster;
 import dev.bakery.functions.live.StreamChange;
-import dev.bakery.functions.store.BuildStore;
+import dev.bakery.store.BuildStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -3,8 +3,8 @@ package dev.bakery.functions.live;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bakery.functions.store.BakeryTable;
-import dev.bakery.functions.testing.LocalDynamo;
+import dev.bakery.store.BakeryTable;
+import dev.bakery.store.testing.LocalDynamo;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

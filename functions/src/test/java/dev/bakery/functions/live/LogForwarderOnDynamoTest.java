@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bakery.core.live.LiveMessage;
 import dev.bakery.core.live.LiveMessages;
 import dev.bakery.functions.aws.AwsJsonClient;
-import dev.bakery.functions.testing.LocalDynamo;
+import dev.bakery.store.testing.LocalDynamo;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

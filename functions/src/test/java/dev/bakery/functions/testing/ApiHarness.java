@@ -1,5 +1,7 @@
 package dev.bakery.functions.testing;
 
+import dev.bakery.store.testing.LocalDynamo;
+
 import dev.bakery.core.Arch;
 import dev.bakery.functions.api.ApiRequest;
 import dev.bakery.functions.api.ApiResponse;
@@ -14,7 +16,7 @@ import dev.bakery.functions.builds.CloudWatchLogSource;
 import dev.bakery.functions.builds.SecretsManagerVault;
 import dev.bakery.functions.builds.StepFunctionsExecutions;
 import dev.bakery.functions.contexts.ContextService;
-import dev.bakery.functions.store.BuildStore;
+import dev.bakery.store.BuildStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;

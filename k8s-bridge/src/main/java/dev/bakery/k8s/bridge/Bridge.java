@@ -1,7 +1,7 @@
 package dev.bakery.k8s.bridge;
 
 import dev.bakery.functions.aws.AwsCallException;
-import dev.bakery.functions.store.BuildStore;
+import dev.bakery.store.BuildStore;
 import dev.bakery.k8s.activity.Activities;
 import dev.bakery.k8s.activity.ActivityTask;
 import dev.bakery.k8s.config.BridgeConfig;

@@ -1,7 +1,7 @@
 package dev.bakery.k8s.bridge;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bakery.functions.store.TaskResult;
+import dev.bakery.core.status.TaskResult;
 import dev.bakery.k8s.task.TaskFailure;
 
 /** How a task ended, to be reported: the agent's result (if it left one) for DynamoDB, and the answer for Step Functions. */

@@ -1,7 +1,7 @@
 package dev.bakery.k8s.bridge;
 
-import dev.bakery.functions.store.BuildStore;
-import dev.bakery.functions.store.ResultConflictException;
+import dev.bakery.store.BuildStore;
+import dev.bakery.store.ResultConflictException;
 import dev.bakery.k8s.activity.Activities;
 import dev.bakery.k8s.kube.Cluster;
 import dev.bakery.k8s.task.TaskFailure;

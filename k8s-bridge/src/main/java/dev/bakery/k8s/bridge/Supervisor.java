@@ -1,10 +1,10 @@
 package dev.bakery.k8s.bridge;
 
 import dev.bakery.functions.aws.AwsCallException;
-import dev.bakery.functions.store.BuildStore;
-import dev.bakery.functions.store.ResultConflictException;
-import dev.bakery.functions.store.TaskResult;
-import dev.bakery.functions.store.TaskStatus;
+import dev.bakery.store.BuildStore;
+import dev.bakery.store.ResultConflictException;
+import dev.bakery.core.status.TaskResult;
+import dev.bakery.core.status.TaskStatus;
 import dev.bakery.k8s.activity.Activities;
 import dev.bakery.k8s.config.Timing;
 import dev.bakery.k8s.kube.Cluster;

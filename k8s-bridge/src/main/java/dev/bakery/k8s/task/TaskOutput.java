@@ -2,7 +2,7 @@ package dev.bakery.k8s.task;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bakery.functions.store.TaskResult;
+import dev.bakery.core.status.TaskResult;
 
 /**
  * The activity task's output on success: what the state machine goes on with, as it does with an ECS

@@ -2,8 +2,8 @@ package dev.bakery.k8s.task;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bakery.functions.store.TaskResult;
-import dev.bakery.functions.store.TaskStatus;
+import dev.bakery.core.status.TaskResult;
+import dev.bakery.core.status.TaskStatus;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -3,8 +3,8 @@ package dev.bakery.k8s.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bakery.agent.result.TerminationLogSink;
-import dev.bakery.functions.store.TaskResult;
-import dev.bakery.functions.store.TaskStatus;
+import dev.bakery.core.status.TaskResult;
+import dev.bakery.core.status.TaskStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

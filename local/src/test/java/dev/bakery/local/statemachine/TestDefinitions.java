@@ -1,6 +1,6 @@
 package dev.bakery.local.statemachine;
 
-import dev.bakery.functions.testing.LocalDynamo;
+import dev.bakery.store.testing.LocalDynamo;
 import java.util.Map;
 
 /** ARN-shaped values for the build state machine's placeholders, as CDK would fill them. */

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bakery.functions.testing.LocalDynamo;
-import dev.bakery.functions.testing.LocalDynamoServer;
+import dev.bakery.store.testing.LocalDynamo;
+import dev.bakery.store.testing.LocalDynamoServer;
 import dev.bakery.local.statemachine.ExecutionContext;
 import dev.bakery.local.statemachine.TaskFailure;
 import java.net.URI;

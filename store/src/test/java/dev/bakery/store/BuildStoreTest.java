@@ -1,4 +1,7 @@
-package dev.bakery.functions.store;
+package dev.bakery.store;
+
+import dev.bakery.core.status.TaskStatus;
+import dev.bakery.core.status.TaskResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,8 +10,8 @@ import dev.bakery.core.BuildPlan;
 import dev.bakery.core.BuildPlanner;
 import dev.bakery.core.PlanRequest;
 import dev.bakery.core.SourceFile;
-import dev.bakery.functions.testing.Builds;
-import dev.bakery.functions.testing.LocalDynamo;
+import dev.bakery.store.testing.Builds;
+import dev.bakery.store.testing.LocalDynamo;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.bakery.functions.store;
+package dev.bakery.store;
 
 /** A task result disagrees with the one already recorded (or the task is not running). */
 public final class ResultConflictException extends RuntimeException {

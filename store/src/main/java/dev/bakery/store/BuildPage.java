@@ -1,4 +1,4 @@
-package dev.bakery.functions.store;
+package dev.bakery.store;
 
 import java.util.List;
 

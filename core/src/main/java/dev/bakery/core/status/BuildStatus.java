@@ -1,4 +1,4 @@
-package dev.bakery.functions.store;
+package dev.bakery.core.status;
 
 /** A build's life: QUEUED, RUNNING, then one final state it never leaves. */
 public enum BuildStatus {

@@ -1,7 +1,7 @@
-package dev.bakery.functions.testing;
+package dev.bakery.store.testing;
 
 import dev.bakery.emulators.DynamoDbEmulator;
-import dev.bakery.functions.store.BakeryTable;
+import dev.bakery.store.BakeryTable;
 import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;

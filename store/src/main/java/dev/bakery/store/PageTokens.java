@@ -1,8 +1,7 @@
-package dev.bakery.functions.store;
+package dev.bakery.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bakery.functions.api.ApiException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -52,7 +51,7 @@ final class PageTokens {
             flat.forEach((name, value) -> key.put(name, AttributeValue.fromS(value)));
             return key;
         } catch (IOException | IllegalArgumentException e) {
-            throw new ApiException(400, "invalid_next", "next is not a token this API gave out", "next");
+            throw new InvalidPageTokenException("next is not a token this API gave out");
         }
     }
 }

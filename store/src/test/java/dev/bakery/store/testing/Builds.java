@@ -1,8 +1,8 @@
-package dev.bakery.functions.testing;
+package dev.bakery.store.testing;
 
-import dev.bakery.functions.store.BuildRecord;
-import dev.bakery.functions.store.BuildStore;
-import dev.bakery.functions.store.TaskRecord;
+import dev.bakery.store.BuildRecord;
+import dev.bakery.store.BuildStore;
+import dev.bakery.store.TaskRecord;
 import java.time.Duration;
 import java.util.List;
 

@@ -1,4 +1,8 @@
-package dev.bakery.functions.store;
+package dev.bakery.store;
+
+import dev.bakery.core.status.BuildStatus;
+import dev.bakery.core.status.TaskStatus;
+import dev.bakery.core.status.TaskResult;
 
 import dev.bakery.core.PlanJson;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package dev.bakery.functions.store;
+package dev.bakery.core.status;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.bakery.functions.store;
+package dev.bakery.store;
 
 /**
  * Remembers which build a caller's idempotency key started ({@code IDEMP#<principal>#<key>} / {@code META}).

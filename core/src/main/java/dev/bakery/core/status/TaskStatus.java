@@ -1,4 +1,4 @@
-package dev.bakery.functions.store;
+package dev.bakery.core.status;
 
 /** One task's life: PENDING until its container starts, then RUNNING, then a final state. */
 public enum TaskStatus {

@@ -1,4 +1,6 @@
-package dev.bakery.functions.store;
+package dev.bakery.store;
+
+import dev.bakery.core.status.BuildStatus;
 
 import dev.bakery.core.BuildPlan;
 import java.time.Instant;

@@ -1,6 +1,6 @@
-package dev.bakery.functions.testing;
+package dev.bakery.store.testing;
 
-import dev.bakery.functions.store.BakeryTable;
+import dev.bakery.store.BakeryTable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;

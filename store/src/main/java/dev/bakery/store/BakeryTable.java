@@ -1,4 +1,4 @@
-package dev.bakery.functions.store;
+package dev.bakery.store;
 
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;

@@ -1,8 +1,8 @@
-package dev.bakery.functions.testing;
+package dev.bakery.store.testing;
 
-import dev.bakery.functions.store.BuildStore;
-import dev.bakery.functions.store.TaskResult;
-import dev.bakery.functions.store.TaskStatus;
+import dev.bakery.store.BuildStore;
+import dev.bakery.core.status.TaskResult;
+import dev.bakery.core.status.TaskStatus;
 import java.time.Instant;
 import java.util.List;
 

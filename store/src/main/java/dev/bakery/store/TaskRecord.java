@@ -1,4 +1,6 @@
-package dev.bakery.functions.store;
+package dev.bakery.store;
+
+import dev.bakery.core.status.TaskStatus;
 
 /**
  * A task item ({@code BUILD#<id>} / {@code TASK#<taskId>}): what one architecture's build did.

@@ -1,4 +1,4 @@
-package dev.bakery.functions.testing;
+package dev.bakery.store.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,9 +6,9 @@ import dev.bakery.core.BuildPlan;
 import dev.bakery.core.BuildPlanner;
 import dev.bakery.core.PlanRequest;
 import dev.bakery.core.SourceFile;
-import dev.bakery.functions.store.BuildRecord;
-import dev.bakery.functions.store.BuildStore;
-import dev.bakery.functions.store.TaskRecord;
+import dev.bakery.store.BuildRecord;
+import dev.bakery.store.BuildStore;
+import dev.bakery.store.TaskRecord;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;

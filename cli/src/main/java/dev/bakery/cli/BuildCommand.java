@@ -2,7 +2,7 @@ package dev.bakery.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bakery.cli.api.ApiModel;
+import dev.bakery.core.api.ApiModel;
 import dev.bakery.cli.api.BakeryApi;
 import dev.bakery.cli.api.ContextUploader;
 import dev.bakery.cli.api.UploadProgress;

@@ -1,6 +1,6 @@
 package dev.bakery.cli;
 
-import dev.bakery.cli.api.ApiModel;
+import dev.bakery.core.api.ApiModel;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

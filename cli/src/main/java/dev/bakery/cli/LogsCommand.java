@@ -1,6 +1,6 @@
 package dev.bakery.cli;
 
-import dev.bakery.cli.api.ApiModel;
+import dev.bakery.core.api.ApiModel;
 import dev.bakery.cli.api.BakeryApi;
 import dev.bakery.cli.follow.BuildFollower;
 import dev.bakery.cli.follow.FollowListener;

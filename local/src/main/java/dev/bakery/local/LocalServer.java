@@ -140,7 +140,7 @@ public final class LocalServer implements AutoCloseable {
         BuildService builds = new BuildService(store, contexts::exists, vault, executions, logStore,
                 new BuildService.Settings(Map.of(Arch.AMD64, LocalAws.TASK_DEFINITION_AMD64, Arch.ARM64,
                         LocalAws.TASK_DEFINITION_ARM64), LocalAws.ACTIVITY_ARN, RETENTION), clock);
-        gateway = keep(Gateway.start(port, new RestApiHandler(new RestApi(builds, contexts::offer, MAX_BODY_BYTES)),
+        gateway = keep(Gateway.start(port, new RestApiHandler(new RestApi(builds, contexts, MAX_BODY_BYTES)),
                 new WebSocketHandler(new WebSocketRoutes(subscriptions, store, clock), connections), connections, vault, keys));
         EndpointFile.write(dataDir, gateway.restUri(), gateway.webSocketUri(), ProcessHandle.current().pid(), registry);
     }

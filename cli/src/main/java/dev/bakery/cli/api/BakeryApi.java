@@ -1,5 +1,7 @@
 package dev.bakery.cli.api;
 
+import dev.bakery.core.api.ApiModel;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,7 +59,7 @@ public final class BakeryApi {
     }
 
     public ApiModel.ContextOffer offerContext(String sha256, long size) throws InterruptedException {
-        return call("POST", "contexts", Map.of(), JSON.createObjectNode().put("sha256", sha256).put("size", size),
+        return call("POST", "contexts", Map.of(), JSON.valueToTree(new ApiModel.ContextClaim(sha256, size)),
                 ApiModel.ContextOffer.class);
     }
 

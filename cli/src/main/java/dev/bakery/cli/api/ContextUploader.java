@@ -1,5 +1,7 @@
 package dev.bakery.cli.api;
 
+import dev.bakery.core.api.ApiModel;
+
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;

@@ -2,7 +2,7 @@ package dev.bakery.cli.follow;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.bakery.cli.api.ApiException;
-import dev.bakery.cli.api.ApiModel;
+import dev.bakery.core.api.ApiModel;
 import dev.bakery.cli.api.BakeryApi;
 import dev.bakery.core.live.LiveMessage;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.bakery.cli.follow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bakery.cli.api.ApiModel;
+import dev.bakery.core.api.ApiModel;
 import dev.bakery.cli.api.BakeryApi;
 import dev.bakery.core.live.LiveMessage;
 import java.io.IOException;

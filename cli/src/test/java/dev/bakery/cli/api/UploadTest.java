@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.bakery.functions.api.ApiException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bakery.functions.api.ApiResponse;
+import dev.bakery.functions.api.ContextOffers;
+import dev.bakery.functions.errors.Refusal;
 import dev.bakery.functions.contexts.ContextService;
 import dev.bakery.functions.testing.LocalS3;
 import java.io.IOException;
@@ -49,16 +52,16 @@ class UploadTest {
                 5 * MIB, 5 * MIB);
         api = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         api.createContext("/contexts", exchange -> {
-            int status = 200;
-            String body;
+            ApiResponse answer;
             try {
-                body = contexts.offer(JSON.readTree(exchange.getRequestBody().readAllBytes())).toString();
-            } catch (ApiException e) {
-                status = e.status();
-                body = JSON.createObjectNode().put("error", e.code()).put("message", e.getMessage()).toString();
+                JsonNode claim = JSON.readTree(exchange.getRequestBody().readAllBytes());
+                answer = ApiResponse.of(200, ContextOffers.toWire(contexts.offer(claim.path("sha256").asText(null),
+                        claim.path("size").asLong())));
+            } catch (Refusal e) {
+                answer = ApiResponse.error(e);
             }
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(status, bytes.length);
+            byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(answer.status(), bytes.length);
             exchange.getResponseBody().write(bytes);
             exchange.close();
         });

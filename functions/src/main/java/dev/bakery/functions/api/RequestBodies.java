@@ -1,5 +1,7 @@
 package dev.bakery.functions.api;
 
+import dev.bakery.functions.errors.Refusal;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -35,11 +37,11 @@ public final class RequestBodies {
     /** The body as a JSON object, refusing an oversized one before reading a byte of it. */
     public static JsonNode object(String body, int maxBytes) {
         if (body == null || body.isBlank()) {
-            throw new ApiException(400, "missing_body", "the request needs a JSON body", null);
+            throw new Refusal(Refusal.Kind.INVALID, "missing_body", "the request needs a JSON body", null);
         }
         int bytes = body.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > maxBytes) {
-            throw new ApiException(413, "body_too_large", "the body is " + bytes + " bytes; the limit is " + maxBytes, null);
+            throw new Refusal(Refusal.Kind.TOO_LARGE, "body_too_large", "the body is " + bytes + " bytes; the limit is " + maxBytes, null);
         }
         JsonNode node;
         try {
@@ -47,10 +49,10 @@ public final class RequestBodies {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw new ApiException(400, "invalid_json", "the body is not valid JSON" + where + ": " + problem(e), null);
+            throw new Refusal(Refusal.Kind.INVALID, "invalid_json", "the body is not valid JSON" + where + ": " + problem(e), null);
         }
         if (!node.isObject()) {
-            throw new ApiException(400, "invalid_json", "the body must be a JSON object", null);
+            throw new Refusal(Refusal.Kind.INVALID, "invalid_json", "the body must be a JSON object", null);
         }
         return node;
     }
@@ -70,7 +72,7 @@ public final class RequestBodies {
         for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!allowed.contains(name)) {
-                throw new ApiException(400, "unknown_field", "unknown field \"" + name + "\" (expected "
+                throw new Refusal(Refusal.Kind.INVALID, "unknown_field", "unknown field \"" + name + "\" (expected "
                         + String.join(", ", new java.util.TreeSet<>(allowed)) + ")", prefix + name);
             }
         }
@@ -80,15 +82,15 @@ public final class RequestBodies {
         JsonNode value = object.get(field);
         if (value == null || value.isNull()) {
             if (required) {
-                throw new ApiException(400, "missing_field", field + " is required", field);
+                throw new Refusal(Refusal.Kind.INVALID, "missing_field", field + " is required", field);
             }
             return null;
         }
         if (!value.isTextual()) {
-            throw new ApiException(400, "invalid_type", field + " must be a string", field);
+            throw new Refusal(Refusal.Kind.INVALID, "invalid_type", field + " must be a string", field);
         }
         if (format != null && !format.matcher(value.asText()).matches()) {
-            throw new ApiException(400, "invalid_" + field, field + " must be " + formatHint, field);
+            throw new Refusal(Refusal.Kind.INVALID, "invalid_" + field, field + " must be " + formatHint, field);
         }
         return value.asText();
     }
@@ -96,13 +98,13 @@ public final class RequestBodies {
     public static long number(JsonNode object, String field) {
         JsonNode value = object.get(field);
         if (value == null || value.isNull()) {
-            throw new ApiException(400, "missing_field", field + " is required", field);
+            throw new Refusal(Refusal.Kind.INVALID, "missing_field", field + " is required", field);
         }
         if (!value.isIntegralNumber()) {
-            throw new ApiException(400, "invalid_type", field + " must be a whole number", field);
+            throw new Refusal(Refusal.Kind.INVALID, "invalid_type", field + " must be a whole number", field);
         }
         if (!value.canConvertToLong()) {
-            throw new ApiException(400, "out_of_range", field + " " + value.asText() + " is out of range", field);
+            throw new Refusal(Refusal.Kind.INVALID, "out_of_range", field + " " + value.asText() + " is out of range", field);
         }
         return value.asLong();
     }
@@ -120,22 +122,22 @@ public final class RequestBodies {
             return out;
         }
         if (!value.isObject()) {
-            throw new ApiException(400, "invalid_type", field + " must be an object of strings", field);
+            throw new Refusal(Refusal.Kind.INVALID, "invalid_type", field + " must be an object of strings", field);
         }
         if (value.size() > maxEntries) {
-            throw new ApiException(400, "too_many_" + field, field + " may hold at most " + maxEntries + " entries", field);
+            throw new Refusal(Refusal.Kind.INVALID, "too_many_" + field, field + " may hold at most " + maxEntries + " entries", field);
         }
         for (Map.Entry<String, JsonNode> entry : value.properties()) {
             String path = field + "." + entry.getKey();
             if (keyFormat != null && !keyFormat.matcher(entry.getKey()).matches()) {
-                throw new ApiException(400, "invalid_key", "invalid key \"" + entry.getKey() + "\" in " + field
+                throw new Refusal(Refusal.Kind.INVALID, "invalid_key", "invalid key \"" + entry.getKey() + "\" in " + field
                         + (keyHint == null ? "" : ": keys are " + keyHint), path);
             }
             if (!entry.getValue().isTextual()) {
-                throw new ApiException(400, "invalid_type", path + " must be a string", path);
+                throw new Refusal(Refusal.Kind.INVALID, "invalid_type", path + " must be a string", path);
             }
             if (entry.getValue().asText().length() > maxValue) {
-                throw new ApiException(400, "value_too_long", path + " is longer than " + maxValue + " characters", path);
+                throw new Refusal(Refusal.Kind.INVALID, "value_too_long", path + " is longer than " + maxValue + " characters", path);
             }
             out.put(entry.getKey(), entry.getValue().asText());
         }

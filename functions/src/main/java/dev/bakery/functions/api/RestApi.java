@@ -1,52 +1,50 @@
 package dev.bakery.functions.api;
 
+import dev.bakery.functions.errors.Refusal;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakery.core.BakeryConfigException;
 import dev.bakery.core.BuildPlan;
 import dev.bakery.core.PlanJson;
 import dev.bakery.core.Problem;
+import dev.bakery.core.api.ApiModel;
 import dev.bakery.functions.builds.BuildIds;
 import dev.bakery.functions.builds.BuildService;
 import dev.bakery.functions.builds.LogSource;
+import dev.bakery.functions.contexts.ContextService;
 import dev.bakery.functions.registry.Digests;
 import dev.bakery.store.BuildPage;
 import dev.bakery.store.BuildRecord;
 import dev.bakery.store.InvalidPageTokenException;
 import dev.bakery.core.status.BuildStatus;
-import dev.bakery.store.TaskRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
  * The REST API's routes over the services: parse and check the request, call the service, shape
- * the JSON answer. Every refusal is an {@link ApiException}; the caller turns it into its error JSON.
+ * the answer as one of {@link ApiModel}'s records. Services refuse with a {@link Refusal}; this layer
+ * alone turns it into an HTTP status and the error JSON.
  */
 public final class RestApi {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern CONTEXT_KEY = Pattern.compile("contexts/[0-9a-f]{64}\\.tar\\.gz");
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
     private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9_.:/-]{1,64}");
     private static final Set<String> SUBMIT_FIELDS = Set.of("context", "plan", "labels", "idempotencyKey", "inlinePasswords");
+    private static final Set<String> CONTEXT_FIELDS = Set.of("sha256", "size");
 
     private final BuildService builds;
-    private final Function<JsonNode, JsonNode> contexts;
+    private final ContextService contexts;
     private final int maxBodyBytes;
 
-    /**
-     * @param contexts     answers {@code POST /contexts} for a parsed body
-     * @param maxBodyBytes bodies above this are refused before parsing
-     */
-    public RestApi(BuildService builds, Function<JsonNode, JsonNode> contexts, int maxBodyBytes) {
+    /** @param maxBodyBytes bodies above this are refused before parsing */
+    public RestApi(BuildService builds, ContextService contexts, int maxBodyBytes) {
         this.builds = builds;
         this.contexts = contexts;
         this.maxBodyBytes = maxBodyBytes;
@@ -55,23 +53,30 @@ public final class RestApi {
     public ApiResponse handle(ApiRequest request) {
         try {
             return route(request);
-        } catch (ApiException e) {
+        } catch (Refusal e) {
             return ApiResponse.error(e);
         } catch (InvalidPageTokenException e) {
-            return ApiResponse.error(new ApiException(400, "invalid_next", e.getMessage(), "next"));
+            return ApiResponse.error(new Refusal(Refusal.Kind.INVALID, "invalid_next", e.getMessage(), "next"));
         }
     }
 
     private ApiResponse route(ApiRequest request) {
         return switch (request.route()) {
-            case "POST /contexts" -> ApiResponse.of(200, contexts.apply(RequestBodies.object(request.body(), maxBodyBytes)));
+            case "POST /contexts" -> offerContext(request);
             case "POST /builds" -> submit(request);
             case "GET /builds" -> list(request);
             case "GET /builds/{id}" -> ApiResponse.of(200, view(builds.get(buildId(request)), true));
             case "DELETE /builds/{id}" -> cancel(request);
             case "GET /builds/{id}/logs" -> logs(request);
-            default -> throw new ApiException(404, "not_found", "no route " + request.route(), null);
+            default -> throw new Refusal(Refusal.Kind.NOT_FOUND, "not_found", "no route " + request.route(), null);
         };
+    }
+
+    private ApiResponse offerContext(ApiRequest request) {
+        JsonNode body = RequestBodies.object(request.body(), maxBodyBytes);
+        RequestBodies.onlyFields(body, CONTEXT_FIELDS, "");
+        return ApiResponse.of(200, ContextOffers.toWire(contexts.offer(RequestBodies.text(body, "sha256", true, null, null),
+                RequestBodies.number(body, "size"))));
     }
 
     private ApiResponse submit(ApiRequest request) {
@@ -80,17 +85,17 @@ public final class RestApi {
         String context = RequestBodies.text(body, "context", true, CONTEXT_KEY, "a key such as contexts/<sha256>.tar.gz");
         JsonNode planNode = body.get("plan");
         if (planNode == null || planNode.isNull()) {
-            throw new ApiException(400, "missing_field", "plan is required", "plan");
+            throw new Refusal(Refusal.Kind.INVALID, "missing_field", "plan is required", "plan");
         }
         if (!planNode.isObject()) {
-            throw new ApiException(400, "invalid_type", "plan must be an object", "plan");
+            throw new Refusal(Refusal.Kind.INVALID, "invalid_type", "plan must be an object", "plan");
         }
         BuildPlan plan;
         try {
             plan = PlanJson.read("plan", planNode.toString());
         } catch (BakeryConfigException e) {
             Problem first = e.problems().getFirst();
-            throw new ApiException(422, "invalid_plan", first.message(), "plan" + (first.path().isEmpty() ? "" : "." + first.path()));
+            throw new Refusal(Refusal.Kind.UNPROCESSABLE, "invalid_plan", first.message(), "plan" + (first.path().isEmpty() ? "" : "." + first.path()));
         }
         Map<String, String> labels = RequestBodies.strings(body, "labels", 20, LABEL_KEY,
                 "1 to 64 letters, digits or _ . : / -", 256);
@@ -99,11 +104,8 @@ public final class RestApi {
         Map<String, String> passwords = RequestBodies.strings(body, "inlinePasswords", 100, null, null, 4096);
         BuildService.Submitted submitted = builds.submit(new BuildService.Submission(context, plan, labels,
                 idempotencyKey, passwords, requestHash(context, plan, labels, passwords)), principal(request));
-        ObjectNode out = JSON.createObjectNode();
-        out.put("buildId", submitted.buildId());
-        out.put("status", submitted.status().name());
-        out.put("consoleUrl", submitted.consoleUrl());
-        return ApiResponse.of(submitted.created() ? 202 : 200, out);
+        return ApiResponse.of(submitted.created() ? 202 : 200,
+                new ApiModel.Submitted(submitted.buildId(), submitted.status().name(), submitted.consoleUrl()));
     }
 
     private ApiResponse list(ApiRequest request) {
@@ -114,23 +116,16 @@ public final class RestApi {
             try {
                 wanted = BuildStatus.valueOf(status.toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new ApiException(400, "invalid_status", "status must be one of " + java.util.Arrays.toString(BuildStatus.values()), "status");
+                throw new Refusal(Refusal.Kind.INVALID, "invalid_status", "status must be one of " + java.util.Arrays.toString(BuildStatus.values()), "status");
             }
         }
         BuildPage page = builds.list(limit, wanted, request.query().get("next"));
-        ObjectNode out = JSON.createObjectNode();
-        ArrayNode items = out.putArray("builds");
-        page.builds().forEach(b -> items.add(view(b, false)));
-        out.put("next", page.next());
-        return ApiResponse.of(200, out);
+        return ApiResponse.of(200, new ApiModel.BuildList(page.builds().stream().map(b -> view(b, false)).toList(), page.next()));
     }
 
     private ApiResponse cancel(ApiRequest request) {
         String id = buildId(request);
-        ObjectNode out = JSON.createObjectNode();
-        out.put("buildId", id);
-        out.put("status", builds.cancel(id, principal(request)).name());
-        return ApiResponse.of(200, out);
+        return ApiResponse.of(200, new ApiModel.Cancelled(id, builds.cancel(id, principal(request)).name()));
     }
 
     private ApiResponse logs(ApiRequest request) {
@@ -141,57 +136,28 @@ public final class RestApi {
             try {
                 since = sinceText.matches("\\d{1,15}") ? Long.parseLong(sinceText) : Instant.parse(sinceText).toEpochMilli();
             } catch (DateTimeParseException e) {
-                throw new ApiException(400, "invalid_since", "since must be epoch milliseconds or an ISO-8601 instant", "since");
+                throw new Refusal(Refusal.Kind.INVALID, "invalid_since", "since must be epoch milliseconds or an ISO-8601 instant", "since");
             }
         }
         LogSource.Page page = builds.logs(id, since, request.query().get("next"), intParam(request, "limit", 500, 1, 10_000));
-        ObjectNode out = JSON.createObjectNode();
-        ArrayNode lines = out.putArray("lines");
-        for (LogSource.Line line : page.lines()) {
-            ObjectNode l = lines.addObject();
-            l.put("id", line.id());
-            l.put("timestamp", line.timestamp());
-            l.put("message", line.message());
-        }
-        out.put("next", page.next());
-        return ApiResponse.of(200, out);
+        return ApiResponse.of(200, new ApiModel.LogPage(page.lines().stream()
+                .map(line -> new ApiModel.LogLine(line.id(), line.timestamp(), line.message())).toList(), page.next()));
     }
 
-    private ObjectNode view(BuildRecord build, boolean withTasks) {
-        ObjectNode out = JSON.createObjectNode();
-        out.put("buildId", build.id());
-        out.put("status", build.status().name());
-        out.put("service", build.plan().service());
-        out.put("createdAt", build.createdAt().toString());
-        out.put("updatedAt", build.updatedAt().toString());
-        out.put("requester", build.requester());
-        out.set("labels", JSON.valueToTree(new TreeMap<>(build.labels())));
-        out.put("context", build.contextKey());
-        out.put("consoleUrl", builds.consoleUrl(build));
-        if (build.plan().index() != null) {
-            out.put("index", build.plan().index().destination().toString());
-        }
-        out.put("indexDigest", build.indexDigest());
-        out.put("error", build.error());
-        if (withTasks) {
-            ArrayNode tasks = out.putArray("tasks");
-            for (TaskRecord task : builds.tasks(build.id())) {
-                ObjectNode t = tasks.addObject();
-                t.put("taskId", task.taskId());
-                t.put("arch", task.arch());
-                t.put("status", task.status().name());
-                t.put("imageDigest", task.imageDigest());
-                t.put("error", task.error());
-                t.put("runner", task.runner());
-            }
-        }
-        return out;
+    private ApiModel.BuildView view(BuildRecord build, boolean withTasks) {
+        List<ApiModel.TaskView> tasks = withTasks ? builds.tasks(build.id()).stream()
+                .map(t -> new ApiModel.TaskView(t.taskId(), t.arch(), t.status().name(), t.imageDigest(), t.error(), t.runner()))
+                .toList() : null;
+        return new ApiModel.BuildView(build.id(), build.status().name(), build.plan().service(), build.createdAt().toString(),
+                build.updatedAt().toString(), build.requester(), build.labels(), build.contextKey(), builds.consoleUrl(build),
+                build.plan().index() == null ? null : build.plan().index().destination().toString(), build.indexDigest(),
+                build.error(), tasks);
     }
 
     private static String buildId(ApiRequest request) {
         String id = request.pathParameters().get("id");
         if (!BuildIds.isValid(id)) {
-            throw new ApiException(400, "invalid_build_id", "\"" + id + "\" is not a build id", "id");
+            throw new Refusal(Refusal.Kind.INVALID, "invalid_build_id", "\"" + id + "\" is not a build id", "id");
         }
         return id;
     }
@@ -199,7 +165,7 @@ public final class RestApi {
     private static String principal(ApiRequest request) {
         if (request.principal() == null || request.principal().isBlank()) {
             // API Gateway's IAM authorizer always sets it; its absence means a misconfigured route.
-            throw new ApiException(403, "no_principal", "the request carries no IAM identity", null);
+            throw new Refusal(Refusal.Kind.FORBIDDEN, "no_principal", "the request carries no IAM identity", null);
         }
         return request.principal();
     }
@@ -210,7 +176,7 @@ public final class RestApi {
             return fallback;
         }
         if (!text.matches("\\d{1,9}") || Integer.parseInt(text) < min || Integer.parseInt(text) > max) {
-            throw new ApiException(400, "invalid_" + name, name + " must be a whole number from " + min + " to " + max, name);
+            throw new Refusal(Refusal.Kind.INVALID, "invalid_" + name, name + " must be a whole number from " + min + " to " + max, name);
         }
         return Integer.parseInt(text);
     }

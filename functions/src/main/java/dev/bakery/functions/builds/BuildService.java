@@ -8,7 +8,7 @@ import dev.bakery.core.BuildPlan;
 import dev.bakery.core.BuildTask;
 import dev.bakery.core.Platform;
 import dev.bakery.core.RegistryCredential;
-import dev.bakery.functions.api.ApiException;
+import dev.bakery.functions.errors.Refusal;
 import dev.bakery.store.BuildPage;
 import dev.bakery.store.BuildRecord;
 import dev.bakery.core.status.BuildStatus;
@@ -101,7 +101,7 @@ public final class BuildService {
         checkPasswords(submission);
         checkPlatforms(submission.plan());
         if (!contextExists.test(submission.contextKey())) {
-            throw new ApiException(422, "context_missing", "the context " + submission.contextKey()
+            throw new Refusal(Refusal.Kind.UNPROCESSABLE, "context_missing", "the context " + submission.contextKey()
                     + " has not been uploaded: POST /contexts, upload it, then submit", "context");
         }
         Instant now = clock.instant();
@@ -127,14 +127,14 @@ public final class BuildService {
         } catch (RuntimeException e) {
             store.transition(buildId, Set.of(BuildStatus.QUEUED), BuildStatus.FAILED, "could not start: " + e.getMessage());
             forget(secretArn);
-            throw new ApiException(502, "start_failed", "the build " + buildId + " could not be started: " + e.getMessage(), null);
+            throw new Refusal(Refusal.Kind.UPSTREAM_FAILED, "start_failed", "the build " + buildId + " could not be started: " + e.getMessage(), null);
         }
         store.recordExecution(buildId, executionArn);
         return new Submitted(buildId, BuildStatus.QUEUED, executions.consoleUrl(executionArn), true);
     }
 
     public BuildRecord get(String buildId) {
-        return store.build(buildId).orElseThrow(() -> new ApiException(404, "not_found", "no build " + buildId, null));
+        return store.build(buildId).orElseThrow(() -> new Refusal(Refusal.Kind.NOT_FOUND, "not_found", "no build " + buildId, null));
     }
 
     public List<TaskRecord> tasks(String buildId) {
@@ -186,7 +186,7 @@ public final class BuildService {
     private Optional<Submitted> earlier(Submission submission, String principal) {
         return store.idempotency(principal, submission.idempotencyKey()).map(previous -> {
             if (!previous.requestHash().equals(submission.requestHash())) {
-                throw new ApiException(409, "idempotency_conflict", "idempotency key " + submission.idempotencyKey()
+                throw new Refusal(Refusal.Kind.CONFLICT, "idempotency_conflict", "idempotency key " + submission.idempotencyKey()
                         + " was already used for a different request (build " + previous.buildId() + ")", "idempotencyKey");
             }
             BuildRecord build = get(previous.buildId());
@@ -205,13 +205,13 @@ public final class BuildService {
         }
         for (String key : referenced) {
             if (!submission.inlinePasswords().containsKey(key)) {
-                throw new ApiException(422, "missing_password", "the plan refers to the inline password " + key
+                throw new Refusal(Refusal.Kind.UNPROCESSABLE, "missing_password", "the plan refers to the inline password " + key
                         + " but none was sent", "inlinePasswords");
             }
         }
         for (String key : new TreeSet<>(submission.inlinePasswords().keySet())) {
             if (!referenced.contains(key)) {
-                throw new ApiException(400, "unused_password", "inline password " + key + " is not referenced by the plan",
+                throw new Refusal(Refusal.Kind.INVALID, "unused_password", "inline password " + key + " is not referenced by the plan",
                         "inlinePasswords." + key);
             }
         }
@@ -221,12 +221,12 @@ public final class BuildService {
         for (int i = 0; i < plan.tasks().size(); i++) {
             BuildTask task = plan.tasks().get(i);
             if (task.platform() == Platform.K8S && settings.k8sActivityArn() == null) {
-                throw new ApiException(422, "platform_unavailable", "task " + task.id()
+                throw new Refusal(Refusal.Kind.UNPROCESSABLE, "platform_unavailable", "task " + task.id()
                         + " asks for platform k8s, but no Kubernetes bridge is connected to this deployment",
                         "plan.tasks[" + i + "].platform");
             }
             if (task.platform() == Platform.ECS && !settings.taskDefinitions().containsKey(task.arch())) {
-                throw new ApiException(422, "platform_unavailable", "this deployment has no ECS task definition for "
+                throw new Refusal(Refusal.Kind.UNPROCESSABLE, "platform_unavailable", "this deployment has no ECS task definition for "
                         + task.arch().key(), "plan.tasks[" + i + "].arch");
             }
         }
@@ -264,8 +264,8 @@ public final class BuildService {
         }
     }
 
-    private static ApiException finished(BuildRecord build) {
-        return new ApiException(409, "already_finished", "build " + build.id() + " already finished: " + build.status(), null);
+    private static Refusal finished(BuildRecord build) {
+        return new Refusal(Refusal.Kind.CONFLICT, "already_finished", "build " + build.id() + " already finished: " + build.status(), null);
     }
 
     private static String json(Map<String, String> values) {

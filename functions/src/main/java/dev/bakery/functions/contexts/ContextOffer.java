@@ -10,7 +10,7 @@ import java.util.TreeMap;
 
 /**
  * What {@code POST /contexts} answers for one context archive: it is already stored, or how to
- * upload it (one presigned PUT, or a presigned multipart upload). See {@link ContextOffers#toJson}.
+ * upload it (one presigned PUT, or a presigned multipart upload). The REST layer writes it as {@code ApiModel.ContextOffer}.
  */
 public sealed interface ContextOffer permits ContextOffer.Exists, ContextOffer.SinglePut, ContextOffer.Multipart {
 

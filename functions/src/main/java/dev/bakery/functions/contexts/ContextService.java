@@ -1,8 +1,6 @@
 package dev.bakery.functions.contexts;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.bakery.functions.api.ApiException;
-import dev.bakery.functions.api.RequestBodies;
+import dev.bakery.functions.errors.Refusal;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URI;
@@ -107,7 +105,7 @@ public final class ContextService {
      *
      * @param sha256 the archive's SHA-256, 64 lowercase hex characters
      * @param size   the archive's length in bytes
-     * @throws ApiException 400 {@code invalid_digest}, 400 {@code invalid_size}, 413 {@code context_too_large}
+     * @throws Refusal {@code invalid_digest}, {@code invalid_size}, {@code context_too_large}
      */
     public ContextOffer offer(String sha256, long size) {
         requireDigest(sha256);
@@ -115,7 +113,7 @@ public final class ContextService {
             throw invalidSize();
         }
         if (size > maxBytes) {
-            throw new ApiException(413, "context_too_large", "the build context is " + mib(size, RoundingMode.CEILING)
+            throw new Refusal(Refusal.Kind.TOO_LARGE, "context_too_large", "the build context is " + mib(size, RoundingMode.CEILING)
                     + " MiB; the largest accepted is " + mib(maxBytes, RoundingMode.FLOOR) + " MiB", "size");
         }
         String key = key(sha256);
@@ -130,20 +128,14 @@ public final class ContextService {
         return storedSize(key) >= 0;
     }
 
-    /** {@code POST /contexts} with its body already parsed. */
-    public JsonNode offer(JsonNode body) {
-        RequestBodies.onlyFields(body, java.util.Set.of("sha256", "size"), "");
-        return ContextOffers.toJson(offer(RequestBodies.text(body, "sha256", true, null, null), RequestBodies.number(body, "size")));
-    }
-
     private static void requireDigest(String sha256) {
         if (sha256 == null || !SHA256.matcher(sha256).matches()) {
-            throw new ApiException(400, "invalid_digest", "sha256 must be 64 lowercase hex characters", "sha256");
+            throw new Refusal(Refusal.Kind.INVALID, "invalid_digest", "sha256 must be 64 lowercase hex characters", "sha256");
         }
     }
 
-    private static ApiException invalidSize() {
-        return new ApiException(400, "invalid_size", "size must be a positive integer (the archive's length in bytes)",
+    private static Refusal invalidSize() {
+        return new Refusal(Refusal.Kind.INVALID, "invalid_size", "size must be a positive integer (the archive's length in bytes)",
                 "size");
     }
 

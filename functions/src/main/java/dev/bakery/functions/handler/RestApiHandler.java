@@ -160,6 +160,6 @@ public final class RestApiHandler implements RequestHandler<APIGatewayProxyReque
                         credentials, http)), config.logGroup()),
                 new BuildService.Settings(config.taskDefinitions(), config.k8sActivityArn(), config.retention()),
                 Clock.systemUTC());
-        return new RestApi(builds, contexts::offer, config.maxBodyBytes());
+        return new RestApi(builds, contexts, config.maxBodyBytes());
     }
 }

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bakery.functions.api.ApiException;
+import dev.bakery.functions.api.ContextOffers;
+import dev.bakery.functions.errors.Refusal;
 import dev.bakery.functions.testing.LocalS3;
 import java.io.IOException;
 import java.net.URI;
@@ -267,35 +268,35 @@ class ContextServiceTest {
         "../aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
     })
     void aDigestThatIsNot64LowercaseHexIsRefused(String digest) {
-        assertApiError(() -> service.offer(digest, 100), 400, "invalid_digest", "sha256 must be 64 lowercase hex characters", "sha256");
+        assertRefusal(() -> service.offer(digest, 100), Refusal.Kind.INVALID, "invalid_digest", "sha256 must be 64 lowercase hex characters", "sha256");
     }
 
     @Test
     void aMissingDigestIsRefused() {
-        assertApiError(() -> service.offer(null, 100), 400, "invalid_digest", "sha256 must be 64 lowercase hex characters", "sha256");
+        assertRefusal(() -> service.offer(null, 100), Refusal.Kind.INVALID, "invalid_digest", "sha256 must be 64 lowercase hex characters", "sha256");
     }
 
     @ParameterizedTest
     @ValueSource(longs = {0, -1, Long.MIN_VALUE})
     void aSizeThatIsNotPositiveIsRefused(long size) {
-        assertApiError(() -> service.offer("a".repeat(64), size), 400, "invalid_size",
+        assertRefusal(() -> service.offer("a".repeat(64), size), Refusal.Kind.INVALID, "invalid_size",
                 "size must be a positive integer (the archive's length in bytes)", "size");
     }
 
     @Test
     void aContextOverTheMaximumIsRefusedWithBothSizesInMiB() {
-        assertApiError(() -> service.offer("a".repeat(64), 1024 * MIB + 1), 413, "context_too_large",
+        assertRefusal(() -> service.offer("a".repeat(64), 1024 * MIB + 1), Refusal.Kind.TOO_LARGE, "context_too_large",
                 "the build context is 1024.01 MiB; the largest accepted is 1024 MiB", "size");
-        assertApiError(() -> service.offer("a".repeat(64), 3 * 1024 * MIB), 413, "context_too_large",
+        assertRefusal(() -> service.offer("a".repeat(64), 3 * 1024 * MIB), Refusal.Kind.TOO_LARGE, "context_too_large",
                 "the build context is 3072 MiB; the largest accepted is 1024 MiB", "size");
-        assertApiError(() -> smallParts.offer("a".repeat(64), Long.MAX_VALUE), 413, "context_too_large",
+        assertRefusal(() -> smallParts.offer("a".repeat(64), Long.MAX_VALUE), Refusal.Kind.TOO_LARGE, "context_too_large",
                 "the build context is 8796093022208 MiB; the largest accepted is 100 MiB", "size");
         assertThat(service.offer("a".repeat(64), 1024 * MIB)).isInstanceOf(ContextOffer.Multipart.class);
     }
 
     @Test
     void theDigestIsCheckedBeforeTheSize() {
-        assertApiError(() -> service.offer("nope", -1), 400, "invalid_digest", "sha256 must be 64 lowercase hex characters", "sha256");
+        assertRefusal(() -> service.offer("nope", -1), Refusal.Kind.INVALID, "invalid_digest", "sha256 must be 64 lowercase hex characters", "sha256");
     }
 
     @Test
@@ -310,9 +311,9 @@ class ContextServiceTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("multipartThreshold");
     }
 
-    private static void assertApiError(Runnable call, int status, String code, String message, String path) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(ApiException.class, e -> {
-            assertThat(e.status()).isEqualTo(status);
+    private static void assertRefusal(Runnable call, Refusal.Kind kind, String code, String message, String path) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(Refusal.class, e -> {
+            assertThat(e.kind()).isEqualTo(kind);
             assertThat(e.code()).isEqualTo(code);
             assertThat(e.getMessage()).isEqualTo(message);
             assertThat(e.path()).isEqualTo(path);
@@ -342,7 +343,7 @@ class ContextServiceTest {
 
     @Test
     void aRealOfferSerializesWithItsSignedHeaders() {
-        JsonNode json = ContextOffers.toJson(service.offer("e".repeat(64), 1234));
+        JsonNode json = MAPPER.valueToTree(ContextOffers.toWire(service.offer("e".repeat(64), 1234)));
         assertThat(json.get("exists").booleanValue()).isFalse();
         assertThat(json.at("/upload/headers").fieldNames()).toIterable().containsExactly("x-amz-checksum-sha256");
         assertThat(json.at("/upload/url").textValue()).startsWith(s3.endpoint() + "/" + BUCKET + "/contexts/" + "e".repeat(64) + ".tar.gz?");
@@ -350,7 +351,7 @@ class ContextServiceTest {
 
     /** As the client reads it (numbers compare by value, not by node type). */
     private static JsonNode roundTrip(ContextOffer offer) throws IOException {
-        return json(MAPPER.writeValueAsString(ContextOffers.toJson(offer)));
+        return json(MAPPER.writeValueAsString(ContextOffers.toWire(offer)));
     }
 
     private static JsonNode json(String text) throws IOException {

@@ -55,7 +55,7 @@ public final class ApiHarness implements AutoCloseable {
                 new StepFunctionsExecutions(new StepFunctions(aws.client(AwsService.STEP_FUNCTIONS, REGION)), stateMachineArn, REGION),
                 new CloudWatchLogSource(new LogEvents(aws.client(AwsService.CLOUDWATCH_LOGS, REGION)), LOG_GROUP),
                 new BuildService.Settings(TASK_DEFINITIONS, null, Duration.ofDays(30)), Clock.systemUTC());
-        api = new RestApi(builds, contexts::offer, maxBodyBytes);
+        api = new RestApi(builds, contexts, maxBodyBytes);
     }
 
     public ApiResponse call(String route, Map<String, String> path, Map<String, String> query, String body) {

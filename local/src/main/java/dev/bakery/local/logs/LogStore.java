@@ -3,7 +3,7 @@ package dev.bakery.local.logs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bakery.functions.api.ApiException;
+import dev.bakery.functions.errors.Refusal;
 import dev.bakery.functions.builds.BuildIds;
 import dev.bakery.functions.builds.LogSource;
 import java.io.BufferedReader;
@@ -108,7 +108,7 @@ public final class LogStore implements LogSource {
             return 0;
         }
         if (!next.matches("\\d{1,18}")) {
-            throw new ApiException(400, "invalid_next", "next must be a token from an earlier page", "next");
+            throw new Refusal(Refusal.Kind.INVALID, "invalid_next", "next must be a token from an earlier page", "next");
         }
         return Long.parseLong(next);
     }

@@ -1,23 +1,31 @@
-package dev.bakery.cli.api;
+package dev.bakery.core.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
-/** The REST API's request and answer bodies, as the CLI reads and writes them (see functions' RestApi). */
+/**
+ * The REST API's request and answer bodies: the functions' REST layer writes the answers from these
+ * records and the CLI reads them back into the same ones, so a field cannot drift between the two.
+ * Null fields are written as JSON null; maps are sorted, so an answer's bytes are stable.
+ */
 public final class ApiModel {
 
     private ApiModel() {
     }
 
     /** {@code POST /contexts}: stored already, or a presigned PUT, or a presigned multipart upload. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ContextOffer(String key, boolean exists, Upload upload, Multipart multipart) {
     }
 
     /** One presigned PUT; {@code headers} must be sent exactly. */
     public record Upload(String method, String url, Map<String, String> headers, String expiresAt) {
         public Upload {
-            headers = headers == null ? Map.of() : Map.copyOf(headers);
+            headers = sorted(headers);
         }
     }
 
@@ -41,10 +49,11 @@ public final class ApiModel {
 
     /** {@code GET /builds/{id}} ({@code tasks} only there) and each item of {@code GET /builds}. */
     public record BuildView(String buildId, String status, String service, String createdAt, String updatedAt,
-            String requester, Map<String, String> labels, String context, String consoleUrl, String index,
-            String indexDigest, String error, List<TaskView> tasks) {
+            String requester, Map<String, String> labels, String context, String consoleUrl,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String index, String indexDigest, String error,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TaskView> tasks) {
         public BuildView {
-            labels = labels == null ? Map.of() : Map.copyOf(labels);
+            labels = sorted(labels);
             tasks = tasks == null ? List.of() : List.copyOf(tasks);
         }
 
@@ -74,6 +83,22 @@ public final class ApiModel {
         public LogPage {
             lines = List.copyOf(lines);
         }
+    }
+
+    /** {@code POST /contexts}: the archive the caller wants to upload. */
+    public record ContextClaim(String sha256, long size) {
+    }
+
+    /**
+     * Every refusal: {@code error} a stable code ({@code not_found}, {@code invalid_plan}, ...),
+     * {@code message} a sentence for people, {@code path} the request field at fault or null.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ApiError(String error, String message, String path) {
+    }
+
+    private static Map<String, String> sorted(Map<String, String> map) {
+        return map == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(map));
     }
 
     /** SUCCEEDED, FAILED and CANCELLED are never left. */

@@ -3,6 +3,7 @@ package dev.bakery.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bakery.core.log.AgentLine;
 import dev.bakery.functions.live.ConnectionPoster;
 import dev.bakery.functions.live.InMemorySubscriptions;
 import dev.bakery.functions.live.LogForwarder;
@@ -118,18 +119,12 @@ public final class ForwarderBench {
                 payload.putArray("subscriptionFilters").add("bakery-live-logs");
                 ArrayNode events = payload.putArray("logEvents");
                 for (int i = offset; i < Math.min(LINES, offset + perPayload); i++) {
-                    ObjectNode line = JSON.createObjectNode()
-                            .put("ts", Instant.ofEpochMilli(1_748_772_000_000L + i).toString())
-                            .put("buildId", buildId(b))
-                            .put("taskId", "task-amd64")
-                            .put("arch", "amd64")
-                            .put("step", "build")
-                            .put("level", "info")
-                            .put("msg", message(i));
+                    AgentLine line = new AgentLine(Instant.ofEpochMilli(1_748_772_000_000L + i).toString(), buildId(b),
+                            "task-amd64", "amd64", "build", "info", message(i));
                     events.addObject()
                             .put("id", String.format("%056d", ++id))
                             .put("timestamp", 1_748_772_000_000L + i)
-                            .put("message", line.toString());
+                            .put("message", line.toJson());
                 }
                 payloads.add(gzipBase64(payload.toString()));
             }

@@ -1,8 +1,6 @@
 package dev.bakery.agent.log;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bakery.core.log.AgentLine;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,13 +8,11 @@ import java.time.Instant;
 import java.util.Collection;
 
 /**
- * The agent's only output: one JSON object per line, {@code {ts, buildId, taskId, arch, step, level, msg}},
+ * The agent's only output: one {@link AgentLine} per line,
  * which CloudWatch Logs (and the local mode) forward as they are. Every message is masked first.
  * Thread-safe: the builder's stdout and stderr are pumped by two threads.
  */
 public final class AgentLog {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PrintStream out;
     private final Clock clock;
@@ -56,22 +52,10 @@ public final class AgentLog {
     }
 
     public void line(String step, String level, String msg) {
-        ObjectNode line = JSON.createObjectNode();
-        line.put("ts", clock.instant().toString());
-        line.put("buildId", buildId);
-        line.put("taskId", taskId);
-        line.put("arch", arch);
-        line.put("step", step);
-        line.put("level", level);
-        line.put("msg", mask.apply(msg));
-        try {
-            String text = JSON.writeValueAsString(line);
-            synchronized (out) {
-                out.println(text);
-                out.flush();
-            }
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a log line always serializes", e);
+        String text = new AgentLine(clock.instant().toString(), buildId, taskId, arch, step, level, mask.apply(msg)).toJson();
+        synchronized (out) {
+            out.println(text);
+            out.flush();
         }
     }
 

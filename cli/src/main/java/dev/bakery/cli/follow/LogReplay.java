@@ -1,10 +1,9 @@
 package dev.bakery.cli.follow;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.bakery.core.api.ApiModel;
 import dev.bakery.cli.api.BakeryApi;
 import dev.bakery.core.live.LiveMessage;
-import java.io.IOException;
+import dev.bakery.core.log.AgentLine;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -51,22 +50,10 @@ public final class LogReplay {
         } while (next != null);
     }
 
-    /** A stored line as the live ones come: the agent's JSON fields, or the raw text as {@code msg}. */
+    /** A stored line as the live ones come: the agent's fields, or the raw text as {@code msg}. */
     static LiveMessage.Line line(ApiModel.LogLine stored) {
-        try {
-            JsonNode json = BakeryApi.JSON.readTree(stored.message());
-            if (json != null && json.isObject()) {
-                return new LiveMessage.Line(stored.id(), text(json, "ts"), text(json, "taskId"), text(json, "arch"),
-                        text(json, "step"), text(json, "level"), text(json, "msg"));
-            }
-        } catch (IOException notJson) {
-            // a line some other process wrote to the log group: show it as it is
-        }
-        return new LiveMessage.Line(stored.id(), null, null, null, null, null, stored.message());
-    }
-
-    private static String text(JsonNode json, String field) {
-        JsonNode value = json.get(field);
-        return value == null || value.isNull() ? null : value.isValueNode() ? value.asText() : value.toString();
+        // A line some other process wrote to the log group is shown as it is.
+        return AgentLine.parse(stored.message()).map(line -> line.live(stored.id()))
+                .orElseGet(() -> new LiveMessage.Line(stored.id(), null, null, null, null, null, stored.message()));
     }
 }

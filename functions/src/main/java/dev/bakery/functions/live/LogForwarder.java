@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bakery.core.live.LiveMessage;
+import dev.bakery.core.log.AgentLine;
 import dev.bakery.core.live.LiveMessages;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -217,39 +218,12 @@ public final class LogForwarder {
         if (message == null || !message.isTextual()) {
             return null;
         }
-        String text = message.asText();
-        int start = 0;
-        while (start < text.length() && Character.isWhitespace(text.charAt(start))) {
-            start++;
-        }
-        if (start == text.length() || text.charAt(start) != '{') {
-            return null; // agent lines are objects: no need to parse (and throw) for anything else
-        }
-        JsonNode line;
-        try {
-            line = JSON.readTree(text);
-        } catch (JsonProcessingException notJson) {
-            return null;
-        }
-        if (line == null || !line.isObject()) {
-            return null;
-        }
-        String buildId = text(line, "buildId");
-        if (buildId == null || buildId.isBlank()) {
+        AgentLine line = AgentLine.parse(message.asText()).orElse(null);
+        if (line == null || line.buildId() == null || line.buildId().isBlank()) {
             return null;
         }
         JsonNode id = event.get("id");
-        String eventId = id != null && !id.isNull() ? id.asText() : null;
-        return new Parsed(buildId, new LiveMessage.Line(eventId, text(line, "ts"), text(line, "taskId"), text(line, "arch"),
-                text(line, "step"), text(line, "level"), text(line, "msg")));
-    }
-
-    private static String text(JsonNode object, String field) {
-        JsonNode value = object.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        return value.isValueNode() ? value.asText() : value.toString();
+        return new Parsed(line.buildId(), line.live(id != null && !id.isNull() ? id.asText() : null));
     }
 
     // ---- framing ----

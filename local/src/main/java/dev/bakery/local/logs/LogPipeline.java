@@ -2,10 +2,10 @@ package dev.bakery.local.logs;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.CloudWatchLogsEvent;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bakery.core.log.AgentLine;
 import dev.bakery.functions.builds.LogSource;
 import dev.bakery.local.LocalAws;
 import java.io.ByteArrayOutputStream;
@@ -105,22 +105,11 @@ public final class LogPipeline implements AutoCloseable {
 
     /** The text as the agent printed it, or an agent-shaped line carrying it. */
     static String agentLine(String buildId, String taskId, String text, long timestamp, boolean stderr) {
-        try {
-            JsonNode json = text.startsWith("{") ? JSON.readTree(text) : null;
-            if (json != null && json.isObject() && buildId.equals(json.path("buildId").asText(null))) {
-                return text;
-            }
-        } catch (IOException notJson) {
-            // wrapped below
+        if (AgentLine.parse(text).filter(line -> buildId.equals(line.buildId())).isPresent()) {
+            return text;
         }
-        ObjectNode line = JSON.createObjectNode();
-        line.put("ts", java.time.Instant.ofEpochMilli(timestamp).toString());
-        line.put("buildId", buildId);
-        line.put("taskId", taskId);
-        line.put("step", "agent");
-        line.put("level", stderr ? "warn" : "info");
-        line.put("msg", text);
-        return line.toString();
+        return new AgentLine(java.time.Instant.ofEpochMilli(timestamp).toString(), buildId, taskId, null, "agent",
+                stderr ? "warn" : "info", text).toJson();
     }
 
     private static String agentLine(Printed printed) {

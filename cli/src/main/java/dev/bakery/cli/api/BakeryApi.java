@@ -1,5 +1,6 @@
 package dev.bakery.cli.api;
 
+import dev.bakery.core.retry.Backoff;
 import dev.bakery.core.api.ApiModel;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -27,7 +28,7 @@ public final class BakeryApi {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     /** A stopped CI job is killed a few seconds after its signal: the cancel must fit in them. */
-    private static final Transport.Retry HURRIED = new Transport.Retry(2, Duration.ofMillis(200), Duration.ofMillis(500));
+    private static final Transport.Retry HURRIED = new Transport.Retry(2, new Backoff(Duration.ofMillis(200), Duration.ofMillis(500)));
     private static final Map<String, String> JSON_HEADERS = Map.of("Content-Type", "application/json",
             "Accept", "application/json");
 

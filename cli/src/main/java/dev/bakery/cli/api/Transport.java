@@ -1,5 +1,6 @@
 package dev.bakery.cli.api;
 
+import dev.bakery.core.retry.Backoff;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -7,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -19,14 +19,9 @@ import java.util.function.Supplier;
 public final class Transport {
 
     /** How often and how patiently to retry. */
-    public record Retry(int attempts, Duration first, Duration max) {
-        public static final Retry STANDARD = new Retry(5, Duration.ofMillis(300), Duration.ofSeconds(8));
-        public static final Retry NONE = new Retry(1, Duration.ZERO, Duration.ZERO);
-
-        Duration pause(int attempt) {
-            long ceiling = Math.min(max.toMillis(), first.toMillis() << Math.min(attempt, 20));
-            return Duration.ofMillis(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
-        }
+    public record Retry(int attempts, Backoff backoff) {
+        public static final Retry STANDARD = new Retry(5, new Backoff(Duration.ofMillis(300), Duration.ofSeconds(8)));
+        public static final Retry NONE = new Retry(1, Backoff.NONE);
     }
 
     /**
@@ -79,7 +74,7 @@ public final class Transport {
         HttpResponse<byte[]> last = null;
         for (int attempt = 0; attempt < retry.attempts(); attempt++) {
             if (attempt > 0) {
-                Thread.sleep(retry.pause(attempt - 1));
+                Thread.sleep(retry.backoff().pause(attempt));
             }
             HttpRequest.Builder request = HttpRequest.newBuilder(call.uri()).timeout(call.timeout())
                     .method(call.method(), call.publisher());

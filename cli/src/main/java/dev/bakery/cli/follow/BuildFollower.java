@@ -2,6 +2,7 @@ package dev.bakery.cli.follow;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.bakery.cli.api.ApiException;
+import dev.bakery.core.retry.Backoff;
 import dev.bakery.core.api.ApiModel;
 import dev.bakery.cli.api.BakeryApi;
 import dev.bakery.core.live.LiveMessage;
@@ -10,7 +11,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Follows one build to its end. Over the WebSocket API when there is one: connect, subscribe, then
@@ -27,13 +27,13 @@ public final class BuildFollower {
      * @param quiet             after this long without a message, the socket is pinged and the build's status
      *                          and lines are read over REST; after twice this long, the socket is taken for dead
      * @param pollInterval      between polls when following without a socket
-     * @param firstBackoff      the pause before the first reconnect; doubled each time up to {@code maxBackoff}
+     * @param backoff           the pauses between reconnects
      * @param maxSocketFailures consecutive failed connections before falling back to polling
      */
-    public record Settings(Duration quiet, Duration pollInterval, Duration firstBackoff, Duration maxBackoff,
-            int maxSocketFailures, Duration connectTimeout) {
+    public record Settings(Duration quiet, Duration pollInterval, Backoff backoff, int maxSocketFailures,
+            Duration connectTimeout) {
         public static final Settings STANDARD = new Settings(Duration.ofSeconds(30), Duration.ofSeconds(2),
-                Duration.ofMillis(500), Duration.ofSeconds(15), 6, Duration.ofSeconds(10));
+                new Backoff(Duration.ofMillis(500), Duration.ofSeconds(15)), 6, Duration.ofSeconds(10));
     }
 
     private final BakeryApi api;
@@ -202,8 +202,7 @@ public final class BuildFollower {
         }
 
         private void pause(int failures) throws InterruptedException {
-            long ceiling = Math.min(settings.maxBackoff().toMillis(), settings.firstBackoff().toMillis() << Math.min(failures - 1, 16));
-            Thread.sleep(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
+            Thread.sleep(settings.backoff().pause(failures));
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bakery.core.retry.Backoff;
 import dev.bakery.functions.api.ApiResponse;
 import dev.bakery.functions.api.ContextOffers;
 import dev.bakery.functions.errors.Refusal;
@@ -76,7 +77,7 @@ class UploadTest {
 
     private static BakeryApi client() {
         return new BakeryApi(new Endpoint(URI.create("http://127.0.0.1:" + api.getAddress().getPort()), null, RequestSigner.NONE),
-                new Transport(Transport.defaultClient(), new Transport.Retry(3, Duration.ofMillis(10), Duration.ofMillis(50))));
+                new Transport(Transport.defaultClient(), new Transport.Retry(3, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)))));
     }
 
     private Path file(long size, long seed) throws IOException {

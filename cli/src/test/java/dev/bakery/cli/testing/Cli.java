@@ -1,5 +1,6 @@
 package dev.bakery.cli.testing;
 
+import dev.bakery.core.retry.Backoff;
 import dev.bakery.cli.ActiveBuilds;
 import dev.bakery.cli.CliContext;
 import dev.bakery.cli.Main;
@@ -19,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
 public final class Cli {
 
     public static final BuildFollower.Settings QUICK = new BuildFollower.Settings(Duration.ofSeconds(3),
-            Duration.ofMillis(100), Duration.ofMillis(50), Duration.ofMillis(400), 4, Duration.ofSeconds(5));
+            Duration.ofMillis(100), new Backoff(Duration.ofMillis(50), Duration.ofMillis(400)), 4, Duration.ofSeconds(5));
 
     /** What a run printed and how it ended. */
     public record Result(int exit, String out, String err) {

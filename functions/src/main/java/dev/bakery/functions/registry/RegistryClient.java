@@ -2,6 +2,7 @@ package dev.bakery.functions.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bakery.core.retry.Backoff;
 import dev.bakery.core.ImageReference;
 import java.io.IOException;
 import java.net.URI;
@@ -34,25 +35,25 @@ public final class RegistryClient {
     private final HttpClient http;
     private final RegistryCredentials credentials;
     private final int attempts;
-    private final Duration firstBackoff;
+    private final Backoff backoff;
     /** Authorization header per registry and scope, reused until the registry says 401 again. */
     private final Map<String, String> authorizations = new ConcurrentHashMap<>();
 
     public RegistryClient(RegistryCredentials credentials) {
-        this(credentials, 4, Duration.ofMillis(250));
+        this(credentials, 4, new Backoff(Duration.ofMillis(250), Duration.ofSeconds(4)));
     }
 
     /**
-     * @param attempts     tries per request on 429, 5xx and connection errors
-     * @param firstBackoff wait before the second try; doubled for each further one
+     * @param attempts tries per request on 429, 5xx and connection errors
+     * @param backoff  the waits between tries, unless the registry says how long (Retry-After)
      */
-    public RegistryClient(RegistryCredentials credentials, int attempts, Duration firstBackoff) {
+    public RegistryClient(RegistryCredentials credentials, int attempts, Backoff backoff) {
         // Redirects are followed by hand: a blob redirect points at storage (S3) that must not get our Authorization.
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         this.credentials = credentials;
         this.attempts = attempts;
-        this.firstBackoff = firstBackoff;
+        this.backoff = backoff;
     }
 
     /** The manifest's descriptor, or empty when the registry has no such tag or digest. */
@@ -276,7 +277,7 @@ public final class RegistryClient {
     }
 
     private void pause(int attempt, HttpResponse<byte[]> response) {
-        long millis = firstBackoff.toMillis() << Math.min(attempt - 2, 10);
+        long millis = backoff.pause(attempt - 1).toMillis();
         if (response != null) {
             millis = response.headers().firstValue("Retry-After").filter(v -> v.matches("\\d{1,3}"))
                     .map(v -> Math.min(Long.parseLong(v), 30) * 1000).orElse(millis);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.bakery.core.retry.Backoff;
 import dev.bakery.core.ImageReference;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +65,7 @@ class RegistryClientFailureTest {
     @Test
     void retriesServerErrorsWithBackoff() throws Exception {
         failures = 2;
-        Manifest manifest = new RegistryClient(RegistryCredentials.none(), 3, Duration.ofMillis(10)).manifest(image());
+        Manifest manifest = new RegistryClient(RegistryCredentials.none(), 3, new Backoff(Duration.ofMillis(10), Duration.ofMillis(40))).manifest(image());
         assertThat(requests).hasValue(3);
         assertThat(manifest.descriptor()).isEqualTo(new Descriptor(MediaTypes.OCI_MANIFEST, Digests.sha256(MANIFEST), MANIFEST.length));
     }
@@ -73,14 +74,14 @@ class RegistryClientFailureTest {
     void retriesTooManyRequests() throws Exception {
         failures = 1;
         failureStatus = 429;
-        new RegistryClient(RegistryCredentials.none(), 3, Duration.ofMillis(10)).manifest(image());
+        new RegistryClient(RegistryCredentials.none(), 3, new Backoff(Duration.ofMillis(10), Duration.ofMillis(40))).manifest(image());
         assertThat(requests).hasValue(2);
     }
 
     @Test
     void givesUpAfterItsAttemptsSayingSo() throws Exception {
         failures = 10;
-        assertThatThrownBy(() -> new RegistryClient(RegistryCredentials.none(), 3, Duration.ofMillis(10)).manifest(image()))
+        assertThatThrownBy(() -> new RegistryClient(RegistryCredentials.none(), 3, new Backoff(Duration.ofMillis(10), Duration.ofMillis(40))).manifest(image()))
                 .isInstanceOf(RegistryException.class)
                 .hasMessage("registry 127.0.0.1:" + server.getAddress().getPort() + " kept failing to read manifest "
                         + image() + " (HTTP 503 after 3 tries): no details");

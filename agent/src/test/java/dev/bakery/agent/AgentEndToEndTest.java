@@ -105,7 +105,7 @@ class AgentEndToEndTest {
             tar.write(busybox);
             tar.closeArchiveEntry();
         }
-        String key = "contexts/" + dev.bakery.functions.registry.Digests.sha256(bytes.toByteArray()).substring(7) + ".tar.gz";
+        String key = "contexts/" + dev.bakery.core.Digests.sha256(bytes.toByteArray()).substring(7) + ".tar.gz";
         s3.client().putObject(r -> r.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes.toByteArray()));
         return key;
     }

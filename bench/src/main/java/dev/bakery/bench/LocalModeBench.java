@@ -7,7 +7,7 @@ import dev.bakery.core.BuildPlanner;
 import dev.bakery.core.PlanJson;
 import dev.bakery.core.PlanRequest;
 import dev.bakery.core.SourceFile;
-import dev.bakery.functions.registry.Digests;
+import dev.bakery.core.Digests;
 import dev.bakery.store.BuildRecord;
 import dev.bakery.core.status.BuildStatus;
 import dev.bakery.store.BuildStore;

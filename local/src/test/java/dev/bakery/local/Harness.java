@@ -9,7 +9,7 @@ import dev.bakery.core.PlanJson;
 import dev.bakery.core.PlanRequest;
 import dev.bakery.core.PlannedBuild;
 import dev.bakery.core.SourceFile;
-import dev.bakery.functions.registry.Digests;
+import dev.bakery.core.Digests;
 import dev.bakery.local.statemachine.ExecutionResult;
 import dev.bakery.local.statemachine.ExecutionStatus;
 import dev.bakery.local.statemachine.RunningExecution;

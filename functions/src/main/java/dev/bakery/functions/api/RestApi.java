@@ -8,11 +8,11 @@ import dev.bakery.core.BuildPlan;
 import dev.bakery.core.PlanJson;
 import dev.bakery.core.Problem;
 import dev.bakery.core.api.ApiModel;
-import dev.bakery.functions.builds.BuildIds;
+import dev.bakery.core.BuildId;
 import dev.bakery.functions.builds.BuildService;
 import dev.bakery.functions.builds.LogSource;
 import dev.bakery.functions.contexts.ContextService;
-import dev.bakery.functions.registry.Digests;
+import dev.bakery.core.Digests;
 import dev.bakery.store.BuildPage;
 import dev.bakery.store.BuildRecord;
 import dev.bakery.store.InvalidPageTokenException;
@@ -156,7 +156,7 @@ public final class RestApi {
 
     private static String buildId(ApiRequest request) {
         String id = request.pathParameters().get("id");
-        if (!BuildIds.isValid(id)) {
+        if (!BuildId.isValid(id)) {
             throw new Refusal(Refusal.Kind.INVALID, "invalid_build_id", "\"" + id + "\" is not a build id", "id");
         }
         return id;

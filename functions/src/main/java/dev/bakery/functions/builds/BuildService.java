@@ -1,5 +1,7 @@
 package dev.bakery.functions.builds;
 
+import dev.bakery.core.BuildId;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -105,7 +107,7 @@ public final class BuildService {
                     + " has not been uploaded: POST /contexts, upload it, then submit", "context");
         }
         Instant now = clock.instant();
-        String buildId = BuildIds.next(now, submission.plan().service());
+        String buildId = BuildId.next(now, submission.plan().service());
         String secretArn = submission.inlinePasswords().isEmpty() ? null
                 : vault.create(buildSecretName(buildId), json(submission.inlinePasswords()));
         BuildRecord build = BuildRecord.queued(buildId, submission.plan(), submission.contextKey(), principal,

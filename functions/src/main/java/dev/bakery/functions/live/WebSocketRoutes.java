@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakery.core.live.LiveMessage;
-import dev.bakery.functions.builds.BuildIds;
+import dev.bakery.core.BuildId;
 import dev.bakery.store.BuildRecord;
 import dev.bakery.store.BuildStore;
 import java.time.Clock;
@@ -96,7 +96,7 @@ public final class WebSocketRoutes {
 
     private LiveMessage subscribe(String connectionId, ObjectNode request) {
         String buildId = buildId(request);
-        if (!BuildIds.isValid(buildId)) {
+        if (!BuildId.isValid(buildId)) {
             return invalidBuildId(request, "subscribe");
         }
         JsonNode since = request.get("since");
@@ -123,7 +123,7 @@ public final class WebSocketRoutes {
 
     private LiveMessage unsubscribe(String connectionId, ObjectNode request) {
         String buildId = buildId(request);
-        if (!BuildIds.isValid(buildId)) {
+        if (!BuildId.isValid(buildId)) {
             return invalidBuildId(request, "unsubscribe");
         }
         subscriptions.unsubscribe(buildId, connectionId);

@@ -1,5 +1,7 @@
 package dev.bakery.functions.registry;
 
+import dev.bakery.core.Digests;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bakery.core.retry.Backoff;

@@ -1,5 +1,7 @@
 package dev.bakery.functions.registry;
 
+import dev.bakery.core.Digests;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

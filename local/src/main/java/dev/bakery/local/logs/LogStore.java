@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakery.functions.errors.Refusal;
-import dev.bakery.functions.builds.BuildIds;
+import dev.bakery.core.BuildId;
 import dev.bakery.functions.builds.LogSource;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -114,7 +114,7 @@ public final class LogStore implements LogSource {
     }
 
     private Path file(String buildId) {
-        if (!BuildIds.isValid(buildId)) {
+        if (!BuildId.isValid(buildId)) {
             throw new IllegalArgumentException("not a build id: " + buildId);
         }
         return directory.resolve(buildId + ".jsonl");

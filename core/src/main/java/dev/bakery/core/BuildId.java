@@ -1,4 +1,4 @@
-package dev.bakery.functions.builds;
+package dev.bakery.core;
 
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -9,15 +9,17 @@ import java.util.Locale;
 /**
  * Build ids: {@code b-<UTC time>-<random>[-<service>]}. Sortable by time, URL-safe, and valid as a
  * Step Functions execution name (only {@code [A-Za-z0-9_-]}, at most 80 characters), which they are.
+ * Every process that takes a build id from outside (the REST and WebSocket APIs, the local log
+ * store) checks it here, so an id never reaches a store key or a file name unchecked.
  */
-public final class BuildIds {
+public final class BuildId {
 
-    static final int MAX_LENGTH = 80;
+    public static final int MAX_LENGTH = 80;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private BuildIds() {
+    private BuildId() {
     }
 
     public static String next(Instant now, String service) {
@@ -27,7 +29,8 @@ public final class BuildIds {
         }
         String suffix = sanitize(service);
         if (!suffix.isEmpty()) {
-            id.append('-').append(suffix, 0, Math.min(suffix.length(), MAX_LENGTH - id.length() - 1));
+            id.append('-'); // before measuring what is left for the suffix
+            id.append(suffix, 0, Math.min(suffix.length(), MAX_LENGTH - id.length()));
         }
         return id.toString();
     }

@@ -1,4 +1,4 @@
-package dev.bakery.functions.registry;
+package dev.bakery.core;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -14,7 +14,7 @@ import dev.bakery.functions.contexts.ContextService;
 import dev.bakery.functions.testing.ApiHarness;
 import dev.bakery.store.testing.LocalDynamo;
 import dev.bakery.store.testing.LocalDynamoServer;
-import dev.bakery.functions.testing.LocalS3;
+import dev.bakery.testing.LocalS3;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

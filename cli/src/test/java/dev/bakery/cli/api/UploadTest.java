@@ -11,7 +11,7 @@ import dev.bakery.functions.api.ApiResponse;
 import dev.bakery.functions.api.ContextOffers;
 import dev.bakery.functions.errors.Refusal;
 import dev.bakery.functions.contexts.ContextService;
-import dev.bakery.functions.testing.LocalS3;
+import dev.bakery.testing.LocalS3;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

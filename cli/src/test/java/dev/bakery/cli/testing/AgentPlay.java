@@ -12,7 +12,7 @@ import dev.bakery.core.status.BuildStatus;
 import dev.bakery.core.status.TaskResult;
 import dev.bakery.core.status.TaskStatus;
 import dev.bakery.functions.testing.ApiHarness;
-import dev.bakery.functions.testing.Await;
+import dev.bakery.testing.Await;
 import dev.bakery.store.testing.LocalDynamo;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

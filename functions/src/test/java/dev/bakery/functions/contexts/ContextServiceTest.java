@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bakery.functions.api.ContextOffers;
 import dev.bakery.functions.errors.Refusal;
-import dev.bakery.functions.testing.LocalS3;
+import dev.bakery.testing.LocalS3;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

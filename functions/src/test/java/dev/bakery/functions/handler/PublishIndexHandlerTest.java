@@ -19,7 +19,7 @@ import dev.bakery.core.status.TaskStatus;
 import dev.bakery.store.testing.Agents;
 import dev.bakery.store.testing.Builds;
 import dev.bakery.store.testing.LocalDynamo;
-import dev.bakery.functions.testing.LoopbackRegistry;
+import dev.bakery.testing.LoopbackRegistry;
 import dev.bakery.functions.testing.TestImages;
 import java.time.Clock;
 import java.time.Instant;

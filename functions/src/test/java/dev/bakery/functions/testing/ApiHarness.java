@@ -1,5 +1,7 @@
 package dev.bakery.functions.testing;
 
+import dev.bakery.testing.LocalS3;
+
 import dev.bakery.store.testing.LocalDynamo;
 
 import dev.bakery.core.Arch;

@@ -12,7 +12,7 @@ import dev.bakery.functions.registry.SecretsManagerSecrets;
 import dev.bakery.store.BuildRecord;
 import dev.bakery.store.BuildStore;
 import dev.bakery.store.TaskRecord;
-import dev.bakery.functions.testing.Await;
+import dev.bakery.testing.Await;
 import dev.bakery.store.testing.Builds;
 import dev.bakery.store.testing.LocalDynamo;
 import dev.bakery.k8s.activity.Activities;

@@ -1,4 +1,4 @@
-package dev.bakery.functions.testing;
+package dev.bakery.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

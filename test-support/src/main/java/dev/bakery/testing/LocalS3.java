@@ -1,4 +1,4 @@
-package dev.bakery.functions.testing;
+package dev.bakery.testing;
 
 import dev.bakery.emulators.S3Emulator;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package dev.bakery.functions.testing;
+package dev.bakery.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,4 +1,4 @@
-package dev.bakery.functions.testing;
+package dev.bakery.testing;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;

@@ -1,4 +1,4 @@
-package dev.bakery.functions.testing;
+package dev.bakery.testing;
 
 import static dev.bakery.emulators.RegistryEmulator.quoted;
 

@@ -63,8 +63,8 @@ public final class Interpolator {
                     out.append('$');
                     i += 2;
                 } else if (next == '{') {
-                    int close = findClosingBrace(i + 2);
-                    if (close < 0 || close >= to) {
+                    int close = findClosingBrace(i + 2, to);
+                    if (close < 0) {
                         throw invalid("missing closing brace");
                     }
                     braced(i + 2, close, evaluate, out);
@@ -85,34 +85,22 @@ public final class Interpolator {
         }
 
         /**
-         * Index of the '}' closing a {@code ${} whose content starts at {@code from}, or -1. Only
-         * {@code ${} nests, as in Compose, and {@code $$} is skipped so an escaped "$${" does not.
+         * Index of the '}' closing a {@code ${} whose content starts at {@code from}, or -1. As in
+         * compose-go's template, every '{' nests ({@code ${JSON:-{"a":1}}} ends at the last brace),
+         * and when the braces do not balance the expression runs to the last '}' before {@code to}.
          */
-        private int findClosingBrace(int from) {
-            int i = from;
-            while (i < text.length()) {
+        private int findClosingBrace(int from, int to) {
+            int depth = 1;
+            for (int i = from; i < to; i++) {
                 char c = text.charAt(i);
-                if (c == '}') {
+                if (c == '{') {
+                    depth++;
+                } else if (c == '}' && --depth == 0) {
                     return i;
                 }
-                if (c == '$' && i + 1 < text.length()) {
-                    char next = text.charAt(i + 1);
-                    if (next == '$') {
-                        i += 2;
-                        continue;
-                    }
-                    if (next == '{') {
-                        int inner = findClosingBrace(i + 2);
-                        if (inner < 0) {
-                            return -1;
-                        }
-                        i = inner + 1;
-                        continue;
-                    }
-                }
-                i++;
             }
-            return -1;
+            int last = text.lastIndexOf('}', to - 1);
+            return last >= from ? last : -1;
         }
 
         /** Handles the content {@code text[from, to)} of one {@code ${...}}. */

@@ -2,6 +2,7 @@ package dev.bakery.core.internal.compose;
 
 import dev.bakery.core.internal.InvalidValueException;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -28,10 +29,19 @@ public final class Interpolator {
      */
     public static String interpolate(String text, Function<String, String> environment)
             throws InvalidValueException {
+        return interpolate(text, environment, name -> { });
+    }
+
+    /**
+     * As {@link #interpolate(String, Function)}, telling {@code unset} each variable that was used
+     * without a value and without a default (Compose warns about those: "defaulting to a blank string").
+     */
+    public static String interpolate(String text, Function<String, String> environment, Consumer<String> unset)
+            throws InvalidValueException {
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(environment, "environment");
         StringBuilder out = new StringBuilder(text.length());
-        new Run(text, environment).expand(0, text.length(), true, out);
+        new Run(text, environment, unset).expand(0, text.length(), true, out);
         return out.toString();
     }
 
@@ -39,10 +49,22 @@ public final class Interpolator {
     private static final class Run {
         private final String text;
         private final Function<String, String> environment;
+        private final Consumer<String> unset;
 
-        Run(String text, Function<String, String> environment) {
+        Run(String text, Function<String, String> environment, Consumer<String> unset) {
             this.text = text;
             this.environment = environment;
+            this.unset = unset;
+        }
+
+        /** A plain reference's value: empty when unset, which Compose warns about. */
+        private String plain(String name) {
+            String value = environment.apply(name);
+            if (value == null) {
+                unset.accept(name);
+                return "";
+            }
+            return value;
         }
 
         /**
@@ -72,8 +94,7 @@ public final class Interpolator {
                 } else if (isNameStart(next)) {
                     int end = nameEnd(i + 1, to);
                     if (evaluate) {
-                        String value = environment.apply(text.substring(i + 1, end));
-                        out.append(value == null ? "" : value);
+                        out.append(plain(text.substring(i + 1, end)));
                     }
                     i = end;
                 } else {
@@ -113,8 +134,7 @@ public final class Interpolator {
             String name = text.substring(from, nameEnd);
             if (nameEnd == to) {
                 if (evaluate) {
-                    String value = environment.apply(name);
-                    out.append(value == null ? "" : value);
+                    out.append(plain(name));
                 }
                 return;
             }

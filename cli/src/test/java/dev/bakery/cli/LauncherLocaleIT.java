@@ -75,7 +75,7 @@ class LauncherLocaleIT {
         Run run = run(lcAll.isEmpty() ? Map.of() : Map.of("LC_ALL", lcAll), "sh", LAUNCHER.toString(), "build",
                 "--dry-run", "-o", "json", "--repo", repo.toString(), "--config", repo.resolve("config.yaml").toString());
         assertThat(run.exit()).as(run.err()).isZero();
-        JsonNode files = new ObjectMapper().readTree(run.out()).path("context").path("files");
+        JsonNode files = new ObjectMapper().readTree(run.out()).path("contexts").path(0).path("files");
         List<String> names = new ArrayList<>();
         files.forEach(f -> names.add(f.asText()));
         assertThat(names).containsAll(NAMES).contains("日本語/", "naïve dir/");

@@ -1,5 +1,6 @@
 package dev.bakery.core.internal.compose;
 
+import dev.bakery.core.Problem;
 import dev.bakery.core.ProjectFiles;
 import dev.bakery.core.SourceFile;
 import dev.bakery.core.internal.InvalidValueException;
@@ -9,6 +10,7 @@ import dev.bakery.core.internal.spec.Schema;
 import dev.bakery.core.internal.yaml.YamlLoader;
 import dev.bakery.core.internal.yaml.YamlNode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
  * The build part of a compose file, turned into settings blocks: each selected service becomes a
@@ -131,7 +134,7 @@ public final class ComposeFile {
                 return value != null ? value : values.get(name);
             };
         } catch (InvalidValueException e) {
-            problems.error(new dev.bakery.core.Problem(path, "", 0, 0, e.getMessage() + " (read for " + origin + ")"));
+            problems.error(new Problem(path, "", 0, 0, e.getMessage() + " (read for " + origin + ")"));
             return environment;
         }
     }
@@ -297,7 +300,7 @@ public final class ComposeFile {
         return switch (a) {
             case YamlNode.Scalar s -> b instanceof YamlNode.Scalar t && s.value().equals(t.value()) && s.isNull() == t.isNull();
             case YamlNode.Sequence s -> b instanceof YamlNode.Sequence t && s.items().size() == t.items().size()
-                    && java.util.stream.IntStream.range(0, s.items().size()).allMatch(i -> same(s.items().get(i), t.items().get(i)));
+                    && IntStream.range(0, s.items().size()).allMatch(i -> same(s.items().get(i), t.items().get(i)));
             case YamlNode.Mapping m -> b instanceof YamlNode.Mapping n && m.entries().keySet().equals(n.entries().keySet())
                     && m.entries().entrySet().stream().allMatch(e -> same(e.getValue(), n.get(e.getKey())));
         };
@@ -459,7 +462,7 @@ public final class ComposeFile {
             return seq.items();
         }
         if (single && node instanceof YamlNode.Scalar s) {
-            return java.util.Arrays.stream(s.value().trim().split("\\s+")).filter(p -> !p.isEmpty())
+            return Arrays.stream(s.value().trim().split("\\s+")).filter(p -> !p.isEmpty())
                     .<YamlNode>map(p -> new YamlNode.Scalar(s.path(), s.location(), p, false)).toList();
         }
         problems.error(node, "expected a list of " + what + ", found " + node.kind());

@@ -15,6 +15,8 @@ import dev.bakery.cli.output.MetadataFile;
 import dev.bakery.cli.output.ProgressBar;
 import dev.bakery.cli.output.Renderer;
 import dev.bakery.cli.plan.Plans;
+import dev.bakery.core.BuildPlan;
+import dev.bakery.core.BuildTask;
 import dev.bakery.core.PlannedBuild;
 import dev.bakery.core.Problem;
 import dev.bakery.core.Resolution;
@@ -23,9 +25,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -89,30 +94,75 @@ final class BuildCommand implements Callable<Integer> {
         for (Problem warning : resolution.warnings()) {
             context.err().println("warning: " + warning.render());
         }
-        Path archive = Files.createTempFile("bakery-context-", ".tar.gz");
+        Map<Set<ContextPacker.Context>, Upload> uploads = new LinkedHashMap<>();
         try {
-            PackedContext packed = ContextPacker.pack(plan.repo, archive);
-            packed.hint().ifPresent(context.err()::println);
+            for (PlannedBuild build : resolution.builds()) {
+                Upload upload = uploads.get(contexts(build));
+                if (upload == null) {
+                    upload = new Upload(new ArrayList<>(), pack(context, contexts(build)));
+                    uploads.put(contexts(build), upload);
+                }
+                upload.services().add(build.plan().service());
+            }
             if (dryRun) {
-                dryRun(context, resolution, packed);
+                dryRun(context, resolution, uploads.values());
                 return ExitCodes.OK;
             }
             BakeryApi api = endpoint.api(context);
-            renderer.info("context: " + packed.fileCount() + " files, " + mib(packed.bytes()) + ", sha256 " + packed.sha256());
-            ContextUploader.Uploaded uploaded = new ContextUploader(api, 4,
-                    context.interactive() ? new ProgressBar(context.err()) : UploadProgress.NONE)
-                    .upload(packed.archive(), packed.sha256(), packed.bytes());
-            renderer.info(uploaded.wasStored() ? "context already uploaded: " + uploaded.key() : "context uploaded: " + uploaded.key());
-            List<BuildResult> results = run(context, api, renderer, resolution.builds(), uploaded.key());
+            Map<String, String> keys = new LinkedHashMap<>();
+            for (Upload upload : uploads.values()) {
+                PackedContext packed = upload.packed();
+                String key = upload(context, api, renderer, upload.services(), packed);
+                upload.services().forEach(service -> keys.put(service, key));
+            }
+            List<BuildResult> results = run(context, api, renderer, resolution.builds(), keys);
             report(context, renderer, results);
             return results.stream().allMatch(r -> detach || r.succeeded()) ? ExitCodes.OK : ExitCodes.BUILD_FAILED;
         } finally {
-            Files.deleteIfExists(archive);
+            for (Upload upload : uploads.values()) {
+                Files.deleteIfExists(upload.packed().archive());
+            }
         }
     }
 
+    /** One upload and the services that build from it (those with the same contexts share it). */
+    private record Upload(List<String> services, PackedContext packed) {
+    }
+
+    /** What a build's tasks need uploaded: each task's context directory and Dockerfile. */
+    private static Set<ContextPacker.Context> contexts(PlannedBuild build) {
+        Set<ContextPacker.Context> contexts = new LinkedHashSet<>();
+        for (BuildTask task : build.plan().tasks()) {
+            contexts.add(new ContextPacker.Context(task.kaniko().contextPath(), task.kaniko().dockerfile()));
+        }
+        return contexts;
+    }
+
+    private PackedContext pack(CliContext context, Set<ContextPacker.Context> contexts) throws IOException {
+        Path archive = Files.createTempFile("bakery-context-", ".tar.gz");
+        try {
+            PackedContext packed = ContextPacker.pack(plan.repo, contexts, archive);
+            packed.hint().ifPresent(context.err()::println);
+            return packed;
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(archive);
+            throw e;
+        }
+    }
+
+    private static String upload(CliContext context, BakeryApi api, Renderer renderer, List<String> services,
+            PackedContext packed) throws IOException, InterruptedException {
+        String label = label(services);
+        renderer.info(label + ": " + packed.fileCount() + " files, " + mib(packed.bytes()) + ", sha256 " + packed.sha256());
+        ContextUploader.Uploaded uploaded = new ContextUploader(api, 4,
+                context.interactive() ? new ProgressBar(context.err()) : UploadProgress.NONE)
+                .upload(packed.archive(), packed.sha256(), packed.bytes());
+        renderer.info(uploaded.wasStored() ? label + " already uploaded: " + uploaded.key() : label + " uploaded: " + uploaded.key());
+        return uploaded.key();
+    }
+
     private List<BuildResult> run(CliContext context, BakeryApi api, Renderer renderer, List<PlannedBuild> builds,
-            String contextKey) throws InterruptedException, ExecutionException {
+            Map<String, String> contextKeys) throws InterruptedException, ExecutionException {
         Map<String, String> allLabels = new LinkedHashMap<>(CiLabels.from(context.env()));
         allLabels.putAll(labels);
         String invocation = UUID.randomUUID().toString();
@@ -120,7 +170,7 @@ final class BuildCommand implements Callable<Integer> {
         List<BuildResult> results = new ArrayList<>();
         if (detach || !async) {
             for (int i = 0; i < builds.size(); i++) {
-                BuildResult result = submit(context, api, renderer, builds.get(i), contextKey, allLabels, invocation + "-" + i);
+                BuildResult result = submit(context, api, renderer, builds.get(i), contextKeys, allLabels, invocation + "-" + i);
                 results.add(detach ? result : follow(context, api, renderer, result, several));
                 if (!detach && !results.getLast().succeeded() && i + 1 < builds.size()) {
                     renderer.info("not building " + builds.subList(i + 1, builds.size()).stream()
@@ -132,7 +182,7 @@ final class BuildCommand implements Callable<Integer> {
         }
         List<BuildResult> submitted = new ArrayList<>();
         for (int i = 0; i < builds.size(); i++) {
-            submitted.add(submit(context, api, renderer, builds.get(i), contextKey, allLabels, invocation + "-" + i));
+            submitted.add(submit(context, api, renderer, builds.get(i), contextKeys, allLabels, invocation + "-" + i));
         }
         try (ExecutorService pool = Executors.newFixedThreadPool(submitted.size())) {
             List<Future<BuildResult>> followed = new ArrayList<>();
@@ -146,9 +196,9 @@ final class BuildCommand implements Callable<Integer> {
         return results;
     }
 
-    private BuildResult submit(CliContext context, BakeryApi api, Renderer renderer, PlannedBuild build, String contextKey,
-            Map<String, String> allLabels, String idempotencyKey) throws InterruptedException {
-        ApiModel.Submitted submitted = api.submit(new ApiModel.Submission(contextKey,
+    private BuildResult submit(CliContext context, BakeryApi api, Renderer renderer, PlannedBuild build,
+            Map<String, String> contextKeys, Map<String, String> allLabels, String idempotencyKey) throws InterruptedException {
+        ApiModel.Submitted submitted = api.submit(new ApiModel.Submission(contextKeys.get(build.plan().service()),
                 Plans.json(build.plan()), allLabels, "cli-" + idempotencyKey, build.inlinePasswords()));
         if (!detach) {
             context.activeBuilds().started(submitted.buildId(), api);
@@ -177,16 +227,20 @@ final class BuildCommand implements Callable<Integer> {
         }
     }
 
-    private void dryRun(CliContext context, Resolution resolution, PackedContext packed) {
+    private void dryRun(CliContext context, Resolution resolution, Collection<Upload> uploads) {
         ObjectNode document = BakeryApi.JSON.createObjectNode();
         ArrayNode plans = document.putArray("plans");
         for (PlannedBuild build : resolution.builds()) {
             plans.add(Plans.json(build.plan()));
         }
-        ObjectNode summary = document.putObject("context");
-        summary.put("sha256", packed.sha256()).put("bytes", packed.bytes());
-        ArrayNode files = summary.putArray("files");
-        packed.files().stream().sorted().forEach(files::add);
+        ArrayNode contexts = document.putArray("contexts");
+        for (Upload upload : uploads) {
+            ObjectNode summary = contexts.addObject();
+            upload.services().forEach(summary.putArray("services")::add);
+            summary.put("sha256", upload.packed().sha256()).put("bytes", upload.packed().bytes());
+            ArrayNode files = summary.putArray("files");
+            upload.packed().files().stream().sorted().forEach(files::add);
+        }
         if (output.format(context) == dev.bakery.cli.output.OutputFormat.JSON) {
             context.out().println(document.toString());
             return;
@@ -195,9 +249,17 @@ final class BuildCommand implements Callable<Integer> {
             context.out().println("plan " + build.plan().service() + ":");
             context.out().println(Plans.json(build.plan()).toPrettyString());
         }
-        context.out().println("context: " + packed.fileCount() + " files, " + packed.bytes() + " bytes ("
-                + mib(packed.bytes()) + "), sha256 " + packed.sha256());
+        for (Upload upload : uploads) {
+            PackedContext packed = upload.packed();
+            context.out().println(label(upload.services()) + ": " + packed.fileCount()
+                    + " files, " + packed.bytes() + " bytes (" + mib(packed.bytes()) + "), sha256 " + packed.sha256());
+        }
         context.out().println("nothing submitted (--dry-run); --output json lists every file");
+    }
+
+    /** "context" for a config's one build, "context of api, web" for compose services. */
+    private static String label(List<String> services) {
+        return services.equals(List.of(BuildPlan.DEFAULT_SERVICE)) ? "context" : "context of " + String.join(", ", services);
     }
 
     private static String mib(long bytes) {

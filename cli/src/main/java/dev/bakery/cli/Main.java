@@ -6,6 +6,7 @@ import dev.bakery.cli.context.ContextException;
 import dev.bakery.core.BakeryConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.InvalidPathException;
 import picocli.CommandLine;
 
 /**
@@ -64,6 +65,13 @@ public final class Main {
             case ContextException unpackable -> {
                 code = ExitCodes.USAGE;
                 message = "bakery: " + unpackable.getMessage();
+            }
+            // Java maps file names through the locale's charset; under POSIX a non-ASCII name has no mapping.
+            case InvalidPathException unmappable -> {
+                code = ExitCodes.USAGE;
+                message = "bakery: the file name \"" + unmappable.getInput() + "\" cannot be read in this locale's"
+                        + " file name encoding (" + System.getProperty("sun.jnu.encoding") + "): run with a UTF-8"
+                        + " locale, e.g. LC_ALL=C.UTF-8 (the ./bakery launcher sets it)";
             }
             case InterruptedException interrupted -> {
                 code = ExitCodes.INTERRUPTED;

@@ -127,7 +127,9 @@ class CommandsTest {
         assertThat(plan.get("service").asText()).isEqualTo("default");
         assertThat(plan.get("tasks")).extracting(t -> t.get("arch").asText()).containsExactly("amd64", "arm64");
         assertThat(plan.at("/index/destinations/0").asText()).isEqualTo("registry.example.com/team/app:1.0");
-        JsonNode context = document.get("context");
+        assertThat(document.get("contexts")).hasSize(1);
+        JsonNode context = document.get("contexts").get(0);
+        assertThat(context.get("services")).extracting(JsonNode::asText).containsExactly("default");
         assertThat(context.get("sha256").asText()).matches("[0-9a-f]{64}");
         assertThat(context.get("bytes").asLong()).isPositive();
         assertThat(context.get("files")).extracting(JsonNode::asText).containsExactly("Dockerfile", "config.yaml", "src/", "src/main.txt");
@@ -137,6 +139,57 @@ class CommandsTest {
         assertThat(text.exit()).isZero();
         assertThat(text.out()).contains("plan default:").contains("context: 3 files, ").contains("sha256 " + context.get("sha256").asText())
                 .contains("nothing submitted");
+    }
+
+    /**
+     * Compose services with their own build contexts: each upload holds what Docker sends for that
+     * context (its files filtered by its own .dockerignore, plus its Dockerfile), and each build is
+     * submitted with its own upload.
+     */
+    @Test
+    void eachComposeContextIsUploadedAsDockerWouldSendIt() throws Exception {
+        Path repo = dir.resolve("contexts");
+        Files.createDirectories(repo);
+        Files.writeString(repo.resolve("compose.yaml"), """
+                services:
+                  api:
+                    image: registry.example.com/team/api:1
+                    build: ./api
+                  web:
+                    image: registry.example.com/team/web:1
+                    build:
+                      context: ./web
+                      dockerfile: ../docker/web.Dockerfile
+                """);
+        for (String name : List.of("api/Dockerfile", "api/main.txt", "api/notes.md", "web/index.html",
+                "docker/web.Dockerfile", "docker/other.Dockerfile", "README.md")) {
+            Files.createDirectories(repo.resolve(name).getParent());
+            Files.writeString(repo.resolve(name), name);
+        }
+        Files.writeString(repo.resolve("api/.dockerignore"), "*.md\n");
+
+        Cli.Result dry = bakery("build", "--repo", repo.toString(), "--compose", repo.resolve("compose.yaml").toString(),
+                "--dry-run", "-o", "json");
+        assertThat(dry.exit()).as(dry.err()).isZero();
+        JsonNode contexts = JSON.readTree(dry.out()).get("contexts");
+        assertThat(contexts).hasSize(2);
+        assertThat(contexts.get(0).get("services")).extracting(JsonNode::asText).containsExactly("api");
+        assertThat(contexts.get(0).get("files")).extracting(JsonNode::asText)
+                .containsExactly("api/", "api/.dockerignore", "api/Dockerfile", "api/main.txt");
+        assertThat(contexts.get(1).get("services")).extracting(JsonNode::asText).containsExactly("web");
+        assertThat(contexts.get(1).get("files")).extracting(JsonNode::asText)
+                .containsExactly("docker/", "docker/web.Dockerfile", "web/", "web/index.html");
+
+        var before = SERVER.play().builds();
+        Cli.Result submitted = bakery("build", "--repo", repo.toString(), "--compose", repo.resolve("compose.yaml").toString(),
+                "--endpoint", endpoint(), "--detach");
+        assertThat(submitted.exit()).as(submitted.err()).isZero();
+        assertThat(submitted.err() + submitted.out()).contains("context of api uploaded: contexts/" + contexts.get(0).get("sha256").asText())
+                .contains("context of web uploaded: contexts/" + contexts.get(1).get("sha256").asText());
+        List<String> keys = SERVER.play().builds().stream().filter(id -> !before.contains(id))
+                .map(id -> SERVER.bakery().harness.store.build(id).orElseThrow().contextKey()).toList();
+        assertThat(keys).containsExactlyInAnyOrder("contexts/" + contexts.get(0).get("sha256").asText() + ".tar.gz",
+                "contexts/" + contexts.get(1).get("sha256").asText() + ".tar.gz");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.bakery.core;
 
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The user's config or compose input cannot be turned into build plans. Carries every problem
@@ -12,13 +13,24 @@ public final class BakeryConfigException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final transient List<Problem> problems;
+    private final transient List<Problem> warnings;
 
     public BakeryConfigException(List<Problem> problems) {
-        super(problems.stream().map(Problem::render).collect(Collectors.joining("\n")), null, false, false);
+        this(problems, List.of());
+    }
+
+    /**
+     * @param warnings found alongside, shown after the errors because they may explain them (an unset
+     *                 variable behind an invalid image name)
+     */
+    public BakeryConfigException(List<Problem> problems, List<Problem> warnings) {
+        super(Stream.concat(problems.stream().map(Problem::render),
+                warnings.stream().map(w -> "warning: " + w.render())).collect(Collectors.joining("\n")), null, false, false);
         if (problems.isEmpty()) {
             throw new IllegalArgumentException("an error needs at least one problem");
         }
         this.problems = List.copyOf(problems);
+        this.warnings = List.copyOf(warnings);
     }
 
     public BakeryConfigException(Problem problem) {
@@ -27,5 +39,9 @@ public final class BakeryConfigException extends RuntimeException {
 
     public List<Problem> problems() {
         return problems;
+    }
+
+    public List<Problem> warnings() {
+        return warnings;
     }
 }

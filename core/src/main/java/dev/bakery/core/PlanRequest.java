@@ -12,9 +12,10 @@ import java.util.Map;
  * @param services    compose services to build, in this order; empty for all, in file order
  * @param environment variables for compose interpolation and value-less compose args
  * @param defaults    values for settings nobody set
+ * @param files       the repository's files, for a compose file's {@code include:} and {@code .env}
  */
 public record PlanRequest(SourceFile config, SourceFile compose, List<String> services,
-        Map<String, String> environment, Defaults defaults) {
+        Map<String, String> environment, Defaults defaults, ProjectFiles files) {
 
     public PlanRequest {
         if (config == null && compose == null) {
@@ -23,6 +24,13 @@ public record PlanRequest(SourceFile config, SourceFile compose, List<String> se
         services = services == null ? List.of() : List.copyOf(services);
         environment = environment == null ? Map.of() : Map.copyOf(environment);
         defaults = defaults == null ? Defaults.STANDARD : defaults;
+        files = files == null ? ProjectFiles.NONE : files;
+    }
+
+    /** A request that reads no other file (no {@code include:}, no {@code .env}). */
+    public PlanRequest(SourceFile config, SourceFile compose, List<String> services, Map<String, String> environment,
+            Defaults defaults) {
+        this(config, compose, services, environment, defaults, ProjectFiles.NONE);
     }
 
     public static PlanRequest ofConfig(SourceFile config) {
@@ -34,10 +42,10 @@ public record PlanRequest(SourceFile config, SourceFile compose, List<String> se
     }
 
     public PlanRequest withServices(List<String> selected) {
-        return new PlanRequest(config, compose, selected, environment, defaults);
+        return new PlanRequest(config, compose, selected, environment, defaults, files);
     }
 
     public PlanRequest withDefaults(Defaults values) {
-        return new PlanRequest(config, compose, services, environment, values);
+        return new PlanRequest(config, compose, services, environment, values, files);
     }
 }

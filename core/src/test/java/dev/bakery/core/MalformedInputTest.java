@@ -123,7 +123,8 @@ class MalformedInputTest {
                         """),
                         """
                         config.yaml:1:1: arch: unknown key "arch": settings go under global or a bake entry
-                        config.yaml:2:1: kaniko: unknown key "kaniko": settings go under global or a bake entry"""),
+                        config.yaml:2:1: kaniko: unknown key "kaniko": settings go under global or a bake entry
+                        config.yaml:5:3: bake[0]: missing arch: set arch (amd64 or arm64) here or in global"""),
                 bad("unknown key in compose x-bake", compose("""
                         services:
                           app:

@@ -19,7 +19,7 @@ class PublicApiTest {
             Defaults.class, Resolution.class, PlannedBuild.class, BuildPlan.class, BuildTask.class, IndexPlan.class,
             KanikoOptions.class, CacheOptions.class, RegistryCredential.class, SecretRef.class, SecretMount.class,
             Resources.class, Platform.class, Arch.class, IndexFormat.class, ImageReference.class, PlanJson.class,
-            BakeryConfigException.class, Problem.class);
+            BakeryConfigException.class, Problem.class, ProjectFiles.class);
 
     @Test
     void noPublicSignatureMentionsAnInternalType() {
@@ -48,7 +48,7 @@ class PublicApiTest {
     void valueTypesAreRecordsOrEnums() {
         assertThat(API).filteredOn(t -> !t.isRecord() && !t.isEnum())
                 .containsExactlyInAnyOrder(BuildPlanner.class, ImageReference.class, PlanJson.class,
-                        BakeryConfigException.class);
+                        BakeryConfigException.class, ProjectFiles.class);
     }
 
     private static boolean isInternal(Type type) {

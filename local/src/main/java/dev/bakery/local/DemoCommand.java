@@ -71,7 +71,11 @@ final class DemoCommand implements Callable<Integer> {
             printIndex(indexOf(sample.resolve("bakery.yaml")));
             return 0;
         } finally {
-            Main.deleteTree(main.dataDirInUse());
+            // Null when the start was refused (e.g. buildah missing): nothing to clean, and the
+            // refusal's sentence is what the user must see.
+            if (main.dataDirInUse() != null) {
+                Main.deleteTree(main.dataDirInUse());
+            }
         }
     }
 

@@ -63,6 +63,18 @@ class MainTest {
                 "buildah is not installed", "apt-get install");
     }
 
+    /** The demo's clean-up must not hide the refusal (it once printed a NullPointerException instead). */
+    @Test
+    void demoWithoutBuildahSaysToInstallIt() throws IOException {
+        Path repository = temp.resolve("repo");
+        Files.createDirectories(repository.resolve("samples/hello"));
+        Files.writeString(repository.resolve("samples/hello/bakery.yaml"), "bake: [{arch: amd64}]\n");
+        Files.createDirectories(repository.resolve("cli/target"));
+        Files.writeString(repository.resolve("cli/target/bakery.jar"), "");
+        assertOneSentence(run(Map.of("PATH", path("docker-registry")), 0, "demo", "--root", repository.toString()),
+                "buildah is not installed", "apt-get install");
+    }
+
     @Test
     void dockerRegistryMissing() throws IOException {
         assertOneSentence(run(Map.of("PATH", path("buildah")), 0, "--data-dir", temp.toString()),

@@ -14,19 +14,17 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Lists what Docker would send from a context directory: the walk of {@code moby/go-archive}'s
  * {@code TarWithOptions} (names sorted byte-wise in each directory, symlinks never followed, an
  * excluded directory walked only when an exception names something below it, and then without its
- * own entry) with the Docker CLI's rule that the Dockerfile and {@code .dockerignore} are always sent.
+ * own entry) with the Docker CLI's rule that the Dockerfile and the ignore file are always sent.
  */
 final class ContextWalker {
 
     static final String DOCKERIGNORE = ".dockerignore";
-
-    /** What the walk found; {@code gitBytes} counts file bytes sent from under {@code .git/}. */
-    record Result(List<ContextEntry> entries, long gitBytes) {}
 
     private static final int TYPE_MASK = 0170000;
     private static final int DIRECTORY = 0040000;
@@ -41,44 +39,50 @@ final class ContextWalker {
             (a, b) -> Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
 
     private final IgnoreMatcher matcher;
+    private final String prefix;
     private final List<ContextEntry> entries = new ArrayList<>();
-    private long gitBytes;
 
-    private ContextWalker(IgnoreMatcher matcher) {
+    private ContextWalker(IgnoreMatcher matcher, String prefix) {
         this.matcher = matcher;
+        this.prefix = prefix;
     }
 
     /**
      * @param root       the context directory (already resolved to a real directory)
-     * @param dockerfile the Dockerfile's path relative to {@code root}, slash-separated
+     * @param prefix     put before every entry's name: the context's path in the upload, {@code ""} or ending in {@code /}
+     * @param ignoreFile the ignore file in effect ({@code .dockerignore} of the context, or the Dockerfile's own), or null
+     * @param keep       paths relative to {@code root} the Docker CLI sends even when the ignore file
+     *                   excludes them: the Dockerfile and the ignore file, when they are inside the context
      */
-    static Result walk(Path root, String dockerfile) throws IOException {
-        ContextWalker walker = new ContextWalker(matcher(root, dockerfile));
+    static List<ContextEntry> walk(Path root, String prefix, Path ignoreFile, List<String> keep) throws IOException {
+        ContextWalker walker = new ContextWalker(matcher(ignoreFile, keep), prefix);
         walker.walkDirectory(root, "", null);
-        return new Result(List.copyOf(walker.entries), walker.gitBytes);
+        return List.copyOf(walker.entries);
     }
 
-    /** The {@code .dockerignore} patterns plus the exceptions the Docker CLI adds for the build files. */
-    private static IgnoreMatcher matcher(Path root, String dockerfile) throws IOException {
-        Path file = root.resolve(DOCKERIGNORE);
-        List<IgnoreFile.Line> lines = Files.exists(file) ? IgnoreFile.parse(readIgnoreFile(file)) : List.of();
+    /** The ignore file's patterns plus the exceptions the Docker CLI adds for the build files. */
+    private static IgnoreMatcher matcher(Path ignoreFile, List<String> keep) throws IOException {
+        List<IgnoreFile.Line> lines = ignoreFile != null && Files.exists(ignoreFile)
+                ? IgnoreFile.parse(readIgnoreFile(ignoreFile)) : List.of();
         List<String> patterns = new ArrayList<>(lines.stream().map(IgnoreFile.Line::pattern).toList());
+        String kept = null;
         try {
-            if (IgnoreMatcher.compile(patterns).matchesLegacy(DOCKERIGNORE)) {
-                patterns.add("!" + DOCKERIGNORE);
-            }
-            String dockerfilePath = GoPaths.clean(dockerfile);
-            if (!dockerfilePath.equals(".") && IgnoreMatcher.compile(patterns).matchesLegacy(dockerfilePath)) {
-                patterns.add("!" + dockerfilePath);
+            for (String path : keep) {
+                kept = path;
+                String cleaned = GoPaths.clean(path);
+                if (!cleaned.equals(".") && IgnoreMatcher.compile(patterns).matchesLegacy(cleaned)) {
+                    patterns.add("!" + cleaned);
+                }
             }
             return IgnoreMatcher.compile(patterns);
         } catch (IgnoreMatcher.BadLine e) {
-            if (e.index() >= lines.size()) { // the exception added for the Dockerfile
-                throw new ContextException("the Dockerfile path \"" + dockerfile + "\" cannot be used in "
-                        + DOCKERIGNORE + " rules: " + e.getMessage());
+            if (e.index() >= lines.size()) { // an exception added for a build file
+                throw new ContextException("the " + (kept.endsWith(DOCKERIGNORE) ? "ignore file" : "Dockerfile")
+                        + " path \"" + kept + "\" cannot be used in " + DOCKERIGNORE
+                        + " rules: " + e.getMessage());
             }
             IgnoreFile.Line line = lines.get(e.index());
-            throw new ContextException(DOCKERIGNORE + " line " + line.number() + ": bad pattern \""
+            throw new ContextException(ignoreFile.getFileName() + " line " + line.number() + ": bad pattern \""
                     + line.pattern() + "\": " + e.getMessage());
         }
     }
@@ -94,45 +98,65 @@ final class ContextWalker {
     private void walkDirectory(Path directory, String relative, IgnoreMatcher.Match parent) throws IOException {
         for (String name : children(directory)) {
             Path path = directory.resolve(name);
-            String entryName = relative.isEmpty() ? name : relative + "/" + name;
-            Map<String, Object> attributes;
-            try {
-                attributes = Files.readAttributes(path, "unix:mode,size", LinkOption.NOFOLLOW_LINKS);
-            } catch (NoSuchFileException e) {
+            String relativeName = relative.isEmpty() ? name : relative + "/" + name;
+            Map<String, Object> attributes = attributes(path);
+            if (attributes == null) {
                 continue; // deleted since the directory was listed, as if it had never been there
-            } catch (IOException e) {
-                throw new ContextException("cannot read " + path + ": " + reason(e), e);
             }
-            int mode = (Integer) attributes.get("mode");
-            int type = mode & TYPE_MASK;
-            IgnoreMatcher.Match match = matcher.match(entryName, parent);
+            int type = (Integer) attributes.get("mode") & TYPE_MASK;
+            IgnoreMatcher.Match match = matcher.match(relativeName, parent);
             if (match.excluded()) {
-                if (type == DIRECTORY && matcher.exceptionBelow(entryName)) {
-                    walkDirectory(path, entryName, match);
+                if (type == DIRECTORY && matcher.exceptionBelow(relativeName)) {
+                    walkDirectory(path, relativeName, match);
                 }
                 continue;
             }
-            switch (type) {
-                case DIRECTORY -> {
-                    entries.add(new ContextEntry(entryName, ContextEntry.Kind.DIRECTORY, mode & 07777, 0, null, null));
-                    walkDirectory(path, entryName, match);
+            ContextEntry entry = entry(path, prefix + relativeName, attributes, relativeName);
+            if (entry != null) {
+                entries.add(entry);
+                if (type == DIRECTORY) {
+                    walkDirectory(path, relativeName, match);
                 }
-                case REGULAR -> {
-                    long size = (Long) attributes.get("size");
-                    entries.add(new ContextEntry(entryName, ContextEntry.Kind.FILE, mode & 07777, size, null, path));
-                    if (entryName.startsWith(".git/")) {
-                        gitBytes += size;
-                    }
-                }
-                case SYMLINK -> entries.add(new ContextEntry(entryName, ContextEntry.Kind.SYMLINK, 0777, 0,
-                        Files.readSymbolicLink(path).toString(), null));
-                case SOCKET -> {
-                    // tar cannot hold a socket; Docker leaves them out too
-                }
-                default -> throw new ContextException("cannot send " + path + ": it is a " + special(type)
-                        + ", which a build context cannot hold; add \"" + entryName + "\" to " + DOCKERIGNORE);
             }
         }
+    }
+
+    /**
+     * One path sent on its own, outside any walk: a Dockerfile or ignore file outside the context, or a
+     * directory above the context. Empty when it does not exist.
+     */
+    static Optional<ContextEntry> single(Path path, String entryName) throws IOException {
+        Map<String, Object> attributes = attributes(path);
+        return attributes == null ? Optional.empty()
+                : Optional.ofNullable(entry(path, entryName, attributes, entryName));
+    }
+
+    /** The path's mode and size, not following a symlink; null when it does not exist. */
+    private static Map<String, Object> attributes(Path path) throws IOException {
+        try {
+            return Files.readAttributes(path, "unix:mode,size", LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new ContextException("cannot read " + path + ": " + reason(e), e);
+        }
+    }
+
+    /** The archive entry for a path; null for a socket, which tar cannot hold and Docker leaves out too. */
+    private static ContextEntry entry(Path path, String entryName, Map<String, Object> attributes, String ignoreAs)
+            throws IOException {
+        int mode = (Integer) attributes.get("mode");
+        int type = mode & TYPE_MASK;
+        return switch (type) {
+            case DIRECTORY -> new ContextEntry(entryName, ContextEntry.Kind.DIRECTORY, mode & 07777, 0, null, null);
+            case REGULAR -> new ContextEntry(entryName, ContextEntry.Kind.FILE, mode & 07777, (Long) attributes.get("size"),
+                    null, path);
+            case SYMLINK -> new ContextEntry(entryName, ContextEntry.Kind.SYMLINK, 0777, 0,
+                    Files.readSymbolicLink(path).toString(), null);
+            case SOCKET -> null;
+            default -> throw new ContextException("cannot send " + path + ": it is a " + special(type)
+                    + ", which a build context cannot hold; add \"" + ignoreAs + "\" to " + DOCKERIGNORE);
+        };
     }
 
     private List<String> children(Path directory) throws IOException {

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -62,7 +63,8 @@ public final class Plans {
             // A compose service without x-bake.platforms builds the first requested arch.
             defaults = new Defaults(defaults.resources(), defaults.timeoutSeconds(), archs.iterator().next());
         }
-        Resolution resolution = BuildPlanner.plan(new PlanRequest(config, compose, input.services(), input.env(), defaults));
+        Resolution resolution = BuildPlanner.plan(new PlanRequest(config, compose, input.services(), input.env(), defaults,
+                path -> projectFile(repo, path)));
         if (archs.isEmpty()) {
             return resolution;
         }
@@ -114,6 +116,21 @@ public final class Plans {
             throw new BakeryConfigException(problems);
         }
         return archs;
+    }
+
+    /** A file a compose file refers to ({@code include:}, {@code .env}); core keeps the path inside the repository. */
+    private static Optional<String> projectFile(Path repo, String path) {
+        Path file = repo.resolve(path);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readString(file));
+        } catch (MalformedInputException e) {
+            throw problem(path, "", "is not UTF-8 text");
+        } catch (IOException e) {
+            throw problem(path, "", "cannot be read: " + e.getMessage());
+        }
     }
 
     private static SourceFile read(Path repo, Path given, String flag, boolean mustBeInRepo) {

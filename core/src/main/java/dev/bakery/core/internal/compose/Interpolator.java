@@ -2,6 +2,7 @@ package dev.bakery.core.internal.compose;
 
 import dev.bakery.core.internal.InvalidValueException;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -28,10 +29,19 @@ public final class Interpolator {
      */
     public static String interpolate(String text, Function<String, String> environment)
             throws InvalidValueException {
+        return interpolate(text, environment, name -> { });
+    }
+
+    /**
+     * As {@link #interpolate(String, Function)}, telling {@code unset} each variable that was used
+     * without a value and without a default (Compose warns about those: "defaulting to a blank string").
+     */
+    public static String interpolate(String text, Function<String, String> environment, Consumer<String> unset)
+            throws InvalidValueException {
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(environment, "environment");
         StringBuilder out = new StringBuilder(text.length());
-        new Run(text, environment).expand(0, text.length(), true, out);
+        new Run(text, environment, unset).expand(0, text.length(), true, out);
         return out.toString();
     }
 
@@ -39,10 +49,22 @@ public final class Interpolator {
     private static final class Run {
         private final String text;
         private final Function<String, String> environment;
+        private final Consumer<String> unset;
 
-        Run(String text, Function<String, String> environment) {
+        Run(String text, Function<String, String> environment, Consumer<String> unset) {
             this.text = text;
             this.environment = environment;
+            this.unset = unset;
+        }
+
+        /** A plain reference's value: empty when unset, which Compose warns about. */
+        private String plain(String name) {
+            String value = environment.apply(name);
+            if (value == null) {
+                unset.accept(name);
+                return "";
+            }
+            return value;
         }
 
         /**
@@ -63,8 +85,8 @@ public final class Interpolator {
                     out.append('$');
                     i += 2;
                 } else if (next == '{') {
-                    int close = findClosingBrace(i + 2);
-                    if (close < 0 || close >= to) {
+                    int close = findClosingBrace(i + 2, to);
+                    if (close < 0) {
                         throw invalid("missing closing brace");
                     }
                     braced(i + 2, close, evaluate, out);
@@ -72,8 +94,7 @@ public final class Interpolator {
                 } else if (isNameStart(next)) {
                     int end = nameEnd(i + 1, to);
                     if (evaluate) {
-                        String value = environment.apply(text.substring(i + 1, end));
-                        out.append(value == null ? "" : value);
+                        out.append(plain(text.substring(i + 1, end)));
                     }
                     i = end;
                 } else {
@@ -85,34 +106,22 @@ public final class Interpolator {
         }
 
         /**
-         * Index of the '}' closing a {@code ${} whose content starts at {@code from}, or -1. Only
-         * {@code ${} nests, as in Compose, and {@code $$} is skipped so an escaped "$${" does not.
+         * Index of the '}' closing a {@code ${} whose content starts at {@code from}, or -1. As in
+         * compose-go's template, every '{' nests ({@code ${JSON:-{"a":1}}} ends at the last brace),
+         * and when the braces do not balance the expression runs to the last '}' before {@code to}.
          */
-        private int findClosingBrace(int from) {
-            int i = from;
-            while (i < text.length()) {
+        private int findClosingBrace(int from, int to) {
+            int depth = 1;
+            for (int i = from; i < to; i++) {
                 char c = text.charAt(i);
-                if (c == '}') {
+                if (c == '{') {
+                    depth++;
+                } else if (c == '}' && --depth == 0) {
                     return i;
                 }
-                if (c == '$' && i + 1 < text.length()) {
-                    char next = text.charAt(i + 1);
-                    if (next == '$') {
-                        i += 2;
-                        continue;
-                    }
-                    if (next == '{') {
-                        int inner = findClosingBrace(i + 2);
-                        if (inner < 0) {
-                            return -1;
-                        }
-                        i = inner + 1;
-                        continue;
-                    }
-                }
-                i++;
             }
-            return -1;
+            int last = text.lastIndexOf('}', to - 1);
+            return last >= from ? last : -1;
         }
 
         /** Handles the content {@code text[from, to)} of one {@code ${...}}. */
@@ -125,8 +134,7 @@ public final class Interpolator {
             String name = text.substring(from, nameEnd);
             if (nameEnd == to) {
                 if (evaluate) {
-                    String value = environment.apply(name);
-                    out.append(value == null ? "" : value);
+                    out.append(plain(name));
                 }
                 return;
             }

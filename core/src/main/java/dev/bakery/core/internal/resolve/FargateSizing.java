@@ -5,6 +5,7 @@ import dev.bakery.core.internal.InvalidValueException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -129,6 +130,24 @@ public final class FargateSizing {
         throw new InvalidValueException("no Fargate size has " + memory(requested.memoryMiB())
                 + " memory (the largest is " + memory(largest.maxMiB()) + "): valid sizes are "
                 + SIZES.stream().map(Size::text).collect(Collectors.joining("; ")));
+    }
+
+    /**
+     * A warning when memory forced more vCPU than the cpu asked for would get on its own (0.25 vCPU with
+     * 64 GiB is a 16 vCPU task, billed as such), else empty. {@code rounded} is {@link #roundUp}'s answer.
+     */
+    public static Optional<String> costlyRoundUp(Resources requested, Resources rounded) {
+        int forCpuAlone = SIZES.stream().mapToInt(Size::milliCpu).filter(cpu -> cpu >= requested.milliCpu())
+                .findFirst().orElse(rounded.milliCpu());
+        if (rounded.milliCpu() <= forCpuAlone) {
+            return Optional.empty();
+        }
+        BigDecimal times = BigDecimal.valueOf(rounded.milliCpu()).divide(BigDecimal.valueOf(requested.milliCpu()), 1,
+                RoundingMode.HALF_UP).stripTrailingZeros();
+        return Optional.of("memory " + memory(requested.memoryMiB()) + " needs at least "
+                + vcpu(rounded.milliCpu()) + " vCPU on Fargate: the task gets " + describe(rounded) + ", "
+                + times.toPlainString() + " times the " + vcpu(requested.milliCpu())
+                + " vCPU asked for (Fargate bills the vCPU it gives); lower memory to keep the cpu");
     }
 
     /** Whether ECS accepts exactly this pair as a Fargate task size. */

@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Resolves a request in three phases, each reporting all of its problems before stopping: read and
- * check the files, merge and read each task, assemble each service's plan.
+ * Resolves a request in three phases: read and check the files, merge and read each task (both
+ * reporting all of their problems together), then, when nothing was wrong, assemble each service's plan.
  */
 public final class Resolver {
 
@@ -40,7 +40,8 @@ public final class Resolver {
     private Resolution run() {
         ConfigFile config = request.config() == null ? null : ConfigFile.read(request.config(), problems);
         List<ComposeFile.Service> services = request.compose() == null ? List.of()
-                : ComposeFile.read(request.compose(), request.services(), request.environment(), problems);
+                : ComposeFile.read(request.compose(), request.services(), request.environment(), request.files(),
+                        problems);
         if (config != null && request.compose() == null && config.bake().isEmpty() && !problems.hasErrors()) {
             // bakeNode is the document itself when bake is absent
             String what = config.bakeNode() instanceof YamlNode.Mapping ? "missing bake" : "bake is empty";
@@ -51,8 +52,8 @@ public final class Resolver {
             problems.error(new Problem("", "", 0, 0, "services can only be selected from a compose file, and none"
                     + " was given (selected: " + String.join(", ", request.services()) + ")"));
         }
-        problems.throwIfAny();
-
+        // Unknown keys and bad values are reported together: the blocks are read even when their keys
+        // had problems (readers skip what they cannot use), so one run lists everything to fix.
         List<PlannedBuild> builds = request.compose() == null ? planConfig(config) : planCompose(config, services);
         problems.throwIfAny();
         return new Resolution(builds, problems.warnings());

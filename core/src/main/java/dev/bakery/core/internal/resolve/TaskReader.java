@@ -124,7 +124,11 @@ final class TaskReader {
             return requested;
         }
         try {
-            return FargateSizing.roundUp(requested);
+            Resources rounded = FargateSizing.roundUp(requested);
+            YamlNode memoryNode = Values.at(block, "memory");
+            FargateSizing.costlyRoundUp(requested, rounded)
+                    .ifPresent(warning -> values.warn(memoryNode != null ? memoryNode : block, warning));
+            return rounded;
         } catch (InvalidValueException e) {
             YamlNode at = Values.at(block, "memory") != null && requested.milliCpu() <= 16_000
                     ? Values.at(block, "memory")

@@ -17,9 +17,21 @@ public final class Problems {
 
     private final Set<Problem> errors = new LinkedHashSet<>();
     private final Set<Problem> warnings = new LinkedHashSet<>();
+    private final Set<Location> spoiled = new java.util.HashSet<>();
 
     public void error(YamlNode at, String message) {
+        if (!spoiled.contains(at.location())) {
+            errors.add(problem(at, message));
+        }
+    }
+
+    /**
+     * An error that makes the value meaningless (a failed interpolation): what later phases find in
+     * the same value follows from it and is not reported.
+     */
+    public void spoiled(YamlNode at, String message) {
         errors.add(problem(at, message));
+        spoiled.add(at.location());
     }
 
     /** An error about a key itself (unknown, misplaced), located where the key was written. */
@@ -44,7 +56,7 @@ public final class Problems {
     /** Throws when any error was found; call at the end of each phase. */
     public void throwIfAny() {
         if (!errors.isEmpty()) {
-            throw new BakeryConfigException(new ArrayList<>(errors));
+            throw new BakeryConfigException(new ArrayList<>(errors), new ArrayList<>(warnings));
         }
     }
 

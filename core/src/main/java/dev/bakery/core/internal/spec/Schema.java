@@ -98,7 +98,7 @@ public final class Schema {
         return suggest(unknown, keys.keySet());
     }
 
-    static Optional<String> suggest(String unknown, java.util.Collection<String> known) {
+    public static Optional<String> suggest(String unknown, java.util.Collection<String> known) {
         String normalized = unknown.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         if (known.contains(normalized)) {
             return Optional.of(normalized);

@@ -31,6 +31,8 @@ public final class Pipeline extends Construct {
 
     /** The activity ARN the definition gets when no bridge is deployed; BuildService then refuses k8s tasks. */
     public static final String NO_BRIDGE_ACTIVITY = "bakery-k8s-bridge-not-deployed";
+    /** A bound for anything the task timeouts miss (a bridge that never answers, say). */
+    public static final Duration EXECUTION_TIMEOUT = Duration.hours(12);
 
     private final JavaFunction publishIndex;
     private final Optional<Activity> activity;
@@ -68,6 +70,8 @@ public final class Pipeline extends Construct {
         substitutions.put("PublishIndexFunctionArn", publishIndex.alias().getFunctionArn());
         substitutions.put("EventBusName", "default");
         substitutions.put("K8sActivityArn", activityArn);
+        // CDK drops StateMachine's timeout for a definition file: the file carries it as TimeoutSeconds.
+        substitutions.put("ExecutionTimeoutSeconds", Long.toString(EXECUTION_TIMEOUT.toSeconds().longValue()));
 
         LogGroup logs = LogGroup.Builder.create(this, "Logs")
                 // Step Functions' log delivery keeps its resource policy small for names under /aws/vendedlogs/.
@@ -82,8 +86,6 @@ public final class Pipeline extends Construct {
                 .role(role)
                 .logs(LogOptions.builder().destination(logs).level(LogLevel.ALL).includeExecutionData(true).build())
                 .tracingEnabled(true)
-                // A bound for anything the task timeouts miss (a bridge that never answers, say).
-                .timeout(Duration.hours(12))
                 .build();
         Nag.suppress(role, Nag.IAM5, "Step Functions' log delivery (logs:*LogDelivery, logs:Describe*) and X-Ray"
                 + " (xray:PutTraceSegments and friends) have no resource-level permissions: AWS requires Resource \"*\".",

@@ -4,12 +4,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.IgnoreMode;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ecr.LifecycleRule;
 import software.amazon.awscdk.services.ecr.Repository;
 import software.amazon.awscdk.services.ecr.RepositoryAttributes;
+import software.amazon.awscdk.services.ecr.TagMutability;
+import software.amazon.awscdk.services.ecr.TagStatus;
 import software.amazon.awscdk.services.ecr.assets.DockerImageAsset;
 import software.amazon.awscdk.services.ecr.assets.Platform;
 import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
@@ -32,7 +36,10 @@ import software.constructs.Construct;
  * nothing to pay while idle) and exactly two task definitions, one per CPU architecture, running the
  * agent image. Size is a task-level override per build, so builds never add task definition revisions.
  * Both share one task role (what the agent may do) and one execution role (pull the image, write logs),
- * and write to one build log group that the API replays and the log forwarder streams.
+ * and write to one build log group that the API replays and the log forwarder streams. The agent image
+ * is a registry reference (context agentImage), or agent/ built here as Docker image assets (context
+ * agentImageFromSource=true); the stack's own agent repository, with a lifecycle, is where a deployment
+ * may copy it.
  */
 public final class BuildCluster extends Construct {
 
@@ -48,6 +55,7 @@ public final class BuildCluster extends Construct {
     private final Role executionRole;
     private final FargateTaskDefinition amd64;
     private final FargateTaskDefinition arm64;
+    private final Repository repository;
 
     public BuildCluster(Construct scope, String id, IVpc vpc, Storage storage, BakerySettings settings) {
         super(scope, id);
@@ -73,6 +81,17 @@ public final class BuildCluster extends Construct {
                 .description("Bakery build agent: ECS pulls the agent image and writes its logs")
                 .build();
 
+        repository = Repository.Builder.create(this, "AgentImages")
+                .imageTagMutability(TagMutability.IMMUTABLE)
+                .imageScanOnPush(true)
+                .lifecycleRules(List.of(
+                        LifecycleRule.builder().rulePriority(1).description("untagged layers of overwritten pushes")
+                                .tagStatus(TagStatus.UNTAGGED).maxImageAge(Duration.days(1)).build(),
+                        LifecycleRule.builder().rulePriority(2).description("the ten newest agent images stay")
+                                .tagStatus(TagStatus.ANY).maxImageCount(10).build()))
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .emptyOnDelete(true)
+                .build();
         ContainerImage registry = settings.agentImage().map(this::registryImage).orElse(null);
         amd64 = taskDefinition("Amd64", CpuArchitecture.X86_64, registry != null ? registry
                 : assetImage("Amd64", Platform.LINUX_AMD64, settings), storage);
@@ -142,7 +161,8 @@ public final class BuildCluster extends Construct {
                 .directory(settings.repository().root().toString())
                 .file("agent/Dockerfile")
                 .platform(platform)
-                .buildArgs(Map.of("KANIKO_IMAGE", settings.kanikoImage()))
+                .buildArgs(Map.of("KANIKO_IMAGE", settings.kanikoImage().orElseThrow(),
+                        "JRE_IMAGE", settings.jreImage().orElseThrow()))
                 // The Dockerfile reads only these from the repository root.
                 .ignoreMode(IgnoreMode.DOCKER)
                 .exclude(List.of("*", "!agent/Dockerfile", "!agent/target/bakery-agent.jar", "!agent/target/lib"))
@@ -172,6 +192,11 @@ public final class BuildCluster extends Construct {
 
     public FargateTaskDefinition arm64() {
         return arm64;
+    }
+
+    /** Where a deployment may keep its agent images (output AgentRepositoryUri); old ones expire. */
+    public Repository repository() {
+        return repository;
     }
 
     public List<FargateTaskDefinition> taskDefinitions() {

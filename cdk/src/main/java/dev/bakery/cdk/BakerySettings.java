@@ -16,7 +16,8 @@ import software.constructs.Node;
  * value is read here, once, and a wrong one fails synth with a sentence naming the key.
  *
  * @param repository          the checkout whose build outputs become assets
- * @param agentImage          the agent image (both archs) in a registry, pinned by digest: the documented way to deploy
+ * @param agentImageTag       the agent image (both archs) as a tag of the stack's own repository: the documented way
+ * @param agentImage          the agent image (both archs) in any registry, pinned by digest
  * @param agentImageFromSource build agent/ here as two Docker image assets instead (needs Docker with BuildKit)
  * @param kanikoImage         with agentImageFromSource: the Kaniko base of the agent image (its KANIKO_IMAGE build arg)
  * @param jreImage            with agentImageFromSource: the JRE the agent image copies (its JRE_IMAGE build arg)
@@ -34,7 +35,8 @@ import software.constructs.Node;
  * @param buildRetentionDays  days until a build's items expire from the table
  * @param logRetention        how long the build, function, API and state machine logs are kept
  */
-public record BakerySettings(Repository repository, Optional<String> agentImage, boolean agentImageFromSource,
+public record BakerySettings(Repository repository, Optional<String> agentImageTag, Optional<String> agentImage,
+        boolean agentImageFromSource,
         Optional<String> kanikoImage, Optional<String> jreImage, boolean apiGatewayCloudWatchRole, boolean k8sBridge,
         Optional<String> vpcId, List<String> subnetIds, List<String> securityGroupIds, boolean assignPublicIp,
         List<String> registrySecrets, List<String> ecrRepositories, List<String> githubRepos,
@@ -53,20 +55,26 @@ public record BakerySettings(Repository repository, Optional<String> agentImage,
     private static final Pattern PINNED = Pattern.compile("[^@\\s]+@sha256:[0-9a-f]{64}");
 
     public BakerySettings {
-        if (agentImage.isPresent() == agentImageFromSource) {
-            throw new IllegalArgumentException(agentImageFromSource
-                    ? "context agentImage and agentImageFromSource=true exclude each other: give one"
-                    : "no agent image: deploy with -c agentImage=REGISTRY/REPOSITORY@sha256:DIGEST (agent/Dockerfile built"
-                    + " for linux/amd64 and linux/arm64, see docs/deploy.md), or with -c agentImageFromSource=true to build"
-                    + " it here with Docker");
+        long agentImages = Stream.of(agentImageTag.isPresent(), agentImage.isPresent(), agentImageFromSource).filter(b -> b).count();
+        if (agentImages != 1) {
+            throw new IllegalArgumentException(agentImages > 1
+                    ? "context agentImageTag, agentImage and agentImageFromSource=true exclude each other: give one"
+                    : "no agent image: deploy with -c agentImageTag=VERSION and push agent/Dockerfile's image (linux/amd64 and"
+                    + " linux/arm64) to the stack's AgentRepositoryUri under that tag (docs/deploy.md), with -c"
+                    + " agentImage=REGISTRY/REPOSITORY@sha256:DIGEST, or with -c agentImageFromSource=true to build it here"
+                    + " with Docker");
         }
+        agentImageTag.filter(tag -> !tag.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")).ifPresent(tag -> {
+            throw new IllegalArgumentException("context agentImageTag must be an image tag (letters, digits, _ . -, at most"
+                    + " 128), not " + tag);
+        });
         agentImage.ifPresent(reference -> pinned("agentImage", reference, reference.replaceAll("@.*", "")));
         if (agentImageFromSource) {
             pinned("kanikoImage", kanikoImage.orElseThrow(() -> missing("kanikoImage", KANIKO_TAG)), KANIKO_TAG);
             pinned("jreImage", jreImage.orElseThrow(() -> missing("jreImage", JRE_TAG)), JRE_TAG);
         } else if (kanikoImage.isPresent() || jreImage.isPresent()) {
             throw new IllegalArgumentException("context kanikoImage and jreImage only apply with agentImageFromSource=true"
-                    + " (an agentImage was built with its own)");
+                    + " (an agent image pushed to a registry was built with its own)");
         }
         if (vpcId.isPresent() && subnetIds.isEmpty()) {
             throw new IllegalArgumentException("context vpcId needs subnetIds too (comma-separated subnet ids of that VPC)");
@@ -99,6 +107,7 @@ public record BakerySettings(Repository repository, Optional<String> agentImage,
         Function<String, Optional<String>> context = key -> Optional.ofNullable(node.tryGetContext(key))
                 .map(value -> value.toString().trim()).filter(value -> !value.isEmpty());
         return new BakerySettings(repository,
+                context.apply("agentImageTag"),
                 context.apply("agentImage"),
                 bool(context, "agentImageFromSource", false),
                 context.apply("kanikoImage"),

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.IgnoreMode;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -37,9 +36,9 @@ import software.constructs.Construct;
  * agent image. Size is a task-level override per build, so builds never add task definition revisions.
  * Both share one task role (what the agent may do) and one execution role (pull the image, write logs),
  * and write to one build log group that the API replays and the log forwarder streams. The agent image
- * is a registry reference (context agentImage), or agent/ built here as Docker image assets (context
- * agentImageFromSource=true); the stack's own agent repository, with a lifecycle, is where a deployment
- * may copy it.
+ * is a tag in the stack's own agent repository (context agentImageTag: immutable tags, old ones expire),
+ * a registry reference pinned by digest (agentImage), or agent/ built here as Docker image assets
+ * (agentImageFromSource=true).
  */
 public final class BuildCluster extends Construct {
 
@@ -84,15 +83,17 @@ public final class BuildCluster extends Construct {
         repository = Repository.Builder.create(this, "AgentImages")
                 .imageTagMutability(TagMutability.IMMUTABLE)
                 .imageScanOnPush(true)
-                .lifecycleRules(List.of(
-                        LifecycleRule.builder().rulePriority(1).description("untagged layers of overwritten pushes")
-                                .tagStatus(TagStatus.UNTAGGED).maxImageAge(Duration.days(1)).build(),
-                        LifecycleRule.builder().rulePriority(2).description("the ten newest agent images stay")
-                                .tagStatus(TagStatus.ANY).maxImageCount(10).build()))
+                // Counts tags only: each tag is a multi-arch index whose per-arch manifests are untagged, and an
+                // untagged rule could expire those of an index still in use.
+                .lifecycleRules(List.of(LifecycleRule.builder().rulePriority(1)
+                        .description("the ten newest agent image tags stay")
+                        .tagStatus(TagStatus.TAGGED).tagPatternList(List.of("*")).maxImageCount(10).build()))
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .emptyOnDelete(true)
                 .build();
-        ContainerImage registry = settings.agentImage().map(this::registryImage).orElse(null);
+        ContainerImage registry = settings.agentImageTag()
+                .<ContainerImage>map(tag -> ContainerImage.fromEcrRepository(repository, tag))
+                .or(() -> settings.agentImage().map(this::registryImage)).orElse(null);
         amd64 = taskDefinition("Amd64", CpuArchitecture.X86_64, registry != null ? registry
                 : assetImage("Amd64", Platform.LINUX_AMD64, settings), storage);
         arm64 = taskDefinition("Arm64", CpuArchitecture.ARM64, registry != null ? registry
@@ -194,7 +195,7 @@ public final class BuildCluster extends Construct {
         return arm64;
     }
 
-    /** Where a deployment may keep its agent images (output AgentRepositoryUri); old ones expire. */
+    /** The agent images of context agentImageTag (output AgentRepositoryUri); old tags expire. */
     public Repository repository() {
         return repository;
     }

@@ -47,8 +47,14 @@ class BakerySettingsTest {
 
     @Test
     void withoutAnAgentImageSynthSaysHowToGiveOne() {
-        assertThatThrownBy(() -> settings(Map.of())).hasMessageStartingWith("no agent image: deploy with -c agentImage=")
+        assertThatThrownBy(() -> settings(Map.of())).hasMessageStartingWith("no agent image: deploy with -c agentImageTag=VERSION")
+                .hasMessageContaining("AgentRepositoryUri").hasMessageContaining("-c agentImage=")
                 .hasMessageContaining("-c agentImageFromSource=true");
+        assertThatThrownBy(() -> settings(Map.of("agentImageTag", "0.1.0", "agentImage", AGENT)))
+                .hasMessageContaining("exclude each other");
+        assertThatThrownBy(() -> settings(Map.of("agentImageTag", "0.1.0 beta")))
+                .hasMessage("context agentImageTag must be an image tag (letters, digits, _ . -, at most 128), not 0.1.0 beta");
+        assertThat(settings(Map.of("agentImageTag", "0.1.0")).agentImageTag()).contains("0.1.0");
         assertThatThrownBy(() -> settings(Map.of("agentImage", AGENT, "agentImageFromSource", "true")))
                 .hasMessageContaining("exclude each other");
         assertThatThrownBy(() -> settings(Map.of("agentImage", "ghcr.io/acme/bakery-agent:1.0")))

@@ -239,19 +239,38 @@ class BakeryStackTest {
     }
 
     @Test
-    void theAgentRepositoryForgetsUntaggedImagesAfterADayAndKeepsTheTenNewest() throws Exception {
+    void everyImageRepositoryOfTheStackKeepsOnlyItsTenNewestTags() throws Exception {
         Map<String, JsonNode> repositories = synth.resources("AWS::ECR::Repository");
         assertThat(repositories).hasSize(1);
         for (JsonNode repository : repositories.values()) {
+            assertThat(repository.at("/Properties/ImageTagMutability").asText()).isEqualTo("IMMUTABLE");
             JsonNode rules = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
                     repository.at("/Properties/LifecyclePolicy/LifecyclePolicyText").asText()).path("rules");
-            assertThat(rules).hasSize(2);
-            assertThat(rules.get(0).path("selection").toString()).contains("\"tagStatus\":\"untagged\"")
-                    .contains("\"countType\":\"sinceImagePushed\"").contains("\"countNumber\":1");
-            assertThat(rules.get(1).path("selection").toString()).contains("\"tagStatus\":\"any\"")
-                    .contains("\"countType\":\"imageCountMoreThan\"").contains("\"countNumber\":10");
-            assertThat(rules).allSatisfy(rule -> assertThat(rule.at("/action/type").asText()).isEqualTo("expire"));
+            assertThat(rules).singleElement().satisfies(rule -> {
+                assertThat(rule.path("selection").toString()).isEqualTo("{\"tagStatus\":\"tagged\",\"tagPatternList\":[\"*\"],"
+                        + "\"countType\":\"imageCountMoreThan\",\"countNumber\":10}");
+                assertThat(rule.at("/action/type").asText()).isEqualTo("expire");
+            });
         }
+    }
+
+    /** The documented deployment: the agent image is a tag of the stack's own repository, nothing is built here. */
+    @Test
+    void agentImageTagRunsThatTagOfTheStacksRepositoryWithAPullGrantForItOnly() throws Exception {
+        Synthesized documented = Synthesized.documented();
+        String repository = documented.logicalId(documented.stack().builds().repository());
+        assertThat(documented.resources("AWS::ECS::TaskDefinition").values()).hasSize(2).allSatisfy(definition ->
+                assertThat(definition.at("/Properties/ContainerDefinitions/0/Image").toString())
+                        .contains(repository).endsWith(":0.1.0\"]]}"));
+        String executionRole = documented.logicalId(documented.stack().builds().executionRole());
+        assertThat(LeastPrivilegeTest.grants(documented)).filteredOn(g -> g.owner().path("Properties").path("Roles").toString()
+                .contains(executionRole) && g.list("Action").contains("ecr:BatchGetImage"))
+                .singleElement().satisfies(g -> assertThat(g.statement().path("Resource").toString())
+                        .isEqualTo("{\"Fn::GetAtt\":[\"" + repository + "\",\"Arn\"]}"));
+        JsonNode assets = new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.nio.file.Path.of(
+                documented.assembly().getDirectory(), documented.stack().getArtifactId() + ".assets.json").toFile());
+        assertThat(assets.path("dockerImages").size()).isZero();
+        assertThat(documented.problems()).isEmpty();
     }
 
     @Test

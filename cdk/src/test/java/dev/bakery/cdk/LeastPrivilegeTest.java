@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class LeastPrivilegeTest {
 
     static List<Synthesized> variants() {
-        return List.of(Synthesized.fromSource(), Synthesized.allOptions());
+        return List.of(Synthesized.fromSource(), Synthesized.documented(), Synthesized.allOptions());
     }
 
     /** A statement with where it came from. */

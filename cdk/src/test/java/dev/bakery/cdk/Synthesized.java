@@ -36,6 +36,11 @@ record Synthesized(BakeryStack stack, Template template, JsonNode json, CloudAss
         return with(Map.of("agentImageFromSource", "true", "kanikoImage", KANIKO_IMAGE, "jreImage", JRE_IMAGE));
     }
 
+    /** The documented deployment: the agent image is a tag of the stack's own repository. */
+    static Synthesized documented() {
+        return with(Map.of("agentImageTag", "0.1.0"));
+    }
+
     /**
      * Every option on: k8s bridge, GitHub OIDC, an existing VPC, an agent image from ECR, and the account's
      * API Gateway logging role left to its owner.

@@ -9,6 +9,11 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
+import software.amazon.awscdk.services.events.EventField;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.RuleTargetInput;
+import software.amazon.awscdk.services.events.targets.SfnStateMachine;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -87,6 +92,7 @@ public final class Pipeline extends Construct {
                 .logs(LogOptions.builder().destination(logs).level(LogLevel.ALL).includeExecutionData(true).build())
                 .tracingEnabled(true)
                 .build();
+        finishStoppedBuilds();
         Nag.suppress(role, Nag.IAM5, "Step Functions' log delivery (logs:*LogDelivery, logs:Describe*) and X-Ray"
                 + " (xray:PutTraceSegments and friends) have no resource-level permissions: AWS requires Resource \"*\".",
                 Nag.anyResource());
@@ -99,10 +105,37 @@ public final class Pipeline extends Construct {
                 Nag.resource("secretsmanager", "secret:" + RegistryAccess.BUILD_SECRETS));
     }
 
+    /**
+     * An execution that timed out, failed or was stopped outside the API (the console, say) runs none of its
+     * clean-up: its status change starts another execution, {"finish": {buildId, status}}, which marks the
+     * build FAILED if it is still QUEUED or RUNNING, closes its open tasks and deletes its secret. Build
+     * ids, which name build executions, start with "b-"; EventBridge names the executions it starts
+     * otherwise, so a finishing execution never starts another.
+     */
+    private void finishStoppedBuilds() {
+        Rule.Builder.create(this, "FinishStoppedBuilds")
+                .description("Bakery: finish a build whose execution ended before it did")
+                .eventPattern(EventPattern.builder()
+                        .source(List.of("aws.states"))
+                        .detailType(List.of("Step Functions Execution Status Change"))
+                        .detail(Map.of(
+                                "stateMachineArn", List.of(stateMachine.getStateMachineArn()),
+                                "status", List.of("FAILED", "TIMED_OUT", "ABORTED"),
+                                "name", List.of(Map.of("prefix", "b-"))))
+                        .build())
+                .targets(List.of(SfnStateMachine.Builder.create(stateMachine)
+                        .input(RuleTargetInput.fromObject(Map.of("finish", Map.of(
+                                "buildId", EventField.fromPath("$.detail.name"),
+                                "status", EventField.fromPath("$.detail.status")))))
+                        .build()))
+                .build();
+    }
+
     private void grant(Storage storage, BuildCluster builds, Stack stack) {
-        // Mark the build RUNNING and record task failures and the outcome: conditional updates only.
+        // Mark the build RUNNING and record task failures and the outcome: conditional updates only; find a
+        // build's tasks to close the open ones.
         role.addToPolicy(PolicyStatement.Builder.create()
-                .actions(List.of("dynamodb:UpdateItem"))
+                .actions(List.of("dynamodb:UpdateItem", "dynamodb:Query"))
                 .resources(List.of(storage.table().getTableArn()))
                 .build());
         // Any revision of the two agent families (a build started before a deploy names the older revision),

@@ -222,6 +222,24 @@ class BakeryStackTest {
     }
 
     @Test
+    void aBuildExecutionThatEndsEarlyStartsAnotherThatFinishesTheBuild() {
+        String machine = synth.logicalId(synth.stack().pipeline().stateMachine());
+        synth.template().hasResourceProperties("AWS::Events::Rule", Map.of(
+                "EventPattern", Map.of(
+                        "source", List.of("aws.states"),
+                        "detail-type", List.of("Step Functions Execution Status Change"),
+                        "detail", Map.of(
+                                "stateMachineArn", List.of(Map.of("Ref", machine)),
+                                "status", List.of("FAILED", "TIMED_OUT", "ABORTED"),
+                                "name", List.of(Map.of("prefix", "b-")))),
+                "Targets", List.of(Match.objectLike(Map.of(
+                        "Arn", Map.of("Ref", machine),
+                        "InputTransformer", Match.objectLike(Map.of(
+                                "InputPathsMap", Map.of("detail-name", "$.detail.name", "detail-status", "$.detail.status"),
+                                "InputTemplate", "{\"finish\":{\"buildId\":<detail-name>,\"status\":<detail-status>}}")))))));
+    }
+
+    @Test
     void theAccountsApiGatewayLoggingRoleIsSetBeforeEitherStageIsCreatedAndOutlivesTheStack() {
         Map<String, JsonNode> accounts = synth.resources("AWS::ApiGateway::Account");
         assertThat(accounts).hasSize(1);

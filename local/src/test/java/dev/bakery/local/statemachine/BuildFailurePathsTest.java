@@ -42,6 +42,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -56,9 +57,10 @@ import org.junit.jupiter.api.TestFactory;
  * DynamoDB Local, the secret lives in the local vault, and a cancel is the API's own {@link BuildService#cancel}.
  *
  * <p>Every path must end with the build in a final status, every task final and the secret deleted. The
- * three states that do that work cannot do it when they themselves keep failing: then the execution fails
+ * four states that do that work cannot do it when they themselves keep failing: then the execution fails
  * with an error naming exactly what is left ({@code Bakery.StatusNotRecorded}, {@code Bakery.TasksNotClosed},
- * {@code Bakery.SecretNotDeleted}), and everything else is still done.
+ * {@code Bakery.SecretNotDeleted}), and everything else is still done. An execution that times out is
+ * finished by the next one (see the last test).
  */
 class BuildFailurePathsTest {
 
@@ -77,7 +79,11 @@ class BuildFailurePathsTest {
     /** The states a failure can be injected at, by the build they need to be reached. */
     private enum Baseline { SUCCEEDS, AMD64_CRASHES, AMD64_INTERRUPTED }
 
-    private enum Fault { THROTTLED, ACCESS_DENIED, TIMED_OUT, CANCELLED, SPOT_CAPACITY, SPOT_INTERRUPTED, AGENT_CRASH, INDEX_REFUSED }
+    private enum Fault {
+        THROTTLED, ACCESS_DENIED, TIMED_OUT, CANCELLED, SPOT_CAPACITY, SPOT_INTERRUPTED, AGENT_CRASH, INDEX_REFUSED,
+        /** The agent runs until it is stopped: only the execution's own timeout ends it. */
+        NEVER_ENDS
+    }
 
     private record Injection(String state, Fault fault, Baseline baseline) {
         String buildId() {
@@ -98,6 +104,7 @@ class BuildFailurePathsTest {
         states.put("Publish multi-arch index", Baseline.SUCCEEDS);
         states.put("Mark build succeeded", Baseline.SUCCEEDS);
         states.put("Mark build failed", Baseline.AMD64_CRASHES);
+        states.put("Find the build's tasks", Baseline.AMD64_CRASHES);
         states.put("Close unfinished task", Baseline.AMD64_CRASHES);
         states.put("Announce build status", Baseline.SUCCEEDS);
         states.put("Delete build secret", Baseline.SUCCEEDS);
@@ -122,6 +129,8 @@ class BuildFailurePathsTest {
     private static LocalSecretVault vault;
     private static Path vaultDir;
     private static LocalStateMachine machine;
+    /** The same definition with a 5-second execution timeout. */
+    private static LocalStateMachine shortLived;
     private static BuildService api;
     private static final Map<String, Run> RUNS = new ConcurrentHashMap<>();
 
@@ -132,9 +141,13 @@ class BuildFailurePathsTest {
         vaultDir = Files.createTempDirectory("bakery-failure-paths");
         vault = new LocalSecretVault(vaultDir);
         DynamoDbUpdateItem updateItem = new DynamoDbUpdateItem(dynamo.endpoint());
-        machine = LocalStateMachine.create("bakery-build", TestDefinitions.buildStateMachine(), NodeRuntime.locate(),
-                (state, resource, parameters, context) -> RUNS.get(context.executionName()).call(state, resource, parameters,
-                        context, updateItem));
+        TaskHandler tasks = (state, resource, parameters, context) -> RUNS.get(context.executionName())
+                .call(state, resource, parameters, context, updateItem);
+        machine = LocalStateMachine.create("bakery-build", TestDefinitions.buildStateMachine(), NodeRuntime.locate(), tasks);
+        Map<String, String> fiveSeconds = new java.util.HashMap<>(TestDefinitions.SUBSTITUTIONS);
+        fiveSeconds.put("ExecutionTimeoutSeconds", "5");
+        shortLived = LocalStateMachine.create("bakery-build", AslTemplate.buildStateMachine().substitute(fiveSeconds),
+                NodeRuntime.locate(), tasks);
         api = new BuildService(store, key -> true, vault, new Executions() {
             @Override
             public String start(String name, String inputJson) {
@@ -156,6 +169,7 @@ class BuildFailurePathsTest {
     @AfterAll
     static void stop() throws Exception {
         machine.close();
+        shortLived.close();
         dynamo.close();
         try (Stream<Path> files = Files.walk(vaultDir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
@@ -181,6 +195,36 @@ class BuildFailurePathsTest {
         }));
     }
 
+    /**
+     * An execution that times out runs no state of its own any more: the EventBridge rule of the stack
+     * (Pipeline) then starts the state machine with {@code {"finish": {"buildId", "status"}}}, as done here
+     * by hand, and that execution finishes the build.
+     */
+    @Test
+    void aBuildWhoseExecutionTimedOutIsFinishedByTheExecutionTheStatusChangeStarts() throws Exception {
+        Run run = new Run(new Injection("Run on Fargate", Fault.NEVER_ENDS, Baseline.SUCCEEDS), shortLived);
+        run.start();
+        ExecutionResult timedOut = run.execution.join().done().get(1, TimeUnit.MINUTES);
+        assertThat(timedOut.status()).isEqualTo(ExecutionStatus.TIMED_OUT);
+        assertThat(store.build(run.id).orElseThrow().status()).isEqualTo(BuildStatus.RUNNING);
+        assertThat(vault.find(run.secretArn)).isPresent();
+
+        String finisher = "finish-" + run.id;
+        RUNS.put(finisher, run);
+        ExecutionResult finished = machine.start(finisher, JSON.createObjectNode().set("finish", JSON.createObjectNode()
+                .put("buildId", run.id).put("status", "TIMED_OUT")).toString()).done().get(1, TimeUnit.MINUTES);
+
+        assertThat(finished.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        BuildRecord build = store.build(run.id).orElseThrow();
+        assertThat(build.status()).isEqualTo(BuildStatus.FAILED);
+        assertThat(build.error()).isEqualTo("its execution ended TIMED_OUT before the build did");
+        assertThat(store.tasks(run.id)).extracting(TaskRecord::status)
+                .containsExactlyInAnyOrder(TaskStatus.FAILED, TaskStatus.SUCCEEDED, TaskStatus.SUCCEEDED);
+        assertThat(store.task(run.id, "amd64").orElseThrow().error()).startsWith("Bakery.BuildEnded");
+        assertThat(vault.find(run.secretArn)).isEmpty();
+        assertThat(run.calls).doesNotContain("Announce build status").contains("Delete build secret");
+    }
+
     /** One build and its execution with one injected failure. */
     private static final class Run {
         private final Injection injection;
@@ -189,10 +233,17 @@ class BuildFailurePathsTest {
         private final CompletableFuture<RunningExecution> execution = new CompletableFuture<>();
         private final AtomicInteger injected = new AtomicInteger();
         private final AtomicInteger amd64Attempts = new AtomicInteger();
+        private final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final LocalStateMachine on;
         private volatile boolean cancelAccepted;
 
         Run(Injection injection) {
+            this(injection, machine);
+        }
+
+        Run(Injection injection, LocalStateMachine on) {
             this.injection = injection;
+            this.on = on;
             this.id = injection.buildId();
             this.secretArn = vault.create(BuildService.buildSecretName(id), "{\"registry.example\":\"hunter2\"}");
             RUNS.put(id, this);
@@ -204,7 +255,7 @@ class BuildFailurePathsTest {
             Builds.create(store, BuildRecord.queued(id, PLAN, "contexts/c.tar.gz", "arn:aws:iam::000000000000:user/ci",
                     Map.of(), Instant.now(), secretArn), tasks);
             store.recordExecution(id, EXECUTIONS + id);
-            execution.complete(machine.start(id, input()));
+            execution.complete(on.start(id, input()));
         }
 
         /** As BuildService.executionInput writes it. */
@@ -225,6 +276,7 @@ class BuildFailurePathsTest {
 
         JsonNode call(String state, String resource, JsonNode parameters, ExecutionContext context, DynamoDbUpdateItem updateItem)
                 throws TaskFailure, InterruptedException {
+            calls.add(state);
             String taskId = taskId(state, parameters);
             boolean spot = parameters.at("/CapacityProviderStrategy/0/CapacityProvider").asText().equals("FARGATE_SPOT");
             // Failures at a Map's Fargate state hit the x86_64 (Spot) task; elsewhere every call of the state.
@@ -235,7 +287,7 @@ class BuildFailurePathsTest {
                 }
             }
             return switch (resource) {
-                case DynamoDbUpdateItem.RESOURCE -> updateItem.handle(state, resource, parameters, context);
+                case DynamoDbUpdateItem.RESOURCE, DynamoDbUpdateItem.QUERY -> updateItem.handle(state, resource, parameters, context);
                 case "arn:aws:states:::ecs:runTask.sync" -> agent(taskId, spot);
                 case "arn:aws:states:::lambda:invoke" -> {
                     store.recordIndexDigest(id, "sha256:1ndex");
@@ -261,7 +313,7 @@ class BuildFailurePathsTest {
         /** The injected failure's answer, or null to carry on as usual (a fault that does not apply to this call). */
         private JsonNode inject(String resource, String taskId, boolean spot) throws TaskFailure, InterruptedException {
             String service = switch (resource) {
-                case DynamoDbUpdateItem.RESOURCE -> "DynamoDB";
+                case DynamoDbUpdateItem.RESOURCE, DynamoDbUpdateItem.QUERY -> "DynamoDB";
                 case "arn:aws:states:::ecs:runTask.sync" -> "ECS";
                 case "arn:aws:states:::lambda:invoke" -> "Lambda";
                 case "arn:aws:states:::events:putEvents" -> "EventBridge";
@@ -330,6 +382,12 @@ class BuildFailurePathsTest {
                 case INDEX_REFUSED -> {
                     injected.incrementAndGet();
                     throw new TaskFailure("Lambda.Unknown", "registry.example refused the index");
+                }
+                case NEVER_ENDS -> {
+                    injected.incrementAndGet();
+                    store.startTask(id, taskId, Instant.now(), null);
+                    Thread.sleep(Duration.ofMinutes(5));
+                    throw new AssertionError("the execution's timeout never stopped the task");
                 }
                 default -> throw new AssertionError(injection.fault());
             }
@@ -441,7 +499,7 @@ class BuildFailurePathsTest {
             }
             return switch (injection.state()) {
                 case "Mark build failed" -> "Bakery.StatusNotRecorded";
-                case "Close unfinished task" -> "Bakery.TasksNotClosed";
+                case "Find the build's tasks", "Close unfinished task" -> "Bakery.TasksNotClosed";
                 case "Delete build secret" -> "Bakery.SecretNotDeleted";
                 default -> null;
             };

@@ -67,6 +67,7 @@ class BuildStateMachineTest {
         store = new BuildStore(client, LocalDynamo.TABLE, Clock.systemUTC());
         TaskRouter router = TaskRouter.builder()
                 .on(DynamoDbUpdateItem.RESOURCE, new DynamoDbUpdateItem(dynamo.endpoint()))
+                .on(DynamoDbUpdateItem.QUERY, new DynamoDbUpdateItem(dynamo.endpoint()))
                 .on(RUN_TASK, (state, resource, parameters, context) -> scenario(context).runTask(parameters, context))
                 .on(TestDefinitions.K8S_ACTIVITY, (state, resource, parameters, context) ->
                         scenario(context).agent(parameters.path("taskId").asText()).run(parameters, context))

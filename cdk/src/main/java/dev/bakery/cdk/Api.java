@@ -81,8 +81,9 @@ public final class Api extends Construct {
 
         Nag.suppress(api, "AwsSolutions-APIG3", "No WAF: every method needs a SigV4 signature of an IAM principal, and a"
                 + " web ACL costs a monthly fee while nobody builds.");
-        Nag.suppress(api, "AwsSolutions-APIG6", "Execution logging needs the account-wide API Gateway CloudWatch role, which"
-                + " one stack should not own; every request is in the JSON access log and the function's own log.");
+        Nag.suppress(api, "AwsSolutions-APIG6", "No execution logging: API Gateway writes it to a log group it creates"
+                + " itself (API-Gateway-Execution-Logs_<api id>/v1), which this stack can neither give a retention nor delete;"
+                + " every request is in the JSON access log, every handler error in the function's own log.");
         Nag.suppress(api, "AwsSolutions-COG4", "Callers are IAM principals (CI roles, developers) authenticated by SigV4"
                 + " (AWS_IAM on every method), not Cognito users.");
     }

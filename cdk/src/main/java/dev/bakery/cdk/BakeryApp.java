@@ -19,7 +19,13 @@ public final class BakeryApp {
 
     public static void main(String[] args) {
         App app = new App();
-        build(app);
+        try {
+            build(app);
+        } catch (IllegalArgumentException wrongContext) {
+            // A missing or wrong -c value: its sentence says what to pass, a stack trace would bury it.
+            System.err.println("Bakery: " + wrongContext.getMessage());
+            System.exit(2);
+        }
         app.synth();
     }
 

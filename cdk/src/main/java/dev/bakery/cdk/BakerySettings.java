@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Node;
@@ -15,8 +16,12 @@ import software.constructs.Node;
  * value is read here, once, and a wrong one fails synth with a sentence naming the key.
  *
  * @param repository          the checkout whose build outputs become assets
- * @param agentImage          a registry image for the agent (both archs), instead of building agent/ as an asset
- * @param kanikoImage         the Kaniko base of the agent image built from agent/ (its KANIKO_IMAGE build arg)
+ * @param agentImageTag       the agent image (both archs) as a tag of the stack's own repository: the documented way
+ * @param agentImage          the agent image (both archs) in any registry, pinned by digest
+ * @param agentImageFromSource build agent/ here as two Docker image assets instead (needs Docker with BuildKit)
+ * @param kanikoImage         with agentImageFromSource: the Kaniko base of the agent image (its KANIKO_IMAGE build arg)
+ * @param jreImage            with agentImageFromSource: the JRE the agent image copies (its JRE_IMAGE build arg)
+ * @param apiGatewayCloudWatchRole set the account's API Gateway CloudWatch Logs role (the stages' access logs need it)
  * @param k8sBridge           add the Step Functions activity the Kubernetes bridge polls
  * @param vpcId               an existing VPC; empty: a new one without NAT gateways
  * @param subnetIds           the existing VPC's subnets for the build tasks
@@ -30,20 +35,47 @@ import software.constructs.Node;
  * @param buildRetentionDays  days until a build's items expire from the table
  * @param logRetention        how long the build, function, API and state machine logs are kept
  */
-public record BakerySettings(Repository repository, Optional<String> agentImage, String kanikoImage, boolean k8sBridge,
+public record BakerySettings(Repository repository, Optional<String> agentImageTag, Optional<String> agentImage,
+        boolean agentImageFromSource,
+        Optional<String> kanikoImage, Optional<String> jreImage, boolean apiGatewayCloudWatchRole, boolean k8sBridge,
         Optional<String> vpcId, List<String> subnetIds, List<String> securityGroupIds, boolean assignPublicIp,
         List<String> registrySecrets, List<String> ecrRepositories, List<String> githubRepos,
         Optional<String> githubOidcProvider, int contextDays, int buildRetentionDays, RetentionDays logRetention) {
 
     /**
-     * The maintained Kaniko fork's debug variant (it has the busybox shell the pre- and post-scripts run
-     * in), pinned by digest so an image rebuild never picks up a moved tag. Context {@code kanikoImage}
-     * overrides it.
+     * The Kaniko release the agent is written for: the fork's debug variant (it has the busybox shell the
+     * pre- and post-scripts run in). v1.28.3 is the newest tag of github.com/osscontainertools/kaniko; its
+     * cmd/executor/cmd/root.go has every flag KanikoBuilder passes, --secret included, and RUN
+     * --mount=type=secret is on unconditionally since v1.28.0 (CHANGELOG.md). No digest comes with it:
+     * none was read from the registry, so a deployment pins the one it read itself.
      */
-    public static final String DEFAULT_KANIKO_IMAGE =
-            "ghcr.io/osscontainertools/kaniko:v1.28.5-debug@sha256:d6d74217dc077acfd3094992e917c357080a2d3fdd1042a49e34e29a7e57c572";
+    public static final String KANIKO_TAG = "ghcr.io/osscontainertools/kaniko:v1.28.3-debug";
+    /** The JRE agent/Dockerfile copies into the agent image; pinned by digest by the deployment, like Kaniko. */
+    public static final String JRE_TAG = "eclipse-temurin:21-jre";
+    private static final Pattern PINNED = Pattern.compile("[^@\\s]+@sha256:[0-9a-f]{64}");
 
     public BakerySettings {
+        long agentImages = Stream.of(agentImageTag.isPresent(), agentImage.isPresent(), agentImageFromSource).filter(b -> b).count();
+        if (agentImages != 1) {
+            throw new IllegalArgumentException(agentImages > 1
+                    ? "context agentImageTag, agentImage and agentImageFromSource=true exclude each other: give one"
+                    : "no agent image: deploy with -c agentImageTag=VERSION and push agent/Dockerfile's image (linux/amd64 and"
+                    + " linux/arm64) to the stack's AgentRepositoryUri under that tag (docs/deploy.md), with -c"
+                    + " agentImage=REGISTRY/REPOSITORY@sha256:DIGEST, or with -c agentImageFromSource=true to build it here"
+                    + " with Docker");
+        }
+        agentImageTag.filter(tag -> !tag.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")).ifPresent(tag -> {
+            throw new IllegalArgumentException("context agentImageTag must be an image tag (letters, digits, _ . -, at most"
+                    + " 128), not " + tag);
+        });
+        agentImage.ifPresent(reference -> pinned("agentImage", reference, reference.replaceAll("@.*", "")));
+        if (agentImageFromSource) {
+            pinned("kanikoImage", kanikoImage.orElseThrow(() -> missing("kanikoImage", KANIKO_TAG)), KANIKO_TAG);
+            pinned("jreImage", jreImage.orElseThrow(() -> missing("jreImage", JRE_TAG)), JRE_TAG);
+        } else if (kanikoImage.isPresent() || jreImage.isPresent()) {
+            throw new IllegalArgumentException("context kanikoImage and jreImage only apply with agentImageFromSource=true"
+                    + " (an agent image pushed to a registry was built with its own)");
+        }
         if (vpcId.isPresent() && subnetIds.isEmpty()) {
             throw new IllegalArgumentException("context vpcId needs subnetIds too (comma-separated subnet ids of that VPC)");
         }
@@ -58,12 +90,29 @@ public record BakerySettings(Repository repository, Optional<String> agentImage,
         }
     }
 
+    private static IllegalArgumentException missing(String key, String tag) {
+        return new IllegalArgumentException("context " + key + " is needed with agentImageFromSource=true: -c " + key + "="
+                + tag + "@sha256:DIGEST, where DIGEST is what `crane digest " + tag + "` prints");
+    }
+
+    /** @param tag what {@code crane digest} should be asked about */
+    private static void pinned(String key, String reference, String tag) {
+        if (!PINNED.matcher(reference).matches()) {
+            throw new IllegalArgumentException("context " + key + " must be pinned by digest (NAME@sha256:<64 hex digits>), not "
+                    + reference + ": `crane digest " + tag + "` prints the digest");
+        }
+    }
+
     public static BakerySettings fromContext(Node node, Repository repository) {
         Function<String, Optional<String>> context = key -> Optional.ofNullable(node.tryGetContext(key))
                 .map(value -> value.toString().trim()).filter(value -> !value.isEmpty());
         return new BakerySettings(repository,
+                context.apply("agentImageTag"),
                 context.apply("agentImage"),
-                context.apply("kanikoImage").orElse(DEFAULT_KANIKO_IMAGE),
+                bool(context, "agentImageFromSource", false),
+                context.apply("kanikoImage"),
+                context.apply("jreImage"),
+                bool(context, "apiGatewayCloudWatchRole", true),
                 bool(context, "k8sBridge", false),
                 context.apply("vpcId"),
                 list(context, "subnetIds", List.of()),

@@ -26,6 +26,11 @@ public final class BakeryStack extends Stack {
         Api api = new Api(this, "Api", storage, builds, pipeline, settings);
         github = settings.githubRepos().isEmpty() ? Optional.empty()
                 : Optional.of(new GitHubAccess(this, "GitHub", api, live, settings));
+        if (settings.apiGatewayCloudWatchRole()) {
+            ApiGatewayAccount account = new ApiGatewayAccount(this, "ApiGatewayAccount");
+            account.before(api.restApi().getDeploymentStage());
+            account.before(live.stage());
+        }
 
         output("RestApiUrl", api.restApi().getUrl(), "REST API base URL (SigV4, service execute-api)");
         output("WebSocketUrl", live.stage().getUrl(), "WebSocket URL for live logs and status (SigV4 on $connect)");
@@ -33,6 +38,7 @@ public final class BakeryStack extends Stack {
         output("ContextBucketName", storage.bucket().getBucketName(), "S3 bucket of uploaded build contexts");
         output("StateMachineArn", pipeline.stateMachine().getStateMachineArn(), "Build state machine (execution name = build id)");
         output("BuildLogGroupName", builds.logGroup().getLogGroupName(), "CloudWatch Logs group of the build agents");
+        output("AgentRepositoryUri", builds.repository().getRepositoryUri(), "ECR repository for agent images (-c agentImage=URI@sha256:...)");
         output("K8sActivityArn", pipeline.activityArn(), settings.k8sBridge()
                 ? "Step Functions activity the Kubernetes bridge polls"
                 : "Placeholder: no Kubernetes bridge (deploy with -c k8sBridge=true to add its activity)");

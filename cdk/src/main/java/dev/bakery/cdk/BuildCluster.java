@@ -8,8 +8,11 @@ import software.amazon.awscdk.IgnoreMode;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ecr.LifecycleRule;
 import software.amazon.awscdk.services.ecr.Repository;
 import software.amazon.awscdk.services.ecr.RepositoryAttributes;
+import software.amazon.awscdk.services.ecr.TagMutability;
+import software.amazon.awscdk.services.ecr.TagStatus;
 import software.amazon.awscdk.services.ecr.assets.DockerImageAsset;
 import software.amazon.awscdk.services.ecr.assets.Platform;
 import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
@@ -32,7 +35,10 @@ import software.constructs.Construct;
  * nothing to pay while idle) and exactly two task definitions, one per CPU architecture, running the
  * agent image. Size is a task-level override per build, so builds never add task definition revisions.
  * Both share one task role (what the agent may do) and one execution role (pull the image, write logs),
- * and write to one build log group that the API replays and the log forwarder streams.
+ * and write to one build log group that the API replays and the log forwarder streams. The agent image
+ * is a tag in the stack's own agent repository (context agentImageTag: immutable tags, old ones expire),
+ * a registry reference pinned by digest (agentImage), or agent/ built here as Docker image assets
+ * (agentImageFromSource=true).
  */
 public final class BuildCluster extends Construct {
 
@@ -48,6 +54,7 @@ public final class BuildCluster extends Construct {
     private final Role executionRole;
     private final FargateTaskDefinition amd64;
     private final FargateTaskDefinition arm64;
+    private final Repository repository;
 
     public BuildCluster(Construct scope, String id, IVpc vpc, Storage storage, BakerySettings settings) {
         super(scope, id);
@@ -73,7 +80,20 @@ public final class BuildCluster extends Construct {
                 .description("Bakery build agent: ECS pulls the agent image and writes its logs")
                 .build();
 
-        ContainerImage registry = settings.agentImage().map(this::registryImage).orElse(null);
+        repository = Repository.Builder.create(this, "AgentImages")
+                .imageTagMutability(TagMutability.IMMUTABLE)
+                .imageScanOnPush(true)
+                // Counts tags only: each tag is a multi-arch index whose per-arch manifests are untagged, and an
+                // untagged rule could expire those of an index still in use.
+                .lifecycleRules(List.of(LifecycleRule.builder().rulePriority(1)
+                        .description("the ten newest agent image tags stay")
+                        .tagStatus(TagStatus.TAGGED).tagPatternList(List.of("*")).maxImageCount(10).build()))
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .emptyOnDelete(true)
+                .build();
+        ContainerImage registry = settings.agentImageTag()
+                .<ContainerImage>map(tag -> ContainerImage.fromEcrRepository(repository, tag))
+                .or(() -> settings.agentImage().map(this::registryImage)).orElse(null);
         amd64 = taskDefinition("Amd64", CpuArchitecture.X86_64, registry != null ? registry
                 : assetImage("Amd64", Platform.LINUX_AMD64, settings), storage);
         arm64 = taskDefinition("Arm64", CpuArchitecture.ARM64, registry != null ? registry
@@ -142,7 +162,8 @@ public final class BuildCluster extends Construct {
                 .directory(settings.repository().root().toString())
                 .file("agent/Dockerfile")
                 .platform(platform)
-                .buildArgs(Map.of("KANIKO_IMAGE", settings.kanikoImage()))
+                .buildArgs(Map.of("KANIKO_IMAGE", settings.kanikoImage().orElseThrow(),
+                        "JRE_IMAGE", settings.jreImage().orElseThrow()))
                 // The Dockerfile reads only these from the repository root.
                 .ignoreMode(IgnoreMode.DOCKER)
                 .exclude(List.of("*", "!agent/Dockerfile", "!agent/target/bakery-agent.jar", "!agent/target/lib"))
@@ -172,6 +193,11 @@ public final class BuildCluster extends Construct {
 
     public FargateTaskDefinition arm64() {
         return arm64;
+    }
+
+    /** The agent images of context agentImageTag (output AgentRepositoryUri); old tags expire. */
+    public Repository repository() {
+        return repository;
     }
 
     public List<FargateTaskDefinition> taskDefinitions() {

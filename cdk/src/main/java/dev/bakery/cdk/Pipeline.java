@@ -9,6 +9,11 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
+import software.amazon.awscdk.services.events.EventField;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.RuleTargetInput;
+import software.amazon.awscdk.services.events.targets.SfnStateMachine;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -31,6 +36,8 @@ public final class Pipeline extends Construct {
 
     /** The activity ARN the definition gets when no bridge is deployed; BuildService then refuses k8s tasks. */
     public static final String NO_BRIDGE_ACTIVITY = "bakery-k8s-bridge-not-deployed";
+    /** A bound for anything the task timeouts miss (a bridge that never answers, say). */
+    public static final Duration EXECUTION_TIMEOUT = Duration.hours(12);
 
     private final JavaFunction publishIndex;
     private final Optional<Activity> activity;
@@ -68,6 +75,8 @@ public final class Pipeline extends Construct {
         substitutions.put("PublishIndexFunctionArn", publishIndex.alias().getFunctionArn());
         substitutions.put("EventBusName", "default");
         substitutions.put("K8sActivityArn", activityArn);
+        // CDK drops StateMachine's timeout for a definition file: the file carries it as TimeoutSeconds.
+        substitutions.put("ExecutionTimeoutSeconds", Long.toString(EXECUTION_TIMEOUT.toSeconds().longValue()));
 
         LogGroup logs = LogGroup.Builder.create(this, "Logs")
                 // Step Functions' log delivery keeps its resource policy small for names under /aws/vendedlogs/.
@@ -82,9 +91,8 @@ public final class Pipeline extends Construct {
                 .role(role)
                 .logs(LogOptions.builder().destination(logs).level(LogLevel.ALL).includeExecutionData(true).build())
                 .tracingEnabled(true)
-                // A bound for anything the task timeouts miss (a bridge that never answers, say).
-                .timeout(Duration.hours(12))
                 .build();
+        finishStoppedBuilds();
         Nag.suppress(role, Nag.IAM5, "Step Functions' log delivery (logs:*LogDelivery, logs:Describe*) and X-Ray"
                 + " (xray:PutTraceSegments and friends) have no resource-level permissions: AWS requires Resource \"*\".",
                 Nag.anyResource());
@@ -97,10 +105,37 @@ public final class Pipeline extends Construct {
                 Nag.resource("secretsmanager", "secret:" + RegistryAccess.BUILD_SECRETS));
     }
 
+    /**
+     * An execution that timed out, failed or was stopped outside the API (the console, say) runs none of its
+     * clean-up: its status change starts another execution, {"finish": {buildId, status}}, which marks the
+     * build FAILED if it is still QUEUED or RUNNING, closes its open tasks and deletes its secret. Build
+     * ids, which name build executions, start with "b-"; EventBridge names the executions it starts
+     * otherwise, so a finishing execution never starts another.
+     */
+    private void finishStoppedBuilds() {
+        Rule.Builder.create(this, "FinishStoppedBuilds")
+                .description("Bakery: finish a build whose execution ended before it did")
+                .eventPattern(EventPattern.builder()
+                        .source(List.of("aws.states"))
+                        .detailType(List.of("Step Functions Execution Status Change"))
+                        .detail(Map.of(
+                                "stateMachineArn", List.of(stateMachine.getStateMachineArn()),
+                                "status", List.of("FAILED", "TIMED_OUT", "ABORTED"),
+                                "name", List.of(Map.of("prefix", "b-"))))
+                        .build())
+                .targets(List.of(SfnStateMachine.Builder.create(stateMachine)
+                        .input(RuleTargetInput.fromObject(Map.of("finish", Map.of(
+                                "buildId", EventField.fromPath("$.detail.name"),
+                                "status", EventField.fromPath("$.detail.status")))))
+                        .build()))
+                .build();
+    }
+
     private void grant(Storage storage, BuildCluster builds, Stack stack) {
-        // Mark the build RUNNING and record task failures and the outcome: conditional updates only.
+        // Mark the build RUNNING and record task failures and the outcome: conditional updates only; find a
+        // build's tasks to close the open ones.
         role.addToPolicy(PolicyStatement.Builder.create()
-                .actions(List.of("dynamodb:UpdateItem"))
+                .actions(List.of("dynamodb:UpdateItem", "dynamodb:Query"))
                 .resources(List.of(storage.table().getTableArn()))
                 .build());
         // Any revision of the two agent families (a build started before a deploy names the older revision),

@@ -19,13 +19,18 @@ class BakerySettingsTest {
         return BakerySettings.fromContext(new App(AppProps.builder().context(context).build()).getNode(), REPOSITORY);
     }
 
+    private static final String AGENT = "ghcr.io/acme/bakery-agent@sha256:" + "a".repeat(64);
+
     @Test
-    void defaultsAreANewVpcNoBridgeAndThePinnedKaniko() {
-        BakerySettings settings = settings(Map.of());
+    void defaultsAreANewVpcNoBridgeAndTheAccountsApiGatewayRole() {
+        BakerySettings settings = settings(Map.of("agentImage", AGENT));
         assertThat(settings.vpcId()).isEmpty();
         assertThat(settings.k8sBridge()).isFalse();
         assertThat(settings.assignPublicIp()).isTrue();
-        assertThat(settings.kanikoImage()).isEqualTo(BakerySettings.DEFAULT_KANIKO_IMAGE);
+        assertThat(settings.apiGatewayCloudWatchRole()).isTrue();
+        assertThat(settings.agentImage()).contains(AGENT);
+        assertThat(settings.agentImageFromSource()).isFalse();
+        assertThat(settings.kanikoImage()).isEmpty();
         assertThat(settings.registrySecrets()).containsExactly("bakery/*");
         assertThat(settings.contextDays()).isEqualTo(7);
         assertThat(settings.logRetention()).isEqualTo(RetentionDays.ONE_MONTH);
@@ -33,21 +38,59 @@ class BakerySettingsTest {
 
     @Test
     void listsComeCommaSeparatedFromTheCommandLineOrAsJsonFromCdkJson() {
-        assertThat(settings(Map.of("githubRepos", "a/b, c/d:ref:refs/heads/main")).githubRepos())
+        assertThat(settings(Map.of("agentImage", AGENT, "githubRepos", "a/b, c/d:ref:refs/heads/main")).githubRepos())
                 .containsExactly("a/b", "c/d:ref:refs/heads/main");
-        assertThat(settings(Map.of("ecrRepositories", java.util.List.of("team/*", "base"))).ecrRepositories())
+        assertThat(settings(Map.of("agentImage", AGENT, "ecrRepositories", java.util.List.of("team/*", "base"))).ecrRepositories())
                 .containsExactly("team/*", "base");
-        assertThat(settings(Map.of("logRetentionDays", 365, "k8sBridge", true)).logRetention()).isEqualTo(RetentionDays.ONE_YEAR);
+        assertThat(settings(Map.of("agentImage", AGENT, "logRetentionDays", 365, "k8sBridge", true)).logRetention()).isEqualTo(RetentionDays.ONE_YEAR);
+    }
+
+    @Test
+    void withoutAnAgentImageSynthSaysHowToGiveOne() {
+        assertThatThrownBy(() -> settings(Map.of())).hasMessageStartingWith("no agent image: deploy with -c agentImageTag=VERSION")
+                .hasMessageContaining("AgentRepositoryUri").hasMessageContaining("-c agentImage=")
+                .hasMessageContaining("-c agentImageFromSource=true");
+        assertThatThrownBy(() -> settings(Map.of("agentImageTag", "0.1.0", "agentImage", AGENT)))
+                .hasMessageContaining("exclude each other");
+        assertThatThrownBy(() -> settings(Map.of("agentImageTag", "0.1.0 beta")))
+                .hasMessage("context agentImageTag must be an image tag (letters, digits, _ . -, at most 128), not 0.1.0 beta");
+        assertThat(settings(Map.of("agentImageTag", "0.1.0")).agentImageTag()).contains("0.1.0");
+        assertThatThrownBy(() -> settings(Map.of("agentImage", AGENT, "agentImageFromSource", "true")))
+                .hasMessageContaining("exclude each other");
+        assertThatThrownBy(() -> settings(Map.of("agentImage", "ghcr.io/acme/bakery-agent:1.0")))
+                .hasMessage("context agentImage must be pinned by digest (NAME@sha256:<64 hex digits>), not"
+                        + " ghcr.io/acme/bakery-agent:1.0: `crane digest ghcr.io/acme/bakery-agent:1.0` prints the digest");
+    }
+
+    /** No Kaniko or JRE digest ships with the project: none was read from a registry. */
+    @Test
+    void buildingTheAgentHereNeedsKanikoAndJrePinnedAndSaysHowToReadTheirDigests() {
+        assertThatThrownBy(() -> settings(Map.of("agentImageFromSource", "true")))
+                .hasMessage("context kanikoImage is needed with agentImageFromSource=true: -c kanikoImage="
+                        + "ghcr.io/osscontainertools/kaniko:v1.28.3-debug@sha256:DIGEST, where DIGEST is what"
+                        + " `crane digest ghcr.io/osscontainertools/kaniko:v1.28.3-debug` prints");
+        String kaniko = BakerySettings.KANIKO_TAG + "@sha256:" + "b".repeat(64);
+        assertThatThrownBy(() -> settings(Map.of("agentImageFromSource", "true", "kanikoImage", kaniko)))
+                .hasMessageContaining("`crane digest eclipse-temurin:21-jre` prints");
+        assertThatThrownBy(() -> settings(Map.of("agentImageFromSource", "true", "kanikoImage", BakerySettings.KANIKO_TAG,
+                "jreImage", BakerySettings.JRE_TAG + "@sha256:" + "c".repeat(64))))
+                .hasMessageContaining("context kanikoImage must be pinned by digest");
+        assertThatThrownBy(() -> settings(Map.of("agentImage", AGENT, "kanikoImage", kaniko)))
+                .hasMessageContaining("only apply with agentImageFromSource=true");
+        BakerySettings fromSource = settings(Map.of("agentImageFromSource", "true", "kanikoImage", kaniko,
+                "jreImage", BakerySettings.JRE_TAG + "@sha256:" + "c".repeat(64), "apiGatewayCloudWatchRole", "false"));
+        assertThat(fromSource.kanikoImage()).contains(kaniko);
+        assertThat(fromSource.apiGatewayCloudWatchRole()).isFalse();
     }
 
     @Test
     void wrongValuesNameTheKey() {
-        assertThatThrownBy(() -> settings(Map.of("vpcId", "vpc-1"))).hasMessageContaining("vpcId needs subnetIds");
-        assertThatThrownBy(() -> settings(Map.of("subnetIds", "subnet-1"))).hasMessageContaining("need vpcId");
-        assertThatThrownBy(() -> settings(Map.of("k8sBridge", "yes"))).hasMessage("context k8sBridge must be true or false, not yes");
-        assertThatThrownBy(() -> settings(Map.of("contextDays", "0"))).hasMessageContaining("context contextDays must be a positive");
-        assertThatThrownBy(() -> settings(Map.of("logRetentionDays", "10"))).hasMessageContaining("logRetentionDays must be one of");
-        assertThatThrownBy(() -> settings(Map.of("githubRepos", "just-a-name"))).hasMessageContaining("owner/repo");
+        assertThatThrownBy(() -> settings(Map.of("agentImage", AGENT, "vpcId", "vpc-1"))).hasMessageContaining("vpcId needs subnetIds");
+        assertThatThrownBy(() -> settings(Map.of("agentImage", AGENT, "subnetIds", "subnet-1"))).hasMessageContaining("need vpcId");
+        assertThatThrownBy(() -> settings(Map.of("agentImage", AGENT, "k8sBridge", "yes"))).hasMessage("context k8sBridge must be true or false, not yes");
+        assertThatThrownBy(() -> settings(Map.of("agentImage", AGENT, "contextDays", "0"))).hasMessageContaining("context contextDays must be a positive");
+        assertThatThrownBy(() -> settings(Map.of("agentImage", AGENT, "logRetentionDays", "10"))).hasMessageContaining("logRetentionDays must be one of");
+        assertThatThrownBy(() -> settings(Map.of("agentImage", AGENT, "githubRepos", "just-a-name"))).hasMessageContaining("owner/repo");
     }
 
     @Test

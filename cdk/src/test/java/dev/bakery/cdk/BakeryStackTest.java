@@ -12,10 +12,10 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 
-/** The default deployment's template, as CloudFormation would receive it. */
+/** The default deployment's template (the agent built from agent/), as CloudFormation would receive it. */
 class BakeryStackTest {
 
-    private final Synthesized synth = Synthesized.defaults();
+    private final Synthesized synth = Synthesized.fromSource();
 
     @Test
     void exactlyTwoTaskDefinitionsOneX86OneArmRunningTheAgent() {
@@ -38,7 +38,7 @@ class BakeryStackTest {
     }
 
     @Test
-    void agentImageIsBuiltFromAgentDirectoryOncePerPlatformWithAPinnedKaniko() throws Exception {
+    void agentImageIsBuiltFromAgentDirectoryOncePerPlatformWithThePinnedKanikoAndJre() throws Exception {
         JsonNode assets = new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.nio.file.Path.of(
                 synth.assembly().getDirectory(), synth.stack().getArtifactId() + ".assets.json").toFile()).path("dockerImages");
         List<String> platforms = new ArrayList<>();
@@ -46,8 +46,8 @@ class BakeryStackTest {
             JsonNode source = image.getValue().path("source");
             platforms.add(source.path("platform").asText());
             assertThat(source.path("dockerFile").asText()).isEqualTo("agent/Dockerfile");
-            assertThat(source.path("dockerBuildArgs").path("KANIKO_IMAGE").asText())
-                    .isEqualTo(BakerySettings.DEFAULT_KANIKO_IMAGE).contains("@sha256:");
+            assertThat(source.path("dockerBuildArgs").path("KANIKO_IMAGE").asText()).isEqualTo(Synthesized.KANIKO_IMAGE);
+            assertThat(source.path("dockerBuildArgs").path("JRE_IMAGE").asText()).isEqualTo(Synthesized.JRE_IMAGE);
             // Only what the Dockerfile copies is staged, not the whole checkout.
             java.nio.file.Path staged = java.nio.file.Path.of(synth.assembly().getDirectory(), source.path("directory").asText());
             try (var files = java.nio.file.Files.list(staged)) {
@@ -191,7 +191,7 @@ class BakeryStackTest {
         Set<String> keys = new TreeSet<>();
         machine.path("DefinitionSubstitutions").fieldNames().forEachRemaining(keys::add);
         assertThat(keys).containsExactlyInAnyOrder("TableName", "ClusterArn", "SubnetIds", "SecurityGroupIds", "AssignPublicIp",
-                "ContainerName", "PublishIndexFunctionArn", "EventBusName", "K8sActivityArn");
+                "ContainerName", "PublishIndexFunctionArn", "EventBusName", "K8sActivityArn", "ExecutionTimeoutSeconds");
         JsonNode values = machine.path("DefinitionSubstitutions");
         assertThat(values.path("ContainerName").asText()).isEqualTo("agent");
         assertThat(values.path("EventBusName").asText()).isEqualTo("default");
@@ -203,6 +203,92 @@ class BakeryStackTest {
         assertThat(machine.path("LoggingConfiguration").path("Level").asText()).isEqualTo("ALL");
         assertThat(machine.path("TracingConfiguration").path("Enabled").asBoolean()).isTrue();
         assertThat(synth.resources("AWS::StepFunctions::Activity")).isEmpty();
+    }
+
+    /** The definition CloudFormation will read from S3, filled with the template's own substitutions. */
+    @Test
+    void theDeployedDefinitionTimesOutAfterTwelveHoursAndBoundsBothMaps() throws Exception {
+        JsonNode machine = synth.resources("AWS::StepFunctions::StateMachine").values().iterator().next().path("Properties");
+        assertThat(machine.has("TimeoutSeconds")).as("StateMachine has no such property: the definition carries it").isFalse();
+        assertThat(machine.path("DefinitionSubstitutions").path("ExecutionTimeoutSeconds").asText()).isEqualTo("43200");
+
+        JsonNode definition = synth.deployedDefinition();
+
+        assertThat(definition.path("TimeoutSeconds").isInt()).isTrue();
+        assertThat(definition.path("TimeoutSeconds").asInt()).isEqualTo(12 * 3600);
+        assertThat(definition.at("/States/Build each architecture/MaxConcurrency").asInt()).isEqualTo(10);
+        assertThat(definition.at("/States/Close unfinished tasks/MaxConcurrency").asInt()).isEqualTo(10);
+        assertThat(definition.at("/States/Build each architecture/Catch/0/ErrorEquals/0").asText()).isEqualTo("States.ALL");
+    }
+
+    @Test
+    void aBuildExecutionThatEndsEarlyStartsAnotherThatFinishesTheBuild() {
+        String machine = synth.logicalId(synth.stack().pipeline().stateMachine());
+        synth.template().hasResourceProperties("AWS::Events::Rule", Map.of(
+                "EventPattern", Map.of(
+                        "source", List.of("aws.states"),
+                        "detail-type", List.of("Step Functions Execution Status Change"),
+                        "detail", Map.of(
+                                "stateMachineArn", List.of(Map.of("Ref", machine)),
+                                "status", List.of("FAILED", "TIMED_OUT", "ABORTED"),
+                                "name", List.of(Map.of("prefix", "b-")))),
+                "Targets", List.of(Match.objectLike(Map.of(
+                        "Arn", Map.of("Ref", machine),
+                        "InputTransformer", Match.objectLike(Map.of(
+                                "InputPathsMap", Map.of("detail-name", "$.detail.name", "detail-status", "$.detail.status"),
+                                "InputTemplate", "{\"finish\":{\"buildId\":<detail-name>,\"status\":<detail-status>}}")))))));
+    }
+
+    @Test
+    void theAccountsApiGatewayLoggingRoleIsSetBeforeEitherStageIsCreatedAndOutlivesTheStack() {
+        Map<String, JsonNode> accounts = synth.resources("AWS::ApiGateway::Account");
+        assertThat(accounts).hasSize(1);
+        String account = accounts.keySet().iterator().next();
+        String role = accounts.get(account).at("/Properties/CloudWatchRoleArn/Fn::GetAtt/0").asText();
+        JsonNode roleResource = synth.json().path("Resources").path(role);
+        assertThat(roleResource.path("DeletionPolicy").asText()).isEqualTo("Retain");
+        assertThat(roleResource.at("/Properties/AssumeRolePolicyDocument/Statement/0/Principal/Service").asText())
+                .isEqualTo("apigateway.amazonaws.com");
+        assertThat(roleResource.at("/Properties/ManagedPolicyArns/0").toString()).contains("AmazonAPIGatewayPushToCloudWatchLogs");
+        for (String type : List.of("AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage")) {
+            assertThat(synth.resources(type).values()).as(type).singleElement()
+                    .satisfies(stage -> assertThat(stage.path("DependsOn").toString()).contains("\"" + account + "\""));
+        }
+    }
+
+    @Test
+    void everyImageRepositoryOfTheStackKeepsOnlyItsTenNewestTags() throws Exception {
+        Map<String, JsonNode> repositories = synth.resources("AWS::ECR::Repository");
+        assertThat(repositories).hasSize(1);
+        for (JsonNode repository : repositories.values()) {
+            assertThat(repository.at("/Properties/ImageTagMutability").asText()).isEqualTo("IMMUTABLE");
+            JsonNode rules = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                    repository.at("/Properties/LifecyclePolicy/LifecyclePolicyText").asText()).path("rules");
+            assertThat(rules).singleElement().satisfies(rule -> {
+                assertThat(rule.path("selection").toString()).isEqualTo("{\"tagStatus\":\"tagged\",\"tagPatternList\":[\"*\"],"
+                        + "\"countType\":\"imageCountMoreThan\",\"countNumber\":10}");
+                assertThat(rule.at("/action/type").asText()).isEqualTo("expire");
+            });
+        }
+    }
+
+    /** The documented deployment: the agent image is a tag of the stack's own repository, nothing is built here. */
+    @Test
+    void agentImageTagRunsThatTagOfTheStacksRepositoryWithAPullGrantForItOnly() throws Exception {
+        Synthesized documented = Synthesized.documented();
+        String repository = documented.logicalId(documented.stack().builds().repository());
+        assertThat(documented.resources("AWS::ECS::TaskDefinition").values()).hasSize(2).allSatisfy(definition ->
+                assertThat(definition.at("/Properties/ContainerDefinitions/0/Image").toString())
+                        .contains(repository).endsWith(":0.1.0\"]]}"));
+        String executionRole = documented.logicalId(documented.stack().builds().executionRole());
+        assertThat(LeastPrivilegeTest.grants(documented)).filteredOn(g -> g.owner().path("Properties").path("Roles").toString()
+                .contains(executionRole) && g.list("Action").contains("ecr:BatchGetImage"))
+                .singleElement().satisfies(g -> assertThat(g.statement().path("Resource").toString())
+                        .isEqualTo("{\"Fn::GetAtt\":[\"" + repository + "\",\"Arn\"]}"));
+        JsonNode assets = new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.nio.file.Path.of(
+                documented.assembly().getDirectory(), documented.stack().getArtifactId() + ".assets.json").toFile());
+        assertThat(assets.path("dockerImages").size()).isZero();
+        assertThat(documented.problems()).isEmpty();
     }
 
     @Test
@@ -233,7 +319,7 @@ class BakeryStackTest {
         Set<String> keys = new TreeSet<>();
         synth.json().path("Outputs").fieldNames().forEachRemaining(keys::add);
         assertThat(keys).containsExactlyInAnyOrder("RestApiUrl", "WebSocketUrl", "TableName", "ContextBucketName",
-                "StateMachineArn", "BuildLogGroupName", "K8sActivityArn");
+                "StateMachineArn", "BuildLogGroupName", "AgentRepositoryUri", "K8sActivityArn");
         assertThat(synth.json().path("Outputs").path("WebSocketUrl").path("Value").toString()).contains("wss://");
         assertThat(synth.json().path("Outputs").path("RestApiUrl").path("Value").toString()).contains("https://");
     }

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class LeastPrivilegeTest {
 
     static List<Synthesized> variants() {
-        return List.of(Synthesized.defaults(), Synthesized.allOptions());
+        return List.of(Synthesized.fromSource(), Synthesized.documented(), Synthesized.allOptions());
     }
 
     /** A statement with where it came from. */
@@ -45,9 +45,13 @@ class LeastPrivilegeTest {
     void noStatementAllowsEveryActionOrEveryActionOfAService(Synthesized synth) {
         assertThat(grants(synth)).isNotEmpty().allSatisfy(grant -> assertThat(grant.list("Action"))
                 .as(grant.policy()).noneMatch(action -> action.equals("*") || action.endsWith(":*")));
-        // Managed policies only on CDK's own provider for the default security group lockdown (basic Lambda logging).
+        // Managed policies only on CDK's own provider for the default security group lockdown (basic Lambda logging)
+        // and on API Gateway's account logging role (the policy AWS documents for it).
         synth.resources("AWS::IAM::Role").forEach((id, role) -> {
-            if (!id.startsWith("CustomVpcRestrictDefaultSGCustomResourceProviderRole")) {
+            if (id.startsWith("ApiGatewayAccountCloudWatchRole")) {
+                assertThat(role.at("/Properties/ManagedPolicyArns").toString()).as(id)
+                        .endsWith(":iam::aws:policy/" + ApiGatewayAccount.PUSH_TO_LOGS + "\"]]}]");
+            } else if (!id.startsWith("CustomVpcRestrictDefaultSGCustomResourceProviderRole")) {
                 assertThat(role.path("Properties").has("ManagedPolicyArns")).as(id).isFalse();
             }
         });

@@ -67,6 +67,16 @@ class OptionalFeaturesTest {
     }
 
     @Test
+    void withoutTheApiGatewayOptionTheAccountSettingIsLeftAloneAndNothingIsBuiltWithDocker() throws Exception {
+        assertThat(synth.resources("AWS::ApiGateway::Account")).isEmpty();
+        assertThat(synth.resources("AWS::IAM::Role").values()).noneMatch(role ->
+                role.at("/Properties/AssumeRolePolicyDocument").toString().contains("apigateway.amazonaws.com"));
+        JsonNode assets = new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.nio.file.Path.of(
+                synth.assembly().getDirectory(), synth.stack().getArtifactId() + ".assets.json").toFile());
+        assertThat(assets.path("dockerImages").size()).isZero();
+    }
+
+    @Test
     void cdkNagAndTemplateValidationReportNothing() {
         assertThat(synth.problems()).isEmpty();
     }

@@ -27,13 +27,27 @@ record Synthesized(BakeryStack stack, Template template, JsonNode json, CloudAss
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<Map<String, String>, Synthesized> CACHE = new ConcurrentHashMap<>();
 
-    static Synthesized defaults() {
-        return with(Map.of());
+    /** Pinned-looking references for the Docker asset path; no synth pulls them. */
+    static final String KANIKO_IMAGE = BakerySettings.KANIKO_TAG + "@sha256:" + "1".repeat(64);
+    static final String JRE_IMAGE = BakerySettings.JRE_TAG + "@sha256:" + "2".repeat(64);
+
+    /** Default options but for the one a synth cannot do without: the agent built from agent/ (Docker assets). */
+    static Synthesized fromSource() {
+        return with(Map.of("agentImageFromSource", "true", "kanikoImage", KANIKO_IMAGE, "jreImage", JRE_IMAGE));
     }
 
-    /** Every option on: k8s bridge, GitHub OIDC, an existing VPC and an agent image from ECR. */
+    /** The documented deployment: the agent image is a tag of the stack's own repository. */
+    static Synthesized documented() {
+        return with(Map.of("agentImageTag", "0.1.0"));
+    }
+
+    /**
+     * Every option on: k8s bridge, GitHub OIDC, an existing VPC, an agent image from ECR, and the account's
+     * API Gateway logging role left to its owner.
+     */
     static Synthesized allOptions() {
         return with(Map.of(
+                "apiGatewayCloudWatchRole", "false",
                 "k8sBridge", "true",
                 "githubRepos", "acme/shop,acme/infra:ref:refs/heads/main",
                 "vpcId", "vpc-0123456789abcdef0",
@@ -66,6 +80,30 @@ record Synthesized(BakeryStack stack, Template template, JsonNode json, CloudAss
     static Map<String, Object> cdkJsonContext() throws IOException {
         Path cdkJson = BakerySettings.Repository.locate(Path.of("")).root().resolve("cdk.json");
         return (Map<String, Object>) JSON.readValue(cdkJson.toFile(), Map.class).get("context");
+    }
+
+    /**
+     * The state machine definition as Step Functions will get it: the file asset the template points at,
+     * filled with the template's literal substitutions (the others are CloudFormation tokens).
+     */
+    JsonNode deployedDefinition() throws IOException {
+        JsonNode machine = resources("AWS::StepFunctions::StateMachine").values().iterator().next().path("Properties");
+        String key = machine.at("/DefinitionS3Location/Key").asText();
+        JsonNode files = JSON.readTree(Path.of(assembly.getDirectory(), stack.getArtifactId() + ".assets.json").toFile())
+                .path("files");
+        for (Iterator<JsonNode> it = files.elements(); it.hasNext(); ) {
+            JsonNode file = it.next();
+            if (file.path("destinations").toString().contains("\"objectKey\":\"" + key + "\"")) {
+                String text = Files.readString(Path.of(assembly.getDirectory(), file.at("/source/path").asText()));
+                for (Iterator<Map.Entry<String, JsonNode>> values = machine.path("DefinitionSubstitutions").fields(); values.hasNext(); ) {
+                    Map.Entry<String, JsonNode> value = values.next();
+                    text = text.replace("${" + value.getKey() + "}", value.getValue().isTextual()
+                            ? value.getValue().asText() : "TOKEN-" + value.getKey());
+                }
+                return JSON.readTree(text);
+            }
+        }
+        throw new AssertionError("no file asset with object key " + key);
     }
 
     /** The template's resources of one type, by logical id. */

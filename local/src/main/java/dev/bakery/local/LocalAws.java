@@ -29,11 +29,11 @@ public final class LocalAws {
     private LocalAws() {
     }
 
-    /** The values of the state machine file's {@code ${...}} keys in local mode. */
+    /** The values of the state machine file's {@code ${...}} keys in local mode (the 12-hour bound as in AWS). */
     public static Map<String, String> substitutions() {
         return Map.of("TableName", TABLE, "ClusterArn", CLUSTER_ARN, "SubnetIds", "subnet-local",
                 "SecurityGroupIds", "sg-local", "AssignPublicIp", "DISABLED", "ContainerName", "agent",
                 "PublishIndexFunctionArn", PUBLISH_INDEX_FUNCTION, "EventBusName", "default",
-                "K8sActivityArn", ACTIVITY_ARN);
+                "K8sActivityArn", ACTIVITY_ARN, "ExecutionTimeoutSeconds", "43200");
     }
 }

@@ -13,13 +13,15 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * Step Functions' direct DynamoDB integration {@value #RESOURCE}, against a DynamoDB endpoint of ours
- * (DynamoDB Local): the state's Parameters are UpdateItem's request as is, the response its result, and
- * errors carry the integration's names, e.g. {@code DynamoDB.ConditionalCheckFailedException}.
+ * Step Functions' direct DynamoDB integration {@value #RESOURCE}, and the SDK integration {@value #QUERY}
+ * the build state machine finds a build's tasks with, against a DynamoDB endpoint of ours (DynamoDB
+ * Local): the state's Parameters are the request as is, the response its result, and errors carry the
+ * integration's names, e.g. {@code DynamoDB.ConditionalCheckFailedException}.
  */
 public final class DynamoDbUpdateItem implements TaskHandler {
 
     public static final String RESOURCE = "arn:aws:states:::dynamodb:updateItem";
+    public static final String QUERY = "arn:aws:states:::aws-sdk:dynamodb:query";
     private static final AwsService DYNAMODB = new AwsService("dynamodb", "DynamoDB_20120810", "dynamodb", "1.0");
     /** The integration does not retry; the state's Retry field does. */
     private static final AwsJsonClient.Retry ONCE = new AwsJsonClient.Retry(1, Duration.ZERO, Duration.ZERO);
@@ -37,7 +39,7 @@ public final class DynamoDbUpdateItem implements TaskHandler {
     public JsonNode handle(String stateName, String resource, JsonNode parameters, ExecutionContext context)
             throws TaskFailure {
         try {
-            return dynamo.call("UpdateItem", parameters);
+            return dynamo.call(resource.equals(QUERY) ? "Query" : "UpdateItem", parameters);
         } catch (AwsCallException e) {
             if (e.status() == 0) {
                 throw new TaskFailure("DynamoDB.SdkClientException", e.getMessage());

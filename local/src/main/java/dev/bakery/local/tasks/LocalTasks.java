@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <li>{@code lambda:invoke} of the index publisher: the real {@link PublishIndexHandler}, answered
  * as {@code {ExecutedVersion, Payload, StatusCode}}; its exception fails the state with the
  * exception's class name as the error, as a Java Lambda's would;</li>
- * <li>{@code dynamodb:updateItem}: {@link DynamoDbUpdateItem} on DynamoDB Local;</li>
+ * <li>{@code dynamodb:updateItem} and {@code aws-sdk:dynamodb:query}: {@link DynamoDbUpdateItem} on DynamoDB Local;</li>
  * <li>{@code events:putEvents}: logged (no bus on one machine);</li>
  * <li>{@code aws-sdk:secretsmanager:deleteSecret}: the local vault, a missing secret as
  * {@code SecretsManager.ResourceNotFoundException}.</li>
@@ -37,6 +37,7 @@ public final class LocalTasks implements TaskHandler {
     public static final String RUN_TASK = "arn:aws:states:::ecs:runTask.sync";
     public static final String LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke";
     public static final String UPDATE_ITEM = DynamoDbUpdateItem.RESOURCE;
+    public static final String QUERY = DynamoDbUpdateItem.QUERY;
     public static final String PUT_EVENTS = "arn:aws:states:::events:putEvents";
     public static final String DELETE_SECRET = "arn:aws:states:::aws-sdk:secretsmanager:deleteSecret";
 
@@ -62,7 +63,7 @@ public final class LocalTasks implements TaskHandler {
         return switch (resource) {
             case RUN_TASK -> runAgent(containerEnvironment(parameters));
             case LAMBDA_INVOKE -> invoke(parameters);
-            case UPDATE_ITEM -> dynamo.handle(stateName, resource, parameters, context);
+            case UPDATE_ITEM, QUERY -> dynamo.handle(stateName, resource, parameters, context);
             case PUT_EVENTS -> putEvents(parameters);
             case DELETE_SECRET -> deleteSecret(parameters);
             default -> {

@@ -77,7 +77,8 @@ class BuildDefinitionTest {
 
         assertThat(definition.findValues("QueryLanguage")).isEmpty();
         assertThat(definition.findValues("Assign")).isEmpty();
-        assertThat(tasks).containsOnly("arn:aws:states:::dynamodb:updateItem", "arn:aws:states:::ecs:runTask.sync",
+        assertThat(tasks).containsOnly("arn:aws:states:::dynamodb:updateItem", "arn:aws:states:::aws-sdk:dynamodb:query",
+                "arn:aws:states:::ecs:runTask.sync",
                 "arn:aws:states:::lambda:invoke", "arn:aws:states:::events:putEvents",
                 "arn:aws:states:::aws-sdk:secretsmanager:deleteSecret", TestDefinitions.K8S_ACTIVITY);
     }

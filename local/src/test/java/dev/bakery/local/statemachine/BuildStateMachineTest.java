@@ -67,6 +67,7 @@ class BuildStateMachineTest {
         store = new BuildStore(client, LocalDynamo.TABLE, Clock.systemUTC());
         TaskRouter router = TaskRouter.builder()
                 .on(DynamoDbUpdateItem.RESOURCE, new DynamoDbUpdateItem(dynamo.endpoint()))
+                .on(DynamoDbUpdateItem.QUERY, new DynamoDbUpdateItem(dynamo.endpoint()))
                 .on(RUN_TASK, (state, resource, parameters, context) -> scenario(context).runTask(parameters, context))
                 .on(TestDefinitions.K8S_ACTIVITY, (state, resource, parameters, context) ->
                         scenario(context).agent(parameters.path("taskId").asText()).run(parameters, context))
@@ -226,6 +227,27 @@ class BuildStateMachineTest {
         assertThat(build.runTask("amd64")).extracting(call -> call.at("/CapacityProviderStrategy/0/CapacityProvider").asText())
                 .containsExactly("FARGATE_SPOT", "FARGATE");
         assertThat(store.build("b-spot-gone").orElseThrow().status()).isEqualTo(BuildStatus.SUCCEEDED);
+    }
+
+    /**
+     * Fargate reclaiming Spot capacity mid-build stops the task with StopCode SpotInterruption; the agent
+     * has recorded the task FAILED (interrupted) on its SIGTERM. The task is reopened and runs again, on
+     * on-demand Fargate. The failure's cause text (the stopped task's JSON) is assumed, not read from AWS.
+     */
+    @Test
+    void aSpotInterruptionMidBuildRunsTheTaskAgainOnOnDemandFargate() throws Exception {
+        Scenario build = new Scenario("b-spot-reclaimed");
+        build.agent("amd64", build.attempts(build.interrupted(), build.succeeds()));
+
+        ExecutionResult result = build.run(false, null, ecs("amd64", true, 600));
+
+        assertThat(result.output().path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(build.runTask("amd64")).extracting(call -> call.at("/CapacityProviderStrategy/0/CapacityProvider").asText())
+                .containsExactly("FARGATE_SPOT", "FARGATE");
+        assertThat(build.states()).containsExactly("Mark build running", "Run on Fargate", "Reopen interrupted task",
+                "Run on Fargate", "Mark build succeeded", "Announce build status");
+        assertThat(store.task("b-spot-reclaimed", "amd64").orElseThrow().status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(store.build("b-spot-reclaimed").orElseThrow().status()).isEqualTo(BuildStatus.SUCCEEDED);
     }
 
     @Test
@@ -405,6 +427,20 @@ class BuildStateMachineTest {
                 store.recordResult(id, taskId, new TaskResult(TaskStatus.SUCCEEDED, "sha256:" + taskId, List.of(), 0, now,
                         now, null, false));
                 return stoppedTask(taskId, 0);
+            };
+        }
+
+        /** An agent on Spot capacity that Fargate reclaims: it records the interruption, the task stops. */
+        Agent interrupted() {
+            return (parameters, context) -> {
+                String taskId = taskId(parameters);
+                Instant now = Instant.now();
+                store.startTask(id, taskId, now, null);
+                store.recordResult(id, taskId, new TaskResult(TaskStatus.FAILED, null, List.of(), 143, now, now, "interrupted",
+                        true));
+                ObjectNode stopped = (ObjectNode) stoppedTask(taskId, 143);
+                stopped.put("StopCode", "SpotInterruption").put("StoppedReason", "Your Spot Task was interrupted.");
+                throw new TaskFailure("States.TaskFailed", stopped.toString());
             };
         }
 

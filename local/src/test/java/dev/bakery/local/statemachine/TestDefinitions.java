@@ -19,7 +19,8 @@ final class TestDefinitions {
             "ContainerName", "agent",
             "PublishIndexFunctionArn", PUBLISH_INDEX_FUNCTION,
             "EventBusName", "default",
-            "K8sActivityArn", K8S_ACTIVITY);
+            "K8sActivityArn", K8S_ACTIVITY,
+            "ExecutionTimeoutSeconds", "43200");
 
     private TestDefinitions() {
     }

@@ -10,18 +10,18 @@ import dev.bakery.core.BuildPlan;
 import dev.bakery.core.BuildPlanner;
 import dev.bakery.core.PlanRequest;
 import dev.bakery.core.SourceFile;
-import dev.bakery.functions.api.ApiException;
+import dev.bakery.functions.errors.Refusal;
 import dev.bakery.functions.builds.BuildService;
 import dev.bakery.functions.builds.Executions;
-import dev.bakery.functions.store.BuildRecord;
-import dev.bakery.functions.store.BuildStatus;
-import dev.bakery.functions.store.BuildStore;
-import dev.bakery.functions.store.TaskRecord;
-import dev.bakery.functions.store.TaskResult;
-import dev.bakery.functions.store.TaskStatus;
-import dev.bakery.functions.testing.Builds;
-import dev.bakery.functions.testing.LocalDynamo;
-import dev.bakery.functions.testing.LocalDynamoServer;
+import dev.bakery.store.BuildRecord;
+import dev.bakery.core.status.BuildStatus;
+import dev.bakery.store.BuildStore;
+import dev.bakery.store.TaskRecord;
+import dev.bakery.core.status.TaskResult;
+import dev.bakery.core.status.TaskStatus;
+import dev.bakery.store.testing.Builds;
+import dev.bakery.store.testing.LocalDynamo;
+import dev.bakery.store.testing.LocalDynamoServer;
 import dev.bakery.local.secrets.LocalSecretVault;
 import dev.bakery.local.tasks.DynamoDbUpdateItem;
 import java.nio.file.Files;
@@ -398,7 +398,7 @@ class BuildFailurePathsTest {
             CompletableFuture<Boolean> accepted = CompletableFuture.supplyAsync(() -> {
                 try {
                     return api.cancel(id, "arn:aws:iam::000000000000:user/ci") == BuildStatus.CANCELLED;
-                } catch (ApiException finished) {
+                } catch (Refusal finished) {
                     return false;
                 }
             });

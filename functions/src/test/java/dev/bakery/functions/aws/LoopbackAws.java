@@ -36,7 +36,15 @@ import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * Plays, on 127.0.0.1, Secrets Manager (GetSecretValue, CreateSecret, DescribeSecret, DeleteSecret),
@@ -171,10 +179,32 @@ public final class LoopbackAws implements AutoCloseable {
         return StaticCredentialsProvider.create(AwsSessionCredentials.create(SESSION_ACCESS_KEY, SECRET_KEY, SESSION_TOKEN));
     }
 
-    /** A client for this server with quick retries, signing for {@code service} in {@code region}. */
-    public AwsJsonClient client(AwsService service, String region) {
-        return new AwsJsonClient(service, region, endpoint(), credentials(), UrlConnectionHttpClient.create(),
-                new AwsJsonClient.Retry(3, Duration.ofMillis(5), Duration.ofMillis(20)));
+    /** Client settings for tests: this fake's keys and {@link #quickRetries} of 3 tries. */
+    public static AwsClients clients(String region) {
+        return new AwsClients(Region.of(region), credentials(), UrlConnectionHttpClient.create(), () -> quickRetries(3));
+    }
+
+    /** The SDK's standard retry strategy with millisecond backoffs, so that tests of retries stay quick. */
+    public static RetryStrategy quickRetries(int attempts) {
+        BackoffStrategy quick = BackoffStrategy.exponentialDelay(Duration.ofMillis(5), Duration.ofMillis(20));
+        return AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(attempts).backoffStrategy(quick)
+                .throttlingBackoffStrategy(quick).build();
+    }
+
+    public SfnClient sfn(String region) {
+        return clients(region).configure(SfnClient.builder()).endpointOverride(endpoint()).build();
+    }
+
+    public SecretsManagerClient secretsManager(String region) {
+        return clients(region).configure(SecretsManagerClient.builder()).endpointOverride(endpoint()).build();
+    }
+
+    public CloudWatchLogsClient logs(String region) {
+        return clients(region).configure(CloudWatchLogsClient.builder()).endpointOverride(endpoint()).build();
+    }
+
+    public EcrClient ecr(String region) {
+        return clients(region).configure(EcrClient.builder()).endpointOverride(endpoint()).build();
     }
 
     public LoopbackAws secret(String id, String value) {

@@ -3,36 +3,30 @@ package dev.bakery.functions.live;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bakery.functions.aws.AwsCallException;
-import dev.bakery.functions.aws.AwsJsonClient;
+import dev.bakery.functions.aws.AwsClients;
 import java.net.URI;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.regions.Region;
 
 class ApiGatewayConnectionsTest {
 
-    private static final AwsJsonClient.Retry FAST = new AwsJsonClient.Retry(4, Duration.ofMillis(5), Duration.ofMillis(20));
-
     private LoopbackApiGateway api;
-    private SdkHttpClient http;
     private ApiGatewayConnections connections;
 
     @BeforeEach
     void start() {
         api = LoopbackApiGateway.start();
-        http = AwsJsonClient.defaultHttpClient();
-        connections = new ApiGatewayConnections(api.endpoint(), LoopbackApiGateway.REGION, LoopbackApiGateway.credentials(),
-                http, FAST);
+        connections = api.connections();
     }
 
     @AfterEach
     void stop() {
-        http.close();
         api.close();
     }
 
@@ -54,8 +48,7 @@ class ApiGatewayConnectionsTest {
     void trailingSlashAndWssEndpointsAreTheSameApi() {
         api.connect("c1");
         URI wss = URI.create(api.endpoint().toString().replace("http://", "ws://") + "/");
-        new ApiGatewayConnections(wss, LoopbackApiGateway.REGION, LoopbackApiGateway.credentials(), http, FAST)
-                .post("c1", "x");
+        new ApiGatewayConnections(wss, LoopbackApiGateway.clients()).post("c1", "x");
         assertThat(api.postsTo("c1")).containsExactly("x");
     }
 
@@ -93,7 +86,7 @@ class ApiGatewayConnectionsTest {
         api.connect("c1");
         api.throttle(100);
         assertThatThrownBy(() -> connections.post("c1", "x"))
-                .isInstanceOf(AwsCallException.class)
+                .isInstanceOfSatisfying(AwsServiceException.class, e -> assertThat(e.isThrottlingException()).isTrue())
                 .hasMessageContaining("PostToConnection to c1 failed after 4 tries")
                 .hasMessageContaining("LimitExceededException")
                 .hasMessageContaining("throttling");
@@ -106,7 +99,7 @@ class ApiGatewayConnectionsTest {
         api.connect("c1");
         api.deny();
         assertThatThrownBy(() -> connections.post("c1", "x"))
-                .isInstanceOfSatisfying(AwsCallException.class, e -> assertThat(e.status()).isEqualTo(403))
+                .isInstanceOfSatisfying(AwsServiceException.class, e -> assertThat(e.statusCode()).isEqualTo(403))
                 .hasMessageContaining("execute-api:ManageConnections")
                 .hasMessageContaining("AccessDeniedException");
         assertThat(api.requests()).isEqualTo(1);
@@ -115,17 +108,18 @@ class ApiGatewayConnectionsTest {
     @Test
     void aSignatureForAnotherRegionIsRefusedAsForbidden() {
         api.connect("c1");
-        ApiGatewayConnections wrongRegion = new ApiGatewayConnections(api.endpoint(), "us-east-1",
-                LoopbackApiGateway.credentials(), http, FAST);
+        AwsClients clients = LoopbackApiGateway.clients();
+        ApiGatewayConnections wrongRegion = new ApiGatewayConnections(api.endpoint(),
+                new AwsClients(Region.US_EAST_1, clients.credentials(), clients.http(), clients.retries()));
         assertThatThrownBy(() -> wrongRegion.post("c1", "x"))
-                .isInstanceOf(AwsCallException.class)
+                .isInstanceOf(AwsServiceException.class)
                 .hasMessageContaining("InvalidSignatureException")
                 .hasMessageContaining("region");
-        ApiGatewayConnections wrongSecret = new ApiGatewayConnections(api.endpoint(), LoopbackApiGateway.REGION,
-                StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                        dev.bakery.functions.aws.LoopbackAws.ACCESS_KEY, "not-the-secret")), http, FAST);
+        ApiGatewayConnections wrongSecret = new ApiGatewayConnections(api.endpoint(), new AwsClients(clients.region(),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(dev.bakery.functions.aws.LoopbackAws.ACCESS_KEY,
+                        "not-the-secret")), clients.http(), clients.retries()));
         assertThatThrownBy(() -> wrongSecret.post("c1", "x"))
-                .isInstanceOf(AwsCallException.class)
+                .isInstanceOf(AwsServiceException.class)
                 .hasMessageContaining("signature");
         assertThat(api.posts()).isEmpty();
     }
@@ -134,7 +128,7 @@ class ApiGatewayConnectionsTest {
     void anOversizeFrameIsAClearErrorNotRetried() {
         api.connect("c1");
         assertThatThrownBy(() -> connections.post("c1", "x".repeat(ConnectionPoster.MAX_FRAME_BYTES + 1)))
-                .isInstanceOf(AwsCallException.class)
+                .isInstanceOf(AwsServiceException.class)
                 .hasMessageContaining("PayloadTooLargeException");
         assertThat(api.requests()).isEqualTo(1);
     }
@@ -146,9 +140,9 @@ class ApiGatewayConnectionsTest {
             port = closed.endpoint().getPort();
         }
         ApiGatewayConnections nowhere = new ApiGatewayConnections(URI.create("http://127.0.0.1:" + port + "/live"),
-                LoopbackApiGateway.REGION, LoopbackApiGateway.credentials(), http, FAST);
+                LoopbackApiGateway.clients());
         assertThatThrownBy(() -> nowhere.post("c1", "x"))
-                .isInstanceOf(AwsCallException.class)
+                .isInstanceOf(SdkClientException.class)
                 .hasMessageContaining("cannot reach")
                 .hasMessageContaining("after 4 tries");
     }

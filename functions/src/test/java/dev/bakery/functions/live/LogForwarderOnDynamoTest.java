@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bakery.core.live.LiveMessage;
 import dev.bakery.core.live.LiveMessages;
-import dev.bakery.functions.aws.AwsJsonClient;
 import dev.bakery.functions.testing.LocalDynamo;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.http.SdkHttpClient;
 
 /**
  * The forwarder with the real pieces around it: subscriptions in DynamoDB Local, posts through the
@@ -23,7 +20,6 @@ class LogForwarderOnDynamoTest {
 
     private LocalDynamo dynamo;
     private LoopbackApiGateway api;
-    private SdkHttpClient http;
     private DynamoSubscriptions subscriptions;
     private LogForwarder forwarder;
 
@@ -31,10 +27,8 @@ class LogForwarderOnDynamoTest {
     void start() {
         dynamo = LocalDynamo.start();
         api = LoopbackApiGateway.start();
-        http = AwsJsonClient.defaultHttpClient();
         subscriptions = new DynamoSubscriptions(dynamo.client(), LocalDynamo.TABLE, Clock.systemUTC());
-        forwarder = new LogForwarder(subscriptions, new ApiGatewayConnections(api.endpoint(), LoopbackApiGateway.REGION,
-                LoopbackApiGateway.credentials(), http, new AwsJsonClient.Retry(4, Duration.ofMillis(5), Duration.ofMillis(20))));
+        forwarder = new LogForwarder(subscriptions, api.connections());
         Instant now = Instant.now();
         for (String connection : List.of("c-live", "c-gone")) {
             api.connect(connection);
@@ -45,7 +39,6 @@ class LogForwarderOnDynamoTest {
 
     @AfterEach
     void stop() {
-        http.close();
         api.close();
         dynamo.close();
     }

@@ -8,12 +8,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakery.core.live.LiveMessage;
 import dev.bakery.core.live.LiveMessages;
-import dev.bakery.functions.aws.AwsJsonClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -23,7 +21,6 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.http.SdkHttpClient;
 
 class LogForwarderTest {
 
@@ -31,22 +28,18 @@ class LogForwarderTest {
     private static final Instant NOW = Instant.parse("2025-06-01T10:00:00Z");
 
     private LoopbackApiGateway api;
-    private SdkHttpClient http;
     private InMemorySubscriptions subscriptions;
     private LogForwarder forwarder;
 
     @BeforeEach
     void start() {
         api = LoopbackApiGateway.start();
-        http = AwsJsonClient.defaultHttpClient();
         subscriptions = new InMemorySubscriptions();
-        forwarder = new LogForwarder(subscriptions, new ApiGatewayConnections(api.endpoint(), LoopbackApiGateway.REGION,
-                LoopbackApiGateway.credentials(), http, new AwsJsonClient.Retry(4, Duration.ofMillis(5), Duration.ofMillis(20))));
+        forwarder = new LogForwarder(subscriptions, api.connections());
     }
 
     @AfterEach
     void stop() {
-        http.close();
         api.close();
     }
 

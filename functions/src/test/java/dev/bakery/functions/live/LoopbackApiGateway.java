@@ -3,6 +3,7 @@ package dev.bakery.functions.live;
 import dev.bakery.functions.testing.SigV4;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.bakery.functions.aws.AwsClients;
 import dev.bakery.functions.aws.LoopbackAws;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +29,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * Plays, on 127.0.0.1, a WebSocket API's management endpoint (the API Gateway Management API) for
@@ -83,6 +86,16 @@ public final class LoopbackApiGateway implements AutoCloseable {
     /** Credentials this server accepts. */
     public static StaticCredentialsProvider credentials() {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create(LoopbackAws.ACCESS_KEY, LoopbackAws.SECRET_KEY));
+    }
+
+    /** Client settings for this server: its region and keys, the SDK's retries with quick backoffs (4 tries). */
+    public static AwsClients clients() {
+        return new AwsClients(Region.of(REGION), credentials(), UrlConnectionHttpClient.create(), () -> LoopbackAws.quickRetries(4));
+    }
+
+    /** A poster to this server. */
+    public ApiGatewayConnections connections() {
+        return new ApiGatewayConnections(endpoint(), clients());
     }
 
     /** Clients connect ($connect succeeded): posts to them are delivered. */

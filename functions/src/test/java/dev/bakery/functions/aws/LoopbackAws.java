@@ -1040,7 +1040,7 @@ public final class LoopbackAws implements AutoCloseable {
         }
         String expected;
         try {
-            expected = SigV4.expectedSignature(exchange, "/", signedHeaders, body, amzDate, date, region, service, SECRET_KEY);
+            expected = SigV4.expectedSignature(exchange, signedHeaders, body, amzDate, region, service, accessKey, SECRET_KEY);
         } catch (IllegalArgumentException e) {
             throw new AwsError(400, "InvalidSignatureException", e.getMessage());
         }

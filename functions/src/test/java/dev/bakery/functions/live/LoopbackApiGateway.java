@@ -181,7 +181,7 @@ public final class LoopbackApiGateway implements AutoCloseable {
         if (!exchange.getRequestMethod().equals("POST") || !route.matches()) {
             return new Answer(403, "MissingAuthenticationTokenException", "{\"message\":\"Missing Authentication Token\"}");
         }
-        Answer refused = verifySignature(exchange, rawPath, body);
+        Answer refused = verifySignature(exchange, body);
         if (refused != null) {
             return refused;
         }
@@ -212,7 +212,7 @@ public final class LoopbackApiGateway implements AutoCloseable {
         return new Answer(status, type, "{\"message\":\"" + message + "\"}");
     }
 
-    private static Answer verifySignature(HttpExchange exchange, String rawPath, byte[] body) {
+    private static Answer verifySignature(HttpExchange exchange, byte[] body) {
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         if (authorization == null) {
             return signatureError(403, "MissingAuthenticationTokenException", "Missing Authentication Token");
@@ -250,8 +250,8 @@ public final class LoopbackApiGateway implements AutoCloseable {
         }
         String expected;
         try {
-            expected = SigV4.expectedSignature(exchange, uriEncode(rawPath), signedHeaders, body, amzDate, date, REGION,
-                    "execute-api", LoopbackAws.SECRET_KEY);
+            expected = SigV4.expectedSignature(exchange, signedHeaders, body, amzDate, REGION, "execute-api",
+                    LoopbackAws.ACCESS_KEY, LoopbackAws.SECRET_KEY);
         } catch (IllegalArgumentException e) {
             return signatureError(403, "InvalidSignatureException", e.getMessage());
         }
@@ -260,19 +260,5 @@ public final class LoopbackApiGateway implements AutoCloseable {
                     + " signature you provided. Check your AWS Secret Access Key and signing method.");
         }
         return null;
-    }
-
-    /** SigV4's canonical URI for services other than S3: the path as sent, URI-encoded once more ('/' kept). */
-    static String uriEncode(String rawPath) {
-        StringBuilder out = new StringBuilder();
-        for (byte b : rawPath.getBytes(StandardCharsets.UTF_8)) {
-            char c = (char) (b & 0xff);
-            if (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || "-_.~/".indexOf(c) >= 0) {
-                out.append(c);
-            } else {
-                out.append('%').append(String.format("%02X", b & 0xff));
-            }
-        }
-        return out.toString();
     }
 }

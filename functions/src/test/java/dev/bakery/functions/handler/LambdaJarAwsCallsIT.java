@@ -3,7 +3,6 @@ package dev.bakery.functions.handler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bakery.functions.aws.LoopbackAws;
-import dev.bakery.functions.live.LoopbackApiGateway;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,16 +21,16 @@ class LambdaJarAwsCallsIT {
 
     @Test
     void everyOperationTheFunctionsCallWorksFromTheTrimmedJar() throws Exception {
-        try (LoopbackAws aws = LoopbackAws.start(); LoopbackApiGateway api = LoopbackApiGateway.start()) {
+        try (LoopbackAws aws = LoopbackAws.start()) {
             String machine = aws.stateMachine("eu-west-1", "bakery-build");
             aws.secretMarkedForDeletion("bakery/builds/old", "old").logGroup("/bakery/builds")
                     .logEvent("/bakery/builds", "agent/t1", 1_000, "{\"buildId\":\"b-probe\",\"msg\":\"hello\"}")
                     .ecrRegistry("123456789012", "ecr-password");
-            api.connect("c-probe");
+            aws.connect("c-probe");
             Path out = dir.resolve("out.txt");
             Process probe = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                     LambdaJarLoggingIT.lambdaJar() + java.io.File.pathSeparator + Path.of("target", "test-classes"),
-                    LambdaJarAwsProbe.class.getName(), aws.endpoint().toString(), api.endpoint().toString(), machine)
+                    LambdaJarAwsProbe.class.getName(), aws.endpoint().toString(), aws.managementEndpoint().toString(), machine)
                     .redirectErrorStream(true).redirectOutput(out.toFile()).start();
             assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
             String printed = Files.readString(out, StandardCharsets.UTF_8);
@@ -40,7 +39,7 @@ class LambdaJarAwsCallsIT {
             assertThat(printed).contains("execution ABORTED", "secret {\"k0\":\"pw\"}",
                     "log {\"buildId\":\"b-probe\",\"msg\":\"hello\"}", "ecr AWS", "posted");
             assertThat(aws.storedSecrets()).containsOnlyKeys("bakery/builds/old");
-            assertThat(api.postsTo("c-probe")).containsExactly("frame");
+            assertThat(aws.postsTo("c-probe")).containsExactly("frame");
         }
     }
 }

@@ -6,7 +6,6 @@ import dev.bakery.functions.aws.LogEvents;
 import dev.bakery.functions.aws.LoopbackAws;
 import dev.bakery.functions.aws.StepFunctions;
 import dev.bakery.functions.live.ApiGatewayConnections;
-import dev.bakery.functions.live.LoopbackApiGateway;
 import dev.bakery.functions.registry.EcrAuthorizationTokens;
 import dev.bakery.functions.registry.EcrHost;
 import dev.bakery.functions.registry.SecretsManagerSecrets;
@@ -49,7 +48,7 @@ public final class LambdaJarAwsProbe {
         EcrHost host = EcrHost.parse("123456789012.dkr.ecr.eu-west-1.amazonaws.com").orElseThrow();
         System.out.println("ecr " + new EcrAuthorizationTokens(h -> ecr, Clock.systemUTC()).loginFor(host).orElseThrow().username());
 
-        new ApiGatewayConnections(api, LoopbackApiGateway.clients()).post("c-probe", "frame");
+        new ApiGatewayConnections(api, LoopbackAws.clients(LoopbackAws.API_REGION)).post("c-probe", "frame");
         System.out.println("posted");
     }
 }

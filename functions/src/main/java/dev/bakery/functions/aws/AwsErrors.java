@@ -40,6 +40,6 @@ public final class AwsErrors {
      * callers still tell "not found" from "access denied"), the original as the cause.
      */
     public static SdkException reword(SdkException e, String message) {
-        return (SdkException) e.toBuilder().message(message).cause(e).build();
+        return e.toBuilder().message(message).cause(e).build();
     }
 }

@@ -13,6 +13,7 @@ import dev.bakery.agent.result.StoreResultSink;
 import dev.bakery.agent.result.TerminationLogSink;
 import dev.bakery.agent.spec.TaskSpec;
 import dev.bakery.agent.spec.TaskSpecs;
+import dev.bakery.functions.aws.AwsClients;
 import dev.bakery.functions.registry.EcrTokens;
 import dev.bakery.functions.registry.PlanCredentials;
 import dev.bakery.functions.registry.SecretsManagerSecrets;
@@ -25,8 +26,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -41,7 +40,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@code DOCKER_CONFIG} (default {@code /kaniko/.docker}; build secrets' files live in
  * {@code bakery-secrets} next to it, {@code /kaniko/bakery-secrets}, which Kaniko never snapshots);
  * {@code BAKERY_S3_ENDPOINT} and {@code BAKERY_DYNAMODB_ENDPOINT} point at local emulators,
- * {@code AWS_ENDPOINT_URL_SECRETSMANAGER} at another Secrets Manager.</li>
+ * {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} (the SDK's own setting) at another Secrets Manager.</li>
  * </ul>
  */
 public final class Main {
@@ -69,7 +68,8 @@ public final class Main {
     }
 
     private static int run(Map<String, String> env, AgentLog bootLog) {
-        Region region = Region.of(env.getOrDefault("AWS_REGION", "us-east-1"));
+        // One credentials chain and one HTTP client for every client.
+        AwsClients aws = AwsClients.create(env.getOrDefault("AWS_REGION", "us-east-1"));
         TaskSpec spec;
         ResultSink sink;
         S3Client s3 = null;
@@ -77,10 +77,10 @@ public final class Main {
             spec = load(() -> TaskSpecs.fromFile(Path.of(env.get("BAKERY_TASK_SPEC_FILE"))));
             sink = new TerminationLogSink(Path.of(env.getOrDefault("BAKERY_TERMINATION_LOG", "/dev/termination-log")));
         } else {
-            var dynamo = DynamoDbClient.builder().region(region).httpClient(UrlConnectionHttpClient.create());
+            var dynamo = aws.configure(DynamoDbClient.builder());
             endpoint(env, "BAKERY_DYNAMODB_ENDPOINT").ifPresent(dynamo::endpointOverride);
             BuildStore store = new BuildStore(dynamo.build(), required(env, "BAKERY_TABLE"), Clock.systemUTC());
-            var s3Builder = S3Client.builder().region(region).httpClient(UrlConnectionHttpClient.create());
+            var s3Builder = aws.configure(S3Client.builder());
             endpoint(env, "BAKERY_S3_ENDPOINT").ifPresent(uri -> s3Builder.endpointOverride(uri).forcePathStyle(true));
             s3 = s3Builder.build();
             String buildId = required(env, "BAKERY_BUILD_ID");
@@ -104,7 +104,7 @@ public final class Main {
             }
             default -> throw new IllegalArgumentException("BAKERY_BUILDER must be kaniko or buildah");
         };
-        SecretsManagerSecrets secrets = SecretsManagerSecrets.create(region.id());
+        SecretsManagerSecrets secrets = new SecretsManagerSecrets(aws.secretsManager());
         PlanCredentials logins = new PlanCredentials(spec.task().credentials(), spec.buildId(), secrets, EcrTokens.none());
         ProcessRunner runner = new ProcessRunner(log);
         long maxContext = Long.parseLong(env.getOrDefault("BAKERY_MAX_CONTEXT_BYTES", Long.toString(DEFAULT_MAX_CONTEXT_BYTES)));

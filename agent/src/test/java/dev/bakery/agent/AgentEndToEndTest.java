@@ -15,7 +15,6 @@ import dev.bakery.core.BuildPlan;
 import dev.bakery.core.BuildPlanner;
 import dev.bakery.core.PlanRequest;
 import dev.bakery.core.SourceFile;
-import dev.bakery.functions.aws.AwsService;
 import dev.bakery.functions.aws.LoopbackAws;
 import dev.bakery.functions.registry.RegistryClient;
 import dev.bakery.functions.registry.RegistryCredentials;
@@ -136,7 +135,7 @@ class AgentEndToEndTest {
         Path dockerConfig = work.resolve("docker/config.json");
         Agent agent = new Agent(spec, new Agent.Paths(work.resolve("workspace"), dockerConfig, work.resolve("digest"),
                 work.resolve("bakery-secrets"), SafeExtractor.Limits.DEFAULT), new ContextFetcher(s3.client(), 64 << 20),
-                RegistryCredentials.none(), new SecretsManagerSecrets(aws.client(AwsService.SECRETS_MANAGER, "us-east-1")),
+                RegistryCredentials.none(), new SecretsManagerSecrets(aws.secretsManager("us-east-1")),
                 new BuildahBuilder("buildah", work.resolve("storage"), work.resolve("run"), dockerConfig),
                 new StoreResultSink(store, buildId, taskId, FARGATE_TASKS + taskId), new ProcessRunner(log), log, Clock.systemUTC());
         return new Run(agent.run(), output.toString(StandardCharsets.UTF_8));

@@ -32,7 +32,7 @@ final class EndpointOptions {
 
     BakeryApi api(CliContext context) throws InterruptedException {
         Transport transport = new Transport(Transport.defaultClient(), Transport.Retry.STANDARD);
-        return new BakeryApi(new EndpointResolver(context.env(), context.home(), transport)
+        return new BakeryApi(new EndpointResolver(context.env(), context.home())
                 .resolve(new EndpointResolver.Settings(endpoint, wsEndpoint, stack, region, profile)), transport);
     }
 }

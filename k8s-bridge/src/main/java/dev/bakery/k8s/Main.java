@@ -1,7 +1,6 @@
 package dev.bakery.k8s;
 
-import dev.bakery.functions.aws.AwsJsonClient;
-import dev.bakery.functions.aws.AwsService;
+import dev.bakery.functions.aws.AwsClients;
 import dev.bakery.functions.registry.SecretsManagerSecrets;
 import dev.bakery.store.BuildStore;
 import dev.bakery.k8s.activity.Activities;
@@ -20,9 +19,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -63,21 +61,19 @@ public final class Main {
         }
         BridgeConfig config = options.config(namespace);
         String region = config.agent().region();
-        AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
-        SdkHttpClient http = UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(5))
-                .socketTimeout(SOCKET_TIMEOUT).build();
-        DynamoDbClient dynamo = DynamoDbClient.builder().region(Region.of(region)).credentialsProvider(credentials)
-                .httpClient(http).build();
-        S3Presigner presigner = S3Presigner.builder().region(Region.of(region)).credentialsProvider(credentials).build();
+        // One credentials chain (IRSA) and one HTTP client for every client.
+        AwsClients aws = new AwsClients(Region.of(region), DefaultCredentialsProvider.builder().build(),
+                UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(5)).socketTimeout(SOCKET_TIMEOUT).build(),
+                AwsRetryStrategy::standardRetryStrategy);
+        DynamoDbClient dynamo = aws.configure(DynamoDbClient.builder()).build();
+        S3Presigner presigner = S3Presigner.builder().region(aws.region()).credentialsProvider(aws.credentials()).build();
         BuildStore store = new BuildStore(dynamo, config.table(), Clock.systemUTC());
         Cluster cluster = new Cluster(kube, namespace);
         Launcher launcher = new Launcher(store, cluster, new JobTemplate(config.agent(), namespace, config.bridgeName()),
-                presigner, new SecretsManagerSecrets(AwsJsonClient.create(AwsService.SECRETS_MANAGER, region, credentials, http)),
+                presigner, new SecretsManagerSecrets(aws.secretsManager()),
                 config.contextBucket(), config.timing().presignedUrl());
         Bridge bridge = new Bridge(config,
-                new Activities(AwsJsonClient.create(AwsService.STEP_FUNCTIONS, region, credentials, http)),
-                launcher, cluster, store,
-                new BuildLogs(AwsJsonClient.create(AwsService.CLOUDWATCH_LOGS, region, credentials, http), config.logGroup()),
+                new Activities(aws.sfn()), launcher, cluster, store, new BuildLogs(aws.logs(), config.logGroup()),
                 Clock.systemUTC());
         bridge.start();
         HealthServer health = new HealthServer(new InetSocketAddress(options.healthPort()), bridge::healthy);

@@ -166,7 +166,7 @@ public final class LocalServer implements AutoCloseable {
     private Map<String, String> agentEnvironment(URI rest) {
         return Map.of("BAKERY_TABLE", LocalAws.TABLE, "BAKERY_CONTEXT_BUCKET", LocalAws.CONTEXT_BUCKET,
                 "BAKERY_DYNAMODB_ENDPOINT", dynamo.endpoint().toString(), "BAKERY_S3_ENDPOINT", s3.endpoint().toString(),
-                "AWS_ENDPOINT_URL_SECRETSMANAGER", rest.toString(),
+                "AWS_ENDPOINT_URL_SECRETS_MANAGER", rest.toString(),
                 "AWS_REGION", LocalAws.REGION.id(), "AWS_ACCESS_KEY_ID", keys.accessKeyId(),
                 "AWS_SECRET_ACCESS_KEY", keys.secretAccessKey());
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bakery.core.SecretMount;
-import dev.bakery.functions.aws.AwsService;
 import dev.bakery.functions.aws.LoopbackAws;
 import dev.bakery.functions.registry.SecretsManagerSecrets;
 import java.io.IOException;
@@ -30,7 +29,7 @@ class SecretFilesTest {
     static void start() {
         aws = LoopbackAws.start().secret("ci/npmrc", "//npm.example.com/:_authToken=npm-token-1\n")
                 .secret("ci/token", "expected-value");
-        secrets = new SecretsManagerSecrets(aws.client(AwsService.SECRETS_MANAGER, "eu-west-1"));
+        secrets = new SecretsManagerSecrets(aws.secretsManager("eu-west-1"));
     }
 
     @AfterAll

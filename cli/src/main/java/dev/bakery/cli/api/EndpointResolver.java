@@ -13,6 +13,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 
 /**
  * Where the API is (contracts, section 3): {@code --endpoint URL} / {@code BAKERY_ENDPOINT} with
@@ -32,17 +33,14 @@ public final class EndpointResolver {
 
     private final Map<String, String> env;
     private final Path home;
-    private final Transport transport;
 
     /**
      * @param env       the environment (BAKERY_ENDPOINT, BAKERY_WS_ENDPOINT, BAKERY_LOCAL_DIR, AWS_ENDPOINT_URL_*)
      * @param home      the user's home, for {@code ~/.bakery/local}
-     * @param transport for the CloudFormation call
      */
-    public EndpointResolver(Map<String, String> env, Path home, Transport transport) {
+    public EndpointResolver(Map<String, String> env, Path home) {
         this.env = env;
         this.home = home;
-        this.transport = transport;
     }
 
     public Endpoint resolve(Settings settings) throws InterruptedException {
@@ -75,10 +73,12 @@ public final class EndpointResolver {
         return new Endpoint(rest, ws, new SigV4Signer(credentials(settings.profile()), region, "execute-api"));
     }
 
-    private Endpoint fromStack(Settings settings, String ws) throws InterruptedException {
+    private Endpoint fromStack(Settings settings, String ws) {
         String region = region(settings);
-        SigV4Signer signer = new SigV4Signer(credentials(settings.profile()), region, "cloudformation");
-        Map<String, String> outputs = StackOutputs.describe(transport, StackOutputs.endpoint(region, env), signer, settings.stack());
+        Map<String, String> outputs;
+        try (CloudFormationClient cloudFormation = StackOutputs.client(credentials(settings.profile()), region, env)) {
+            outputs = StackOutputs.describe(cloudFormation, settings.stack());
+        }
         String rest = outputs.get(StackOutputs.REST_API_URL);
         if (rest == null || rest.isBlank()) {
             throw new ApiException(0, "no_output", "stack " + settings.stack() + " (" + outputs.get("StackStatus")

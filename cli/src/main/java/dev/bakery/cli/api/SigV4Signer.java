@@ -14,7 +14,7 @@ import software.amazon.awssdk.identity.spi.IdentityProvider;
 
 /**
  * SigV4 headers from the SDK's signer for one service and region ({@code execute-api} for the REST
- * and WebSocket APIs, {@code cloudformation} for the stack lookup). Host is signed from the URI, the
+ * and WebSocket APIs, which no SDK client invokes). Host is signed from the URI, the
  * way every HTTP client sends it; the headers returned are everything else the signer added.
  */
 public final class SigV4Signer implements RequestSigner {

@@ -1,27 +1,18 @@
 package dev.bakery.cli.api;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-import org.xml.sax.SAXException;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.Output;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
 
-/**
- * A CloudFormation stack's outputs, by CloudFormation's {@code DescribeStacks} in its query protocol
- * (form-encoded POST, XML answer), signed with the SDK's SigV4 signer: the SDK's CloudFormation
- * client does not resolve from our Maven mirror, and this one call is all the CLI needs.
- */
+/** A CloudFormation stack's outputs, by CloudFormation's {@code DescribeStacks}. */
 public final class StackOutputs {
 
     /** The outputs the CDK app defines for the CLI. */
@@ -31,68 +22,46 @@ public final class StackOutputs {
     private StackOutputs() {
     }
 
-    /** CloudFormation's regional endpoint; {@code AWS_ENDPOINT_URL_CLOUDFORMATION} or {@code AWS_ENDPOINT_URL} win, as in the SDKs. */
-    public static URI endpoint(String region, Map<String, String> env) {
+    /**
+     * A CloudFormation client. The SDK reads {@code AWS_ENDPOINT_URL_CLOUDFORMATION} and
+     * {@code AWS_ENDPOINT_URL} from the process's environment; the CLI's own environment
+     * ({@code env}, which tests give) is honoured the same way.
+     */
+    public static CloudFormationClient client(AwsCredentialsProvider credentials, String region, Map<String, String> env) {
+        var builder = CloudFormationClient.builder().region(Region.of(region)).credentialsProvider(credentials)
+                .httpClient(UrlConnectionHttpClient.create());
         for (String name : new String[] {"AWS_ENDPOINT_URL_CLOUDFORMATION", "AWS_ENDPOINT_URL"}) {
             String value = env.get(name);
             if (value != null && !value.isBlank()) {
-                return URI.create(value.endsWith("/") ? value : value + "/");
+                return builder.endpointOverride(URI.create(value)).build();
             }
         }
-        return URI.create("https://cloudformation." + region + ".amazonaws.com" + (region.startsWith("cn-") ? ".cn" : "") + "/");
+        return builder.build();
     }
 
     /**
+     * The stack's outputs, and its status as {@code StackStatus}.
+     *
      * @throws ApiException with CloudFormation's code and message (e.g. {@code ValidationError}: the stack does not exist)
      */
-    public static Map<String, String> describe(Transport transport, URI endpoint, RequestSigner signer, String stackName)
-            throws InterruptedException {
-        byte[] body = ("Action=DescribeStacks&Version=2010-05-15&StackName="
-                + URLEncoder.encode(stackName, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
-        HttpResponse<byte[]> response = transport.send(Transport.Call.of("POST", endpoint,
-                Map.of("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"), body, Duration.ofSeconds(30)), signer);
-        Document xml = parse(response);
-        if (response.statusCode() >= 300) {
-            throw new ApiException(response.statusCode(), text(xml.getDocumentElement(), "Code", "http_" + response.statusCode()),
-                    "CloudFormation DescribeStacks " + stackName + ": "
-                            + text(xml.getDocumentElement(), "Message", "HTTP " + response.statusCode()), null);
-        }
-        Element stack = first(xml.getDocumentElement(), "member");
-        if (stack == null) {
-            throw new ApiException(404, "ValidationError", "CloudFormation has no stack " + stackName, null);
+    public static Map<String, String> describe(CloudFormationClient cloudFormation, String stackName) {
+        Stack stack;
+        try {
+            stack = cloudFormation.describeStacks(r -> r.stackName(stackName)).stacks().stream().findFirst()
+                    .orElseThrow(() -> new ApiException(404, "ValidationError", "CloudFormation has no stack " + stackName, null));
+        } catch (AwsServiceException e) {
+            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            String message = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
+            throw new ApiException(e.statusCode(), code != null ? code : "http_" + e.statusCode(),
+                    "CloudFormation DescribeStacks " + stackName + ": " + (message != null ? message : "HTTP " + e.statusCode()), null);
+        } catch (SdkClientException e) {
+            throw new ApiException(0, "unreachable", "CloudFormation DescribeStacks " + stackName + " failed: " + e.getMessage(), null);
         }
         Map<String, String> outputs = new LinkedHashMap<>();
-        Element list = first(stack, "Outputs");
-        if (list != null) {
-            for (Node n = list.getFirstChild(); n != null; n = n.getNextSibling()) {
-                if (n instanceof Element member) {
-                    outputs.put(text(member, "OutputKey", ""), text(member, "OutputValue", ""));
-                }
-            }
+        for (Output output : stack.outputs()) {
+            outputs.put(output.outputKey(), output.outputValue());
         }
-        outputs.put("StackStatus", text(stack, "StackStatus", ""));
+        outputs.put("StackStatus", stack.stackStatusAsString());
         return outputs;
-    }
-
-    private static Document parse(HttpResponse<byte[]> response) {
-        try {
-            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            return factory.newDocumentBuilder().parse(new ByteArrayInputStream(response.body()));
-        } catch (ParserConfigurationException | SAXException | IOException e) {
-            throw new ApiException(response.statusCode(), "invalid_answer", "CloudFormation answered HTTP "
-                    + response.statusCode() + " with something that is not XML", null);
-        }
-    }
-
-    private static Element first(Element parent, String name) {
-        var nodes = parent.getElementsByTagName(name);
-        return nodes.getLength() == 0 ? null : (Element) nodes.item(0);
-    }
-
-    private static String text(Element parent, String name, String fallback) {
-        Element element = first(parent, name);
-        return element == null ? fallback : element.getTextContent().strip();
     }
 }

@@ -3,7 +3,6 @@ package dev.bakery.cli.testing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bakery.functions.aws.AwsService;
 import dev.bakery.functions.aws.LogEvents;
 import dev.bakery.functions.live.LogForwarder;
 import dev.bakery.functions.live.StatusNotifier;
@@ -58,7 +57,7 @@ public final class AgentPlay implements AutoCloseable {
         this.bakery = bakery;
         this.forwarder = new LogForwarder(bakery.subscriptions, bakery.poster());
         this.notifier = new StatusNotifier(bakery.subscriptions, bakery.poster(), bakery.harness.store);
-        this.logs = new LogEvents(bakery.harness.aws.client(AwsService.CLOUDWATCH_LOGS, ApiHarness.REGION));
+        this.logs = new LogEvents(bakery.harness.aws.logs(ApiHarness.REGION));
         this.streams = bakery.harness.dynamo.streamsClient();
         pumpChanges(); // what is already in the stream is not news
         pump = Thread.ofPlatform().daemon().name("stream-pump").start(() -> {

@@ -1,15 +1,19 @@
 package dev.bakery.functions.aws;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.secretsmanager.model.Tag;
 
 /**
  * The per-build secret in Secrets Manager ({@code bakery/builds/<id>}): holds the inline registry
@@ -24,18 +28,10 @@ public final class BuildSecrets {
     private static final String REDACTED = "****";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final AwsJsonClient client;
+    private final SecretsManagerClient client;
 
-    public BuildSecrets(AwsJsonClient client) {
-        if (!client.service().equals(AwsService.SECRETS_MANAGER)) {
-            throw new IllegalArgumentException("BuildSecrets needs a Secrets Manager client, not " + client.service());
-        }
-        this.client = client;
-    }
-
-    /** Production wiring: the regional endpoint and the default credentials chain. */
-    public static BuildSecrets create(String region) {
-        return new BuildSecrets(AwsJsonClient.create(AwsService.SECRETS_MANAGER, region));
+    public BuildSecrets(SecretsManagerClient client) {
+        this.client = Objects.requireNonNull(client, "client");
     }
 
     /**
@@ -45,7 +41,7 @@ public final class BuildSecrets {
      *
      * @param tags resource tags (e.g. the build id), may be empty or null
      * @throws IllegalArgumentException the name, value size or a tag is malformed (nothing was sent)
-     * @throws AwsCallException         Secrets Manager refused, or a secret of that name exists that
+     * @throws SdkException             Secrets Manager refused, or a secret of that name exists that
      *                                  this method did not create
      */
     public String create(String name, String secretString, Map<String, String> tags) {
@@ -57,10 +53,6 @@ public final class BuildSecrets {
                     + " bytes; Secrets Manager takes at most " + MAX_SECRET_BYTES);
         }
         String token = clientRequestToken(name);
-        ObjectNode request = JSON.createObjectNode()
-                .put("Name", name)
-                .put("ClientRequestToken", token)
-                .put("SecretString", secretString);
         Map<String, String> sortedTags = new TreeMap<>();
         if (tags != null) {
             tags.forEach((key, value) -> {
@@ -70,22 +62,17 @@ public final class BuildSecrets {
                 sortedTags.put(key, value);
             });
         }
-        if (!sortedTags.isEmpty()) {
-            ArrayNode array = request.putArray("Tags");
-            sortedTags.forEach((key, value) -> array.addObject().put("Key", key).put("Value", value));
-        }
-
-        JsonNode response;
         try {
-            response = client.call("CreateSecret", request);
-        } catch (AwsCallException e) {
-            AwsCallException safe = redact(e, secretString);
-            if ("ResourceExistsException".equals(safe.errorType())) {
+            return arn(client.createSecret(r -> r.name(name).clientRequestToken(token).secretString(secretString)
+                    .tags(sortedTags.isEmpty() ? null : sortedTags.entrySet().stream()
+                            .map(t -> Tag.builder().key(t.getKey()).value(t.getValue()).build()).toList())).arn(), name, "CreateSecret");
+        } catch (SdkException e) {
+            SdkException safe = redact(e, secretString);
+            if ("ResourceExistsException".equals(AwsErrors.code(safe))) {
                 return arnOfOurEarlierCreate(name, token, safe);
             }
-            throw new AwsCallException(explainCreate(name, safe), safe);
+            throw AwsErrors.reword(safe, explainCreate(name, safe));
         }
-        return arn(response, name, "CreateSecret");
     }
 
     /**
@@ -100,16 +87,15 @@ public final class BuildSecrets {
             throw new IllegalArgumentException("secret id must be 1 to 2048 characters and not blank");
         }
         try {
-            client.call("DeleteSecret", JSON.createObjectNode().put("SecretId", secretId).put("ForceDeleteWithoutRecovery", true));
-        } catch (AwsCallException e) {
-            if ("ResourceNotFoundException".equals(e.errorType())) {
-                return;
-            }
+            client.deleteSecret(r -> r.secretId(secretId).forceDeleteWithoutRecovery(true));
+        } catch (ResourceNotFoundException e) {
+            return;
+        } catch (SdkException e) {
             // E.g. a secret already marked for deletion; only the secret's state tells if that is "gone".
-            if ("InvalidRequestException".equals(e.errorType()) && goneOrGoing(secretId, e)) {
+            if ("InvalidRequestException".equals(AwsErrors.code(e)) && goneOrGoing(secretId, e)) {
                 return;
             }
-            throw new AwsCallException(explain("delete", "DeleteSecret", secretId, e), e);
+            throw AwsErrors.reword(e, explain("delete", "DeleteSecret", secretId, e));
         }
     }
 
@@ -118,47 +104,44 @@ public final class BuildSecrets {
         return UUID.nameUUIDFromBytes(("bakery build secret " + name).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    private boolean goneOrGoing(String secretId, AwsCallException deleteError) {
+    private boolean goneOrGoing(String secretId, SdkException deleteError) {
         try {
-            return client.call("DescribeSecret", JSON.createObjectNode().put("SecretId", secretId)).hasNonNull("DeletedDate");
-        } catch (AwsCallException e) {
-            if ("ResourceNotFoundException".equals(e.errorType())) {
-                return true;
-            }
+            return client.describeSecret(r -> r.secretId(secretId)).deletedDate() != null;
+        } catch (ResourceNotFoundException e) {
+            return true;
+        } catch (SdkException e) {
             deleteError.addSuppressed(e);
             return false;
         }
     }
 
     /** CreateSecret says the name exists: ours if its versions include the token of this name. */
-    private String arnOfOurEarlierCreate(String name, String token, AwsCallException exists) {
-        JsonNode secret;
+    private String arnOfOurEarlierCreate(String name, String token, SdkException exists) {
+        DescribeSecretResponse secret;
         try {
-            secret = client.call("DescribeSecret", JSON.createObjectNode().put("SecretId", name));
-        } catch (AwsCallException e) {
-            AwsCallException explained = new AwsCallException("secret " + name + " exists already and cannot be described to"
-                    + " tell if an earlier try of this build created it (" + e.awsError() + ")", e);
+            secret = client.describeSecret(r -> r.secretId(name));
+        } catch (SdkException e) {
+            SdkException explained = AwsErrors.reword(e, "secret " + name + " exists already and cannot be described to"
+                    + " tell if an earlier try of this build created it (" + AwsErrors.describe(e) + ")");
             explained.addSuppressed(exists);
             throw explained;
         }
-        if (secret.hasNonNull("DeletedDate")) {
-            throw new AwsCallException("secret " + name + " exists but is scheduled for deletion; wait until it is deleted"
-                    + " or restore it (" + exists.awsError() + ")", exists);
+        if (secret.deletedDate() != null) {
+            throw AwsErrors.reword(exists, "secret " + name + " exists but is scheduled for deletion; wait until it is deleted"
+                    + " or restore it (" + AwsErrors.describe(exists) + ")");
         }
-        if (!secret.path("VersionIdsToStages").has(token)) {
-            throw new AwsCallException("secret " + name + " exists already and was not created by Bakery for this build"
-                    + " (it has no version " + token + "); not using it (" + exists.awsError() + ")", exists);
+        if (!secret.versionIdsToStages().containsKey(token)) {
+            throw AwsErrors.reword(exists, "secret " + name + " exists already and was not created by Bakery for this build"
+                    + " (it has no version " + token + "); not using it (" + AwsErrors.describe(exists) + ")");
         }
-        return arn(secret, name, "DescribeSecret");
+        return arn(secret.arn(), name, "DescribeSecret");
     }
 
-    private static String arn(JsonNode response, String name, String operation) {
-        JsonNode arn = response.get("ARN");
-        if (arn == null || !arn.isTextual() || arn.asText().isEmpty()) {
-            throw new AwsCallException(AwsService.SECRETS_MANAGER.targetPrefix() + "." + operation,
-                    operation + " of secret " + name + " answered without an ARN", null);
+    private static String arn(String arn, String name, String operation) {
+        if (arn == null || arn.isEmpty()) {
+            throw new IllegalStateException(operation + " of secret " + name + " answered without an ARN");
         }
-        return arn.asText();
+        return arn;
     }
 
     private static void checkName(String name) {
@@ -168,36 +151,41 @@ public final class BuildSecrets {
         }
     }
 
-    private static String explainCreate(String name, AwsCallException e) {
-        if ("AccessDeniedException".equals(e.errorType())) {
+    private static String explainCreate(String name, SdkException e) {
+        if ("AccessDeniedException".equals(AwsErrors.code(e))) {
             return "not allowed to create secret " + name + ": missing IAM permission secretsmanager:CreateSecret"
-                    + " (and secretsmanager:TagResource for its tags) on " + name + " (" + e.awsError() + ")";
+                    + " (and secretsmanager:TagResource for its tags) on " + name + " (" + AwsErrors.describe(e) + ")";
         }
         return explain("create", "CreateSecret", name, e);
     }
 
-    private static String explain(String verb, String action, String secretId, AwsCallException e) {
-        if ("AccessDeniedException".equals(e.errorType())) {
+    private static String explain(String verb, String action, String secretId, SdkException e) {
+        if ("AccessDeniedException".equals(AwsErrors.code(e))) {
             return "not allowed to " + verb + " secret " + secretId + ": missing IAM permission secretsmanager:" + action
-                    + " on " + secretId + " (" + e.awsError() + ")";
+                    + " on " + secretId + " (" + AwsErrors.describe(e) + ")";
         }
-        return e.status() == 0
-                ? "cannot " + verb + " secret " + secretId + " in Secrets Manager: " + e.getMessage()
-                : "cannot " + verb + " secret " + secretId + " in Secrets Manager (" + e.awsError() + ")";
+        return AwsErrors.answered(e)
+                ? "cannot " + verb + " secret " + secretId + " in Secrets Manager (" + AwsErrors.describe(e) + ")"
+                : "cannot " + verb + " secret " + secretId + " in Secrets Manager: " + e.getMessage();
     }
 
     /**
-     * The same failure with every trace of {@code value} masked. AWS does not echo SecretString, but
-     * a validation message, a proxy or an emulator might; the value must not reach a log through us.
+     * The same failure with every trace of {@code value} masked, and without the raw response or the
+     * original exception. AWS does not echo SecretString, but a validation message, a proxy or an
+     * emulator might; the value must not reach a log through us.
      */
-    static AwsCallException redact(AwsCallException e, String value) {
+    static SdkException redact(SdkException e, String value) {
         if (value.isEmpty() || !mentions(e, value)) {
             return e;
         }
-        if (e.status() == 0) {
-            return new AwsCallException(e.target(), mask(e.getMessage(), value), null);
+        if (e instanceof AwsServiceException service && service.awsErrorDetails() != null) {
+            var details = service.awsErrorDetails();
+            return service.toBuilder().message(mask(details.errorMessage(), value)).cause(null)
+                    .awsErrorDetails(details.toBuilder().errorCode(mask(details.errorCode(), value))
+                            .errorMessage(mask(details.errorMessage(), value)).rawResponse(null).build())
+                    .build();
         }
-        return new AwsCallException(e.target(), e.status(), mask(e.errorType(), value), mask(e.awsMessage(), value));
+        return SdkClientException.create(mask(e.getMessage(), value));
     }
 
     private static boolean mentions(Throwable e, String value) {

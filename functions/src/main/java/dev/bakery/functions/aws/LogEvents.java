@@ -1,13 +1,13 @@
 package dev.bakery.functions.aws;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.model.FilterLogEventsResponse;
 
 /**
  * Reads a build's log lines back from CloudWatch Logs (for {@code GET /builds/{id}/logs}): the
@@ -43,18 +43,10 @@ public final class LogEvents {
         }
     }
 
-    private final AwsJsonClient client;
+    private final CloudWatchLogsClient client;
 
-    public LogEvents(AwsJsonClient client) {
-        if (!client.service().equals(AwsService.CLOUDWATCH_LOGS)) {
-            throw new IllegalArgumentException("LogEvents needs a CloudWatch Logs client, not " + client.service());
-        }
-        this.client = client;
-    }
-
-    /** Production wiring: the regional endpoint and the default credentials chain. */
-    public static LogEvents create(String region) {
-        return new LogEvents(AwsJsonClient.create(AwsService.CLOUDWATCH_LOGS, region));
+    public LogEvents(CloudWatchLogsClient client) {
+        this.client = Objects.requireNonNull(client, "client");
     }
 
     /**
@@ -64,7 +56,7 @@ public final class LogEvents {
      * @param limit     at most this many events, 1 to {@value #MAX_LIMIT}
      * @throws IllegalArgumentException {@code buildId} is not 1 to 128 of {@code [A-Za-z0-9_-]} (it goes into a
      *                                  filter pattern), or another argument is out of range; nothing was sent
-     * @throws AwsCallException         CloudWatch Logs refused, e.g. errorType {@code ResourceNotFoundException}
+     * @throws SdkException             CloudWatch Logs refused, e.g. {@code ResourceNotFoundException}
      *                                  for a missing log group
      */
     public Page filterByBuild(String logGroup, String buildId, long sinceEpochMillis, String nextToken, int limit) {
@@ -86,38 +78,30 @@ public final class LogEvents {
         if (nextToken != null && nextToken.isEmpty()) {
             throw new IllegalArgumentException("nextToken must be null or a token of a previous page, not empty");
         }
-        ObjectNode request = JSON.createObjectNode()
-                .put("logGroupName", logGroup)
-                .put("filterPattern", "{ $.buildId = \"" + buildId + "\" }")
-                .put("startTime", sinceEpochMillis)
-                .put("limit", limit);
-        if (nextToken != null) {
-            request.put("nextToken", nextToken);
-        }
-
-        JsonNode response;
+        FilterLogEventsResponse response;
         try {
-            response = client.call("FilterLogEvents", request);
-        } catch (AwsCallException e) {
-            throw new AwsCallException(explain(logGroup, buildId, e), e);
+            response = client.filterLogEvents(r -> r.logGroupName(logGroup).filterPattern("{ $.buildId = \"" + buildId + "\" }")
+                    .startTime(sinceEpochMillis).limit(limit).nextToken(nextToken));
+        } catch (SdkException e) {
+            throw AwsErrors.reword(e, explain(logGroup, buildId, e));
         }
-        List<Event> events = new ArrayList<>();
-        for (JsonNode event : response.path("events")) {
-            events.add(new Event(event.path("eventId").asText(), event.path("timestamp").asLong(),
-                    event.path("message").asText(), event.path("logStreamName").asText()));
-        }
-        events.sort(ORDER); // FilterLogEvents interleaves the streams it searched
-        JsonNode next = response.get("nextToken");
-        return new Page(events, next != null && next.isTextual() && !next.asText().isEmpty() ? next.asText() : null);
+        List<Event> events = response.events().stream()
+                .map(e -> new Event(Objects.requireNonNullElse(e.eventId(), ""), Objects.requireNonNullElse(e.timestamp(), 0L),
+                        Objects.requireNonNullElse(e.message(), ""), Objects.requireNonNullElse(e.logStreamName(), "")))
+                .sorted(ORDER) // FilterLogEvents interleaves the streams it searched
+                .toList();
+        String next = response.nextToken();
+        return new Page(events, next != null && !next.isEmpty() ? next : null);
     }
 
-    private static String explain(String logGroup, String buildId, AwsCallException e) {
+    private static String explain(String logGroup, String buildId, SdkException e) {
         String what = "cannot read the logs of build " + buildId + " from log group " + logGroup;
-        return switch (e.errorType() == null ? "" : e.errorType()) {
-            case "ResourceNotFoundException" -> what + ": the log group does not exist (" + e.awsError() + ")";
+        String code = AwsErrors.code(e);
+        return switch (code == null ? "" : code) {
+            case "ResourceNotFoundException" -> what + ": the log group does not exist (" + AwsErrors.describe(e) + ")";
             case "AccessDeniedException" -> what + ": missing IAM permission logs:FilterLogEvents on " + logGroup
-                    + " (" + e.awsError() + ")";
-            default -> e.status() == 0 ? what + ": " + e.getMessage() : what + " (" + e.awsError() + ")";
+                    + " (" + AwsErrors.describe(e) + ")";
+            default -> AwsErrors.answered(e) ? what + " (" + AwsErrors.describe(e) + ")" : what + ": " + e.getMessage();
         };
     }
 }

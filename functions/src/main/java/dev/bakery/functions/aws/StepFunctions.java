@@ -3,15 +3,20 @@ package dev.bakery.functions.aws;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.SfnException;
 
 /**
- * Starts, stops and reads Step Functions executions (STANDARD workflows) over {@link AwsJsonClient}.
+ * Starts, stops and reads Step Functions executions (STANDARD workflows).
  * Both writes are safe to repeat: a build's execution is named after the build, so a second start
  * with the same name and input finds the first one, and stopping an execution that already ended
  * is not an error.
@@ -30,21 +35,13 @@ public final class StepFunctions {
     private static final Pattern EXECUTION_ARN = Pattern.compile(
             "arn:[a-z-]+:states:[a-z0-9-]+:\\d{12}:execution:[^\\s:/]{1,80}:[^\\s:/]{1,80}");
     /** Statuses of an execution that has not ended yet. */
-    private static final Set<String> OPEN = Set.of("RUNNING", "PENDING_REDRIVE");
+    private static final Set<ExecutionStatus> OPEN = Set.of(ExecutionStatus.RUNNING, ExecutionStatus.PENDING_REDRIVE);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final AwsJsonClient client;
+    private final SfnClient client;
 
-    public StepFunctions(AwsJsonClient client) {
-        if (!client.service().equals(AwsService.STEP_FUNCTIONS)) {
-            throw new IllegalArgumentException("StepFunctions needs a Step Functions client, not " + client.service());
-        }
-        this.client = client;
-    }
-
-    /** Production wiring: the regional endpoint and the default credentials chain. */
-    public static StepFunctions create(String region) {
-        return new StepFunctions(AwsJsonClient.create(AwsService.STEP_FUNCTIONS, region));
+    public StepFunctions(SfnClient client) {
+        this.client = Objects.requireNonNull(client, "client");
     }
 
     /**
@@ -54,7 +51,7 @@ public final class StepFunctions {
      *
      * @param inputJson a JSON document, at most 256 KiB
      * @throws IllegalArgumentException the ARN, name or input is malformed (nothing was sent)
-     * @throws AwsCallException         Step Functions refused, e.g. errorType {@code ExecutionAlreadyExists}
+     * @throws SdkException             Step Functions refused, e.g. {@link ExecutionAlreadyExistsException}
      *                                  when an execution of that name has a different input
      */
     public String startExecution(String stateMachineArn, String name, String inputJson) {
@@ -65,32 +62,26 @@ public final class StepFunctions {
         checkName(name);
         JsonNode input = parseInput(inputJson);
 
-        ObjectNode request = JSON.createObjectNode()
-                .put("stateMachineArn", stateMachineArn)
-                .put("name", name)
-                .put("input", inputJson);
         try {
-            return text(client.call("StartExecution", request), "executionArn", "StartExecution");
-        } catch (AwsCallException e) {
-            if (!"ExecutionAlreadyExists".equals(e.errorType())) {
-                throw new AwsCallException("cannot start execution " + name + " of " + stateMachineArn + " (" + e.awsError() + ")", e);
-            }
+            return client.startExecution(r -> r.stateMachineArn(stateMachineArn).name(name).input(inputJson)).executionArn();
+        } catch (ExecutionAlreadyExistsException e) {
             // Step Functions answers this for a closed execution of that name whatever its input, and
             // for an open one with another input; only the first is a retry of ours.
             String executionArn = "arn:" + arn.group(1) + ":states:" + arn.group(2) + ":" + arn.group(3)
                     + ":execution:" + arn.group(4) + ":" + name;
-            JsonNode existing = describe(executionArn, e);
-            JsonNode existingInput = existing.get("input");
-            if (existingInput == null || !existingInput.isTextual()) {
-                throw new AwsCallException("execution " + name + " of " + stateMachineArn + " exists already and Step Functions"
-                        + " does not show its input, so it cannot be told from a retry of this start (" + e.awsError() + ")", e);
+            DescribeExecutionResponse existing = describe(executionArn, e);
+            if (existing.input() == null) {
+                throw AwsErrors.reword(e, "execution " + name + " of " + stateMachineArn + " exists already and Step Functions"
+                        + " does not show its input, so it cannot be told from a retry of this start (" + AwsErrors.describe(e) + ")");
             }
-            if (!input.equals(parseOrNull(existingInput.asText()))) {
-                throw new AwsCallException("execution " + name + " of " + stateMachineArn + " exists already with a different"
+            if (!input.equals(parseOrNull(existing.input()))) {
+                throw AwsErrors.reword(e, "execution " + name + " of " + stateMachineArn + " exists already with a different"
                         + " input; execution names are unique per state machine for 90 days, so it cannot be started again"
-                        + " (" + e.awsError() + ")", e);
+                        + " (" + AwsErrors.describe(e) + ")");
             }
-            return existing.path("executionArn").asText(executionArn);
+            return Objects.requireNonNullElse(existing.executionArn(), executionArn);
+        } catch (SdkException e) {
+            throw AwsErrors.reword(e, "cannot start execution " + name + " of " + stateMachineArn + " (" + AwsErrors.describe(e) + ")");
         }
     }
 
@@ -100,36 +91,31 @@ public final class StepFunctions {
      *
      * @param error a short error code for the execution's history (at most 256 characters), or null
      * @param cause a human explanation (at most 32768 characters), or null
-     * @throws AwsCallException the execution does not exist (errorType {@code ExecutionDoesNotExist}) or
-     *                          could not be stopped
+     * @throws SdkException the execution does not exist (error code {@code ExecutionDoesNotExist}) or
+     *                      could not be stopped
      */
     public void stopExecution(String executionArn, String error, String cause) {
         checkExecutionArn(executionArn);
-        ObjectNode request = JSON.createObjectNode().put("executionArn", executionArn);
-        if (error != null) {
-            if (error.length() > MAX_ERROR_LENGTH) {
-                throw new IllegalArgumentException("error must be at most " + MAX_ERROR_LENGTH + " characters, not " + error.length());
-            }
-            request.put("error", error);
+        if (error != null && error.length() > MAX_ERROR_LENGTH) {
+            throw new IllegalArgumentException("error must be at most " + MAX_ERROR_LENGTH + " characters, not " + error.length());
         }
-        if (cause != null) {
-            if (cause.length() > MAX_CAUSE_LENGTH) {
-                throw new IllegalArgumentException("cause must be at most " + MAX_CAUSE_LENGTH + " characters, not " + cause.length());
-            }
-            request.put("cause", cause);
+        if (cause != null && cause.length() > MAX_CAUSE_LENGTH) {
+            throw new IllegalArgumentException("cause must be at most " + MAX_CAUSE_LENGTH + " characters, not " + cause.length());
         }
         try {
-            client.call("StopExecution", request);
-        } catch (AwsCallException e) {
-            boolean throttled = e.errorType() != null && e.errorType().contains("Throttl");
-            if (e.status() / 100 != 4 || throttled || "ExecutionDoesNotExist".equals(e.errorType())
-                    || "InvalidArn".equals(e.errorType())) {
-                throw new AwsCallException("cannot stop execution " + executionArn + " (" + e.awsError() + ")", e);
+            client.stopExecution(r -> r.executionArn(executionArn).error(error).cause(cause));
+        } catch (SdkException e) {
+            String code = AwsErrors.code(e);
+            boolean clientError = e instanceof SfnException sfn && sfn.statusCode() / 100 == 4;
+            boolean throttled = code != null && code.contains("Throttl");
+            if (!clientError || throttled || "ExecutionDoesNotExist".equals(code) || "InvalidArn".equals(code)) {
+                throw AwsErrors.reword(e, "cannot stop execution " + executionArn + " (" + AwsErrors.describe(e) + ")");
             }
             // Whatever Step Functions says to a stop of an ended execution, the execution's status settles it.
-            String status = describe(executionArn, e).path("status").asText();
+            ExecutionStatus status = describe(executionArn, e).status();
             if (OPEN.contains(status)) {
-                throw new AwsCallException("cannot stop execution " + executionArn + ", still " + status + " (" + e.awsError() + ")", e);
+                throw AwsErrors.reword(e, "cannot stop execution " + executionArn + ", still " + status
+                        + " (" + AwsErrors.describe(e) + ")");
             }
         }
     }
@@ -138,32 +124,27 @@ public final class StepFunctions {
      * The execution's status: {@code RUNNING}, {@code SUCCEEDED}, {@code FAILED}, {@code TIMED_OUT},
      * {@code ABORTED} or {@code PENDING_REDRIVE}.
      *
-     * @throws AwsCallException e.g. errorType {@code ExecutionDoesNotExist}
+     * @throws SdkException e.g. error code {@code ExecutionDoesNotExist}
      */
     public String executionStatus(String executionArn) {
         checkExecutionArn(executionArn);
-        return text(describe(executionArn, null), "status", "DescribeExecution");
+        ExecutionStatus status = describe(executionArn, null).status();
+        if (status == null || status == ExecutionStatus.UNKNOWN_TO_SDK_VERSION) {
+            throw new IllegalStateException("DescribeExecution of " + executionArn + " answered without a known status");
+        }
+        return status.toString();
     }
 
-    private JsonNode describe(String executionArn, AwsCallException whileHandling) {
+    private DescribeExecutionResponse describe(String executionArn, SdkException whileHandling) {
         try {
-            return client.call("DescribeExecution", JSON.createObjectNode().put("executionArn", executionArn));
-        } catch (AwsCallException e) {
-            AwsCallException explained = new AwsCallException("cannot describe execution " + executionArn + " (" + e.awsError() + ")", e);
+            return client.describeExecution(r -> r.executionArn(executionArn));
+        } catch (SdkException e) {
+            SdkException explained = AwsErrors.reword(e, "cannot describe execution " + executionArn + " (" + AwsErrors.describe(e) + ")");
             if (whileHandling != null) {
                 explained.addSuppressed(whileHandling);
             }
             throw explained;
         }
-    }
-
-    private static String text(JsonNode response, String field, String operation) {
-        JsonNode value = response.get(field);
-        if (value == null || !value.isTextual() || value.asText().isEmpty()) {
-            throw new AwsCallException(AwsService.STEP_FUNCTIONS.targetPrefix() + "." + operation,
-                    operation + " answered without " + field, null);
-        }
-        return value.asText();
     }
 
     private static void checkName(String name) {

@@ -3,7 +3,7 @@ package dev.bakery.functions.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.CloudWatchLogsEvent;
-import dev.bakery.functions.aws.AwsJsonClient;
+import dev.bakery.functions.aws.AwsClients;
 import dev.bakery.functions.live.ApiGatewayConnections;
 import dev.bakery.functions.live.DynamoSubscriptions;
 import dev.bakery.functions.live.LogForwarder;
@@ -12,10 +12,6 @@ import java.time.Clock;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -59,11 +55,10 @@ public final class LogForwarderHandler implements RequestHandler<CloudWatchLogsE
         URI endpoint = URI.create(required(environment, "WEBSOCKET_ENDPOINT"));
         String table = required(environment, "TABLE_NAME");
         String region = required(environment, "AWS_REGION");
-        AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
-        DynamoDbClient dynamo = DynamoDbClient.builder().region(Region.of(region)).credentialsProvider(credentials)
-                .httpClient(UrlConnectionHttpClient.create()).build();
-        return new LogForwarder(new DynamoSubscriptions(dynamo, table, Clock.systemUTC()),
-                new ApiGatewayConnections(endpoint, region, credentials, AwsJsonClient.defaultHttpClient()));
+        // One credentials chain and one HTTP client for both clients.
+        AwsClients aws = AwsClients.create(region);
+        DynamoDbClient dynamo = aws.configure(DynamoDbClient.builder()).build();
+        return new LogForwarder(new DynamoSubscriptions(dynamo, table, Clock.systemUTC()), new ApiGatewayConnections(endpoint, aws));
     }
 
     private static String required(Map<String, String> environment, String name) {

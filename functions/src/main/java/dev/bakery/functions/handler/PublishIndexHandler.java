@@ -3,6 +3,7 @@ package dev.bakery.functions.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.bakery.core.BuildTask;
+import dev.bakery.functions.aws.AwsClients;
 import dev.bakery.functions.index.IndexPublication;
 import dev.bakery.functions.registry.EcrAuthorizationTokens;
 import dev.bakery.functions.registry.EcrTokens;
@@ -14,8 +15,6 @@ import dev.bakery.store.BuildStore;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -59,10 +58,11 @@ public final class PublishIndexHandler implements RequestHandler<Map<String, Obj
     static IndexPublication fromEnvironment(Map<String, String> environment) {
         String table = required(environment, "TABLE_NAME");
         String region = required(environment, "AWS_REGION");
-        DynamoDbClient dynamo = DynamoDbClient.builder().region(Region.of(region))
-                .httpClient(UrlConnectionHttpClient.create()).build();
-        SecretReader secrets = SecretsManagerSecrets.create(region);
-        EcrTokens ecr = EcrAuthorizationTokens.create();
+        // One credentials chain and one HTTP client for every client.
+        AwsClients aws = AwsClients.create(region);
+        DynamoDbClient dynamo = aws.configure(DynamoDbClient.builder()).build();
+        SecretReader secrets = new SecretsManagerSecrets(aws.secretsManager());
+        EcrTokens ecr = EcrAuthorizationTokens.create(aws);
         // Any task's login for the index's registry will do: they all pushed to the same repository.
         return new IndexPublication(new BuildStore(dynamo, table, Clock.systemUTC()), build -> new RegistryClient(
                 new PlanCredentials(build.plan().tasks().stream().map(BuildTask::credentials).flatMap(java.util.List::stream)

@@ -10,6 +10,7 @@ import dev.bakery.functions.api.ApiConfig;
 import dev.bakery.functions.api.ApiRequest;
 import dev.bakery.functions.api.ApiResponse;
 import dev.bakery.functions.api.RestApi;
+import dev.bakery.functions.aws.AwsClients;
 import dev.bakery.functions.aws.BuildSecrets;
 import dev.bakery.functions.aws.LogEvents;
 import dev.bakery.functions.aws.StepFunctions;
@@ -23,15 +24,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
-import dev.bakery.functions.aws.AwsJsonClient;
-import dev.bakery.functions.aws.AwsService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
@@ -140,24 +135,19 @@ public final class RestApiHandler implements RequestHandler<APIGatewayProxyReque
     }
 
     static RestApi wire(ApiConfig config) {
-        Region region = Region.of(config.region());
         // One credentials chain and one HTTP client for every client: each costs init time otherwise.
         // The default chain, not the environment-variable provider that cold-start guides suggest: with
         // SnapStart, Lambda hands out credentials through the container endpoint, not AWS_ACCESS_KEY_ID.
-        AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
-        SdkHttpClient http = AwsJsonClient.defaultHttpClient();
-        DynamoDbClient dynamo = DynamoDbClient.builder().region(region).credentialsProvider(credentials).httpClient(http).build();
-        S3Client s3 = S3Client.builder().region(region).credentialsProvider(credentials).httpClient(http)
-                .forcePathStyle(config.s3PathStyle()).build();
-        S3Presigner presigner = S3Presigner.builder().region(region).credentialsProvider(credentials)
+        AwsClients aws = AwsClients.create(config.region());
+        DynamoDbClient dynamo = aws.configure(DynamoDbClient.builder()).build();
+        S3Client s3 = aws.configure(S3Client.builder()).forcePathStyle(config.s3PathStyle()).build();
+        S3Presigner presigner = S3Presigner.builder().region(aws.region()).credentialsProvider(aws.credentials())
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(config.s3PathStyle()).build()).build();
         ContextService contexts = new ContextService(s3, presigner, config.contextBucket(), config.maxContextBytes());
         BuildService builds = new BuildService(new BuildStore(dynamo, config.table(), Clock.systemUTC()), contexts::exists,
-                new SecretsManagerVault(new BuildSecrets(AwsJsonClient.create(AwsService.SECRETS_MANAGER, config.region(), credentials, http))),
-                new StepFunctionsExecutions(new StepFunctions(AwsJsonClient.create(AwsService.STEP_FUNCTIONS, config.region(),
-                        credentials, http)), config.stateMachineArn(), config.region()),
-                new CloudWatchLogSource(new LogEvents(AwsJsonClient.create(AwsService.CLOUDWATCH_LOGS, config.region(),
-                        credentials, http)), config.logGroup()),
+                new SecretsManagerVault(new BuildSecrets(aws.secretsManager())),
+                new StepFunctionsExecutions(new StepFunctions(aws.sfn()), config.stateMachineArn(), config.region()),
+                new CloudWatchLogSource(new LogEvents(aws.logs()), config.logGroup()),
                 new BuildService.Settings(config.taskDefinitions(), config.k8sActivityArn(), config.retention()),
                 Clock.systemUTC());
         return new RestApi(builds, contexts, config.maxBodyBytes());

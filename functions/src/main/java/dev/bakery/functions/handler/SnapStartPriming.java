@@ -21,7 +21,7 @@ import java.util.Map;
  *
  * <p>SnapStart only: in an on-demand cold start this would just move the same work from the first
  * request into init, so it runs only when Lambda says the init is a SnapStart one. The snapshot's
- * pooled connections may be dead after a restore; the SDK and {@code AwsJsonClient} retry I/O errors.
+ * pooled connections may be dead after a restore; the SDK retries I/O errors.
  */
 final class SnapStartPriming {
 

@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
-import dev.bakery.functions.aws.AwsJsonClient;
+import dev.bakery.functions.aws.AwsClients;
 import dev.bakery.functions.live.ApiGatewayConnections;
 import dev.bakery.functions.live.DynamoSubscriptions;
 import dev.bakery.functions.live.StatusNotifier;
@@ -17,11 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
@@ -129,12 +125,10 @@ public final class StatusNotifierHandler implements RequestHandler<DynamodbEvent
         String region = required(environment, "AWS_REGION");
         URI endpoint = URI.create(required(environment, "WEBSOCKET_ENDPOINT"));
         // One credentials chain and one HTTP client for both clients: each costs init time otherwise.
-        AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
-        SdkHttpClient http = AwsJsonClient.defaultHttpClient();
-        DynamoDbClient dynamo = DynamoDbClient.builder().region(Region.of(region)).credentialsProvider(credentials)
-                .httpClient(http).build();
+        AwsClients aws = AwsClients.create(region);
+        DynamoDbClient dynamo = aws.configure(DynamoDbClient.builder()).build();
         return new StatusNotifier(new DynamoSubscriptions(dynamo, table, Clock.systemUTC()),
-                new ApiGatewayConnections(endpoint, region, credentials, http),
+                new ApiGatewayConnections(endpoint, aws),
                 new BuildStore(dynamo, table, Clock.systemUTC()));
     }
 

@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.bakery.core.live.LiveMessage;
 import dev.bakery.core.live.LiveMessages;
-import dev.bakery.functions.aws.AwsJsonClient;
+import dev.bakery.functions.aws.AwsClients;
 import dev.bakery.functions.live.ApiGatewayConnections;
 import dev.bakery.functions.live.ConnectionGoneException;
 import dev.bakery.functions.live.ConnectionPoster;
@@ -21,10 +21,6 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
@@ -53,8 +49,7 @@ public final class WebSocketHandler implements RequestHandler<APIGatewayV2WebSoc
     }
 
     private WebSocketHandler(Wiring wiring) {
-        this(wiring.routes(), new ApiGatewayConnections(wiring.endpoint(), wiring.region(), wiring.credentials(),
-                wiring.http()));
+        this(wiring.routes(), new ApiGatewayConnections(wiring.endpoint(), wiring.aws()));
     }
 
     /** With its routes and poster given: the local mode posts to its own sockets. */
@@ -149,8 +144,7 @@ public final class WebSocketHandler implements RequestHandler<APIGatewayV2WebSoc
      * client of the {@link ApiGatewayConnections} poster, sharing one credentials chain and one HTTP
      * client. Built once, in the constructor, so SnapStart snapshots the clients.
      */
-    record Wiring(WebSocketRoutes routes, URI endpoint, String region, AwsCredentialsProvider credentials,
-            SdkHttpClient http) {
+    record Wiring(WebSocketRoutes routes, URI endpoint, AwsClients aws) {
 
         static Wiring fromEnvironment(Map<String, String> env) {
             String region = required(env, "AWS_REGION");
@@ -165,14 +159,12 @@ public final class WebSocketHandler implements RequestHandler<APIGatewayV2WebSoc
                 throw new IllegalStateException("environment variable WEBSOCKET_ENDPOINT must be an https:// URL, not "
                         + endpoint);
             }
-            AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
-            SdkHttpClient http = AwsJsonClient.defaultHttpClient();
-            DynamoDbClient dynamo = DynamoDbClient.builder().region(Region.of(region)).credentialsProvider(credentials)
-                    .httpClient(http).build();
+            AwsClients aws = AwsClients.create(region);
+            DynamoDbClient dynamo = aws.configure(DynamoDbClient.builder()).build();
             Clock clock = Clock.systemUTC();
             WebSocketRoutes routes = new WebSocketRoutes(new DynamoSubscriptions(dynamo, table, clock),
                     new BuildStore(dynamo, table, clock), clock);
-            return new Wiring(routes, endpoint, region, credentials, http);
+            return new Wiring(routes, endpoint, aws);
         }
 
         private static String required(Map<String, String> env, String name) {

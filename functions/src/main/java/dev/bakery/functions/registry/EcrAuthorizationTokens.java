@@ -1,21 +1,21 @@
 package dev.bakery.functions.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bakery.functions.aws.AwsCallException;
-import dev.bakery.functions.aws.AwsJsonClient;
-import dev.bakery.functions.aws.AwsService;
+import dev.bakery.functions.aws.AwsClients;
+import dev.bakery.functions.aws.AwsErrors;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.AuthorizationData;
 
 /**
  * {@link EcrTokens} from ECR's GetAuthorizationToken, signed with our own role. A token is valid
@@ -33,25 +33,23 @@ public final class EcrAuthorizationTokens implements EcrTokens {
     private record ClientKey(String region, boolean fips) {
     }
 
-    private final Function<EcrHost, AwsJsonClient> clientFactory;
+    private final Function<EcrHost, EcrClient> clientFactory;
     private final Clock clock;
-    private final Map<ClientKey, AwsJsonClient> clients = new ConcurrentHashMap<>();
+    private final Map<ClientKey, EcrClient> clients = new ConcurrentHashMap<>();
     private final Map<EcrHost, Token> tokens = new ConcurrentHashMap<>();
 
     /**
      * @param clients an ECR client for a host's region (asked once per region and FIPS-ness)
      * @param clock   decides when a cached token has expired
      */
-    public EcrAuthorizationTokens(Function<EcrHost, AwsJsonClient> clients, Clock clock) {
+    public EcrAuthorizationTokens(Function<EcrHost, EcrClient> clients, Clock clock) {
         this.clientFactory = Objects.requireNonNull(clients, "clients");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** Production wiring: regional (or FIPS) endpoints and the default credentials chain. */
-    public static EcrAuthorizationTokens create() {
-        return new EcrAuthorizationTokens(
-                host -> AwsJsonClient.create(host.fips() ? AwsService.ECR_FIPS : AwsService.ECR, host.region()),
-                Clock.systemUTC());
+    /** Production wiring: regional (or FIPS) endpoints, with the process's credentials and HTTP client. */
+    public static EcrAuthorizationTokens create(AwsClients aws) {
+        return new EcrAuthorizationTokens(host -> aws.in(host.region()).ecr(host.fips()), Clock.systemUTC());
     }
 
     @Override
@@ -65,25 +63,17 @@ public final class EcrAuthorizationTokens implements EcrTokens {
     }
 
     private Token fetch(EcrHost host) {
-        AwsJsonClient client = clients.computeIfAbsent(new ClientKey(host.region(), host.fips()), k -> clientFactory.apply(host));
-        ObjectNode request = JsonNodeFactory.instance.objectNode();
-        request.putArray("registryIds").add(host.account());
-        JsonNode response;
+        EcrClient client = clients.computeIfAbsent(new ClientKey(host.region(), host.fips()), k -> clientFactory.apply(host));
+        List<AuthorizationData> data;
         try {
-            response = client.call("GetAuthorizationToken", request);
-        } catch (AwsCallException e) {
-            throw new AwsCallException(explain(host, e), e);
+            data = client.getAuthorizationToken(r -> r.registryIds(host.account())).authorizationData();
+        } catch (SdkException e) {
+            throw AwsErrors.reword(e, explain(host, e));
         }
-        JsonNode data = response.path("authorizationData").path(0);
-        if (!data.path("authorizationToken").isTextual()) {
+        if (data.isEmpty() || data.get(0).authorizationToken() == null) {
             return null; // nothing to cache: the next call asks again
         }
-        Login login = decode(host, data.get("authorizationToken").asText());
-        JsonNode expires = data.get("expiresAt");
-        // AWS JSON timestamps are epoch seconds, possibly fractional.
-        Instant expiresAt = expires != null && expires.isNumber()
-                ? Instant.ofEpochMilli(Math.round(expires.asDouble() * 1000)) : null;
-        return new Token(login, expiresAt);
+        return new Token(decode(host, data.get(0).authorizationToken()), data.get(0).expiresAt());
     }
 
     /** The token is base64 of {@code AWS:<password>}. */
@@ -101,13 +91,13 @@ public final class EcrAuthorizationTokens implements EcrTokens {
         return new Login(decoded.substring(0, colon), decoded.substring(colon + 1));
     }
 
-    private static String explain(EcrHost host, AwsCallException e) {
+    private static String explain(EcrHost host, SdkException e) {
         String what = "ECR login for " + host.host();
-        if ("AccessDeniedException".equals(e.errorType())) {
+        if ("AccessDeniedException".equals(AwsErrors.code(e))) {
             return "not allowed to get an " + what + ": missing IAM permission ecr:GetAuthorizationToken ("
-                    + e.awsError() + ")";
+                    + AwsErrors.describe(e) + ")";
         }
-        return e.status() == 0 ? "cannot get an " + what + ": " + e.getMessage()
-                : "cannot get an " + what + " (" + e.awsError() + ")";
+        return AwsErrors.answered(e) ? "cannot get an " + what + " (" + AwsErrors.describe(e) + ")"
+                : "cannot get an " + what + ": " + e.getMessage();
     }
 }

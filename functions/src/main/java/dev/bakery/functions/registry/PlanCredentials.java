@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (anonymous). Each secret is read at most once per instance, so several credentials kept in the
  * build's own secret cost one GetSecretValue.
  *
- * <p>Failures throw {@link dev.bakery.functions.aws.AwsCallException} (AWS said no) or
+ * <p>Failures throw the SDK's {@link software.amazon.awssdk.core.exception.SdkException} (AWS said no) or
  * {@link CredentialException} (the stored value does not make a login); neither message carries a
  * password. A registry whose credential cannot be resolved is an error, not anonymous access: the
  * plan asked for that login.

@@ -1,57 +1,46 @@
 package dev.bakery.functions.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.bakery.functions.aws.AwsCallException;
-import dev.bakery.functions.aws.AwsJsonClient;
-import dev.bakery.functions.aws.AwsService;
+import dev.bakery.functions.aws.AwsErrors;
 import java.util.Objects;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /** {@link SecretReader} over Secrets Manager's GetSecretValue; errors say what to fix. */
 public final class SecretsManagerSecrets implements SecretReader {
 
-    private final AwsJsonClient client;
+    private final SecretsManagerClient client;
 
-    public SecretsManagerSecrets(AwsJsonClient client) {
-        if (!client.service().equals(AwsService.SECRETS_MANAGER)) {
-            throw new IllegalArgumentException("SecretsManagerSecrets needs a Secrets Manager client, not " + client.service());
-        }
-        this.client = client;
-    }
-
-    /** Production wiring: the regional endpoint and the default credentials chain. */
-    public static SecretsManagerSecrets create(String region) {
-        return new SecretsManagerSecrets(AwsJsonClient.create(AwsService.SECRETS_MANAGER, region));
+    public SecretsManagerSecrets(SecretsManagerClient client) {
+        this.client = Objects.requireNonNull(client, "client");
     }
 
     @Override
     public String secretString(String secretId) {
         Objects.requireNonNull(secretId, "secretId");
-        JsonNode response;
+        String value;
         try {
-            response = client.call("GetSecretValue", JsonNodeFactory.instance.objectNode().put("SecretId", secretId));
-        } catch (AwsCallException e) {
-            throw new AwsCallException(explain(secretId, e), e);
+            value = client.getSecretValue(r -> r.secretId(secretId)).secretString();
+        } catch (SdkException e) {
+            throw AwsErrors.reword(e, explain(secretId, e));
         }
-        JsonNode value = response.get("SecretString");
-        if (value == null || !value.isTextual()) {
+        if (value == null) {
             throw new CredentialException("secret " + secretId + " has no SecretString (binary secrets cannot hold a registry password)");
         }
-        return value.asText();
+        return value;
     }
 
-    private static String explain(String secretId, AwsCallException e) {
-        String type = Objects.requireNonNullElse(e.errorType(), "");
+    private static String explain(String secretId, SdkException e) {
+        String type = Objects.requireNonNullElse(AwsErrors.code(e), "");
         return switch (type) {
-            case "ResourceNotFoundException" -> "secret " + secretId + " not found in Secrets Manager (" + e.awsError() + ")";
+            case "ResourceNotFoundException" -> "secret " + secretId + " not found in Secrets Manager (" + AwsErrors.describe(e) + ")";
             case "AccessDeniedException" -> "not allowed to read secret " + secretId
-                    + ": missing IAM permission secretsmanager:GetSecretValue on " + secretId + " (" + e.awsError() + ")";
+                    + ": missing IAM permission secretsmanager:GetSecretValue on " + secretId + " (" + AwsErrors.describe(e) + ")";
             // Secrets Manager's code when the role may not use the secret's KMS key.
             case "DecryptionFailure" -> "cannot decrypt secret " + secretId
-                    + ": missing IAM/key-policy permission kms:Decrypt on the secret's KMS key (" + e.awsError() + ")";
-            default -> e.status() == 0
-                    ? "cannot read secret " + secretId + " from Secrets Manager: " + e.getMessage()
-                    : "cannot read secret " + secretId + " from Secrets Manager (" + e.awsError() + ")";
+                    + ": missing IAM/key-policy permission kms:Decrypt on the secret's KMS key (" + AwsErrors.describe(e) + ")";
+            default -> AwsErrors.answered(e)
+                    ? "cannot read secret " + secretId + " from Secrets Manager (" + AwsErrors.describe(e) + ")"
+                    : "cannot read secret " + secretId + " from Secrets Manager: " + e.getMessage();
         };
     }
 }

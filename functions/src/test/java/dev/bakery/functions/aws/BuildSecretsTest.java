@@ -9,12 +9,16 @@ import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
 
 class BuildSecretsTest {
 
@@ -25,7 +29,7 @@ class BuildSecretsTest {
     private static final String ESCAPED_VALUE = "pw-7Qx\\\"9z!never-print-me";
 
     private final LoopbackAws aws = LoopbackAws.start();
-    private final BuildSecrets secrets = new BuildSecrets(aws.client(AwsService.SECRETS_MANAGER, "eu-west-1"));
+    private final BuildSecrets secrets = new BuildSecrets(aws.secretsManager("eu-west-1"));
 
     @AfterEach
     void stop() {
@@ -98,8 +102,8 @@ class BuildSecretsTest {
         aws.secret(NAME, "someone else's");
 
         assertThatThrownBy(() -> secrets.create(NAME, VALUE, tags()))
-                .isInstanceOfSatisfying(AwsCallException.class, e -> assertThat(e.errorType()).isEqualTo("ResourceExistsException"))
-                .hasMessage("secret " + NAME + " exists already and was not created by Bakery for this build (it has no version "
+                .isInstanceOfSatisfying(AwsServiceException.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ResourceExistsException"))
+                .hasMessageStartingWith("secret " + NAME + " exists already and was not created by Bakery for this build (it has no version "
                         + BuildSecrets.clientRequestToken(NAME) + "); not using it (ResourceExistsException: The operation failed"
                         + " because the secret " + NAME + " already exists.)");
         assertThat(aws.storedSecrets().get(NAME).value()).isEqualTo("someone else's");
@@ -110,8 +114,8 @@ class BuildSecretsTest {
         aws.secretMarkedForDeletion(NAME, "old");
 
         assertThatThrownBy(() -> secrets.create(NAME, VALUE, tags()))
-                .isInstanceOfSatisfying(AwsCallException.class, e -> assertThat(e.errorType()).isEqualTo("InvalidRequestException"))
-                .hasMessage("cannot create secret " + NAME + " in Secrets Manager (InvalidRequestException: You can't create this"
+                .isInstanceOfSatisfying(AwsServiceException.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequestException"))
+                .hasMessageStartingWith("cannot create secret " + NAME + " in Secrets Manager (InvalidRequestException: You can't create this"
                         + " secret because a secret with this name is already scheduled for deletion.)");
     }
 
@@ -172,9 +176,9 @@ class BuildSecretsTest {
         // Secrets Manager quotes a value in a validation message: masked.
         aws.createSecretQuotesTheValueInErrors(1);
         Throwable quoted = catchAll(() -> secrets.create(NAME, VALUE, tags()));
-        assertThat(quoted).isInstanceOfSatisfying(AwsCallException.class, e -> {
-            assertThat(e.errorType()).isEqualTo("ValidationException");
-            assertThat(e.awsMessage()).startsWith("1 validation error detected: Value '****' at 'secretString'");
+        assertThat(quoted).isInstanceOfSatisfying(AwsServiceException.class, e -> {
+            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
+            assertThat(e.awsErrorDetails().errorMessage()).startsWith("1 validation error detected: Value '****' at 'secretString'");
         });
         assertNoTraceOfTheValue(quoted);
 
@@ -203,33 +207,31 @@ class BuildSecretsTest {
             socket.bind(new InetSocketAddress("127.0.0.1", 0));
             port = socket.getLocalPort();
         }
-        BuildSecrets unreachable = new BuildSecrets(new AwsJsonClient(AwsService.SECRETS_MANAGER, "eu-west-1",
-                URI.create("http://127.0.0.1:" + port), LoopbackAws.credentials(), UrlConnectionHttpClient.create(),
-                new AwsJsonClient.Retry(2, Duration.ofMillis(1), Duration.ofMillis(1))));
+        BuildSecrets unreachable = new BuildSecrets(LoopbackAws.clients("eu-west-1").configure(SecretsManagerClient.builder())
+                .endpointOverride(URI.create("http://127.0.0.1:" + port)).build());
 
         Throwable e = catchAll(() -> unreachable.create(NAME, VALUE, tags()));
 
-        assertThat(e).isInstanceOf(AwsCallException.class)
-                .hasMessageStartingWith("cannot create secret " + NAME + " in Secrets Manager: secretsmanager.CreateSecret failed: cannot reach");
+        assertThat(e).isInstanceOf(SdkClientException.class)
+                .hasMessageStartingWith("cannot create secret " + NAME + " in Secrets Manager: Unable to execute HTTP request");
         assertNoTraceOfTheValue(e);
     }
 
     @Test
     void redactionMasksTheValueInBothSpellings() {
-        AwsCallException raw = new AwsCallException("secretsmanager.CreateSecret", 400, "ValidationException",
-                "got '" + VALUE + "' or \"" + ESCAPED_VALUE + "\"");
+        AwsServiceException raw = SecretsManagerException.builder().statusCode(400).message("got '" + VALUE + "'")
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("ValidationException")
+                        .errorMessage("got '" + VALUE + "' or \"" + ESCAPED_VALUE + "\"").build())
+                .build();
 
-        AwsCallException safe = BuildSecrets.redact(raw, VALUE);
+        SdkException safe = BuildSecrets.redact(raw, VALUE);
 
-        assertThat(safe.awsMessage()).isEqualTo("got '****' or \"****\"");
-        assertThat(BuildSecrets.redact(new AwsCallException("t", 400, "X", "nothing to hide"), VALUE).awsMessage()).isEqualTo("nothing to hide");
-    }
-
-    @Test
-    void needsASecretsManagerClient() {
-        assertThatThrownBy(() -> new BuildSecrets(aws.client(AwsService.STEP_FUNCTIONS, "eu-west-1")))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("BuildSecrets needs a Secrets Manager client");
+        assertThat(safe).isInstanceOfSatisfying(SecretsManagerException.class,
+                e -> assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("got '****' or \"****\""));
+        assertNoTraceOfTheValue(safe);
+        AwsServiceException harmless = SecretsManagerException.builder().statusCode(400)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("X").errorMessage("nothing to hide").build()).build();
+        assertThat(BuildSecrets.redact(harmless, VALUE)).isSameAs(harmless);
     }
 
     private static Throwable catchAll(Runnable action) {

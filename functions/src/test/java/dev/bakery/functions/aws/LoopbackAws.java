@@ -1,5 +1,6 @@
 package dev.bakery.functions.aws;
 
+import dev.bakery.functions.live.ApiGatewayConnections;
 import dev.bakery.functions.testing.SigV4;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,10 +35,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * Plays, on 127.0.0.1, Secrets Manager (GetSecretValue, CreateSecret, DescribeSecret, DeleteSecret),
@@ -47,6 +58,14 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
  * knows, a SigV4 Authorization header whose scope names that service, an X-Amz-Date within 15
  * minutes, and a signature recomputed here from the access key's secret. Errors use AWS's JSON
  * error shape. Every accepted request is recorded with its body ({@link #calls()}).
+ *
+ * <p>It also plays a WebSocket API's management endpoint ({@link #managementEndpoint()}, the API Gateway
+ * Management API, REST-JSON): {@code POST /{stage}/@connections/{connectionId}} with the frame as the
+ * body, signed for {@code execute-api} in {@link #API_REGION}. It answers 200 for an open connection;
+ * 410 {@code GoneException} for one never opened or since closed; 413 for a body over 128 KiB; 403 for
+ * a bad signature; and, when told to, 429 {@code LimitExceededException}, 500, or 403
+ * {@code AccessDeniedException} for a role without {@code execute-api:ManageConnections}. Every
+ * delivered frame is recorded ({@link #posts()}).
  * Why not LocalStack: it needs Docker, which these machines lack.
  */
 public final class LoopbackAws implements AutoCloseable {
@@ -58,6 +77,13 @@ public final class LoopbackAws implements AutoCloseable {
     public static final String SESSION_TOKEN = "loopback-session-token";
     /** The account our fake caller belongs to, quoted in AccessDenied messages like AWS does. */
     public static final String CALLER = "arn:aws:sts::111122223333:assumed-role/bakery-functions/test";
+
+    /** Where the WebSocket API lives: its management endpoint takes signatures for this region only. */
+    public static final String API_REGION = "eu-central-1";
+    public static final String API_STAGE = "live";
+    private static final String API_ID = "abc123defg";
+    private static final int MAX_FRAME_BYTES = 128 * 1024;
+    private static final Pattern CONNECTION_PATH = Pattern.compile("/" + API_STAGE + "/@connections/([^/]+)");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JSON_1_1 = "application/x-amz-json-1.1";
@@ -112,6 +138,10 @@ public final class LoopbackAws implements AutoCloseable {
     public record LogEvent(String logStream, long timestamp, String message, String eventId, long ingestionTime) {
     }
 
+    /** A frame the management API accepted for a connection. */
+    public record Post(String connectionId, String body) {
+    }
+
     /** Where a FilterLogEvents nextToken resumes, and for which query. */
     private record Cursor(String logGroup, String filterPattern, long startTime, long endTime, int offset) {
     }
@@ -142,6 +172,13 @@ public final class LoopbackAws implements AutoCloseable {
     private final Map<String, Set<String>> logStreams = new ConcurrentHashMap<>();
     private final Map<String, Cursor> logTokens = new ConcurrentHashMap<>();
     private final AtomicLong eventIds = new AtomicLong();
+    // API Gateway Management API
+    private final Set<String> connections = ConcurrentHashMap.newKeySet();
+    private final List<Post> posts = new CopyOnWriteArrayList<>();
+    private final AtomicInteger postRequests = new AtomicInteger();
+    private final AtomicInteger postThrottles = new AtomicInteger();
+    private final AtomicInteger postServerErrors = new AtomicInteger();
+    private volatile boolean postsDenied;
 
     private LoopbackAws() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -163,6 +200,16 @@ public final class LoopbackAws implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
+    /** The WebSocket API's management endpoint: {@code http://127.0.0.1:{port}/{stage}}. */
+    public URI managementEndpoint() {
+        return URI.create(endpoint() + "/" + API_STAGE);
+    }
+
+    /** A poster to {@link #managementEndpoint()}, as the functions make one. */
+    public ApiGatewayConnections connections() {
+        return new ApiGatewayConnections(managementEndpoint(), clients(API_REGION));
+    }
+
     public static StaticCredentialsProvider credentials() {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
     }
@@ -171,10 +218,32 @@ public final class LoopbackAws implements AutoCloseable {
         return StaticCredentialsProvider.create(AwsSessionCredentials.create(SESSION_ACCESS_KEY, SECRET_KEY, SESSION_TOKEN));
     }
 
-    /** A client for this server with quick retries, signing for {@code service} in {@code region}. */
-    public AwsJsonClient client(AwsService service, String region) {
-        return new AwsJsonClient(service, region, endpoint(), credentials(), UrlConnectionHttpClient.create(),
-                new AwsJsonClient.Retry(3, Duration.ofMillis(5), Duration.ofMillis(20)));
+    /** Client settings for tests: this fake's keys and {@link #quickRetries} of 3 tries. */
+    public static AwsClients clients(String region) {
+        return new AwsClients(Region.of(region), credentials(), UrlConnectionHttpClient.create(), () -> quickRetries(3));
+    }
+
+    /** The SDK's standard retry strategy with millisecond backoffs, so that tests of retries stay quick. */
+    public static RetryStrategy quickRetries(int attempts) {
+        BackoffStrategy quick = BackoffStrategy.exponentialDelay(Duration.ofMillis(5), Duration.ofMillis(20));
+        return AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(attempts).backoffStrategy(quick)
+                .throttlingBackoffStrategy(quick).build();
+    }
+
+    public SfnClient sfn(String region) {
+        return clients(region).configure(SfnClient.builder()).endpointOverride(endpoint()).build();
+    }
+
+    public SecretsManagerClient secretsManager(String region) {
+        return clients(region).configure(SecretsManagerClient.builder()).endpointOverride(endpoint()).build();
+    }
+
+    public CloudWatchLogsClient logs(String region) {
+        return clients(region).configure(CloudWatchLogsClient.builder()).endpointOverride(endpoint()).build();
+    }
+
+    public EcrClient ecr(String region) {
+        return clients(region).configure(EcrClient.builder()).endpointOverride(endpoint()).build();
     }
 
     public LoopbackAws secret(String id, String value) {
@@ -343,6 +412,53 @@ public final class LoopbackAws implements AutoCloseable {
         return this;
     }
 
+    /** WebSocket clients connect ($connect succeeded): posts to them are delivered. */
+    public LoopbackAws connect(String... connectionIds) {
+        connections.addAll(List.of(connectionIds));
+        return this;
+    }
+
+    /** The client went away: posts to it answer 410 Gone from now on. */
+    public void disconnect(String connectionId) {
+        connections.remove(connectionId);
+    }
+
+    /** The next {@code n} posts answer 429 (after their signature is checked). */
+    public void throttlePosts(int n) {
+        postThrottles.set(n);
+    }
+
+    /** The next {@code n} posts answer 500. */
+    public void failPosts(int n) {
+        postServerErrors.set(n);
+    }
+
+    /** From now on the caller's role lacks execute-api:ManageConnections. */
+    public void denyPosts() {
+        postsDenied = true;
+    }
+
+    /** Every delivered frame, in arrival order. */
+    public List<Post> posts() {
+        return List.copyOf(posts);
+    }
+
+    /** The bodies delivered to one connection, in order. */
+    public List<String> postsTo(String connectionId) {
+        return posts.stream().filter(p -> p.connectionId().equals(connectionId)).map(Post::body).toList();
+    }
+
+    /** The delivered frames by connection. */
+    public Map<String, List<String>> postsByConnection() {
+        return posts.stream().collect(Collectors.groupingBy(Post::connectionId, TreeMap::new,
+                Collectors.mapping(Post::body, Collectors.toList())));
+    }
+
+    /** Requests the management endpoint received, answered with anything. */
+    public int postRequests() {
+        return postRequests.get();
+    }
+
     /** Requests that passed the checks, throttled ones included. */
     public List<Call> calls() {
         return List.copyOf(calls);
@@ -359,6 +475,10 @@ public final class LoopbackAws implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        if (exchange.getRequestURI().getRawPath().startsWith("/" + API_STAGE + "/")) {
+            managementApi(exchange);
+            return;
+        }
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             Object answer;
@@ -402,7 +522,7 @@ public final class LoopbackAws implements AutoCloseable {
         if (!exchange.getRequestMethod().equals("POST") || !exchange.getRequestURI().getRawPath().equals("/")) {
             throw new AwsError(404, "UnknownOperationException", null);
         }
-        String[] scope = verifySignature(exchange, body);
+        String[] scope = verifySignature(exchange, body, TARGET_PREFIXES.keySet(), "x-amz-target");
         String service = scope[0];
         String region = scope[1];
         String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
@@ -966,8 +1086,13 @@ public final class LoopbackAws implements AutoCloseable {
         }
     }
 
-    /** SigV4 as the services check it; returns {service, region} from the credential scope. */
-    private static String[] verifySignature(HttpExchange exchange, byte[] body) {
+    /**
+     * SigV4 as the services check it; returns {service, region} from the credential scope.
+     *
+     * @param services       the signing names this endpoint serves
+     * @param signedToo      a header that must be signed besides host and x-amz-date, or null
+     */
+    private static String[] verifySignature(HttpExchange exchange, byte[] body, Set<String> services, String signedToo) {
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         if (authorization == null) {
             throw new AwsError(400, "MissingAuthenticationTokenException", "Missing Authentication Token");
@@ -989,7 +1114,7 @@ public final class LoopbackAws implements AutoCloseable {
                 && signedHeaders.contains("x-amz-security-token"))) {
             throw new AwsError(400, "UnrecognizedClientException", "The security token included in the request is invalid.");
         }
-        if (!TARGET_PREFIXES.containsKey(service)) {
+        if (!services.contains(service)) {
             throw new AwsError(400, "InvalidSignatureException", "Credential should be scoped to correct service.");
         }
         String amzDate = exchange.getRequestHeaders().getFirst("X-Amz-Date");
@@ -1005,12 +1130,14 @@ public final class LoopbackAws implements AutoCloseable {
         if (Duration.between(signedAt, Instant.now()).abs().compareTo(Duration.ofMinutes(15)) > 0) {
             throw new AwsError(400, "InvalidSignatureException", "Signature expired: " + amzDate);
         }
-        if (!signedHeaders.contains("host") || !signedHeaders.contains("x-amz-date") || !signedHeaders.contains("x-amz-target")) {
-            throw new AwsError(400, "InvalidSignatureException", "host, x-amz-date and x-amz-target must be signed");
+        if (!signedHeaders.contains("host") || !signedHeaders.contains("x-amz-date")
+                || signedToo != null && !signedHeaders.contains(signedToo)) {
+            throw new AwsError(400, "InvalidSignatureException", "host, x-amz-date" + (signedToo == null ? "" : " and " + signedToo)
+                    + " must be signed");
         }
         String expected;
         try {
-            expected = SigV4.expectedSignature(exchange, "/", signedHeaders, body, amzDate, date, region, service, SECRET_KEY);
+            expected = SigV4.expectedSignature(exchange, signedHeaders, body, amzDate, region, service, accessKey, SECRET_KEY);
         } catch (IllegalArgumentException e) {
             throw new AwsError(400, "InvalidSignatureException", e.getMessage());
         }
@@ -1019,5 +1146,65 @@ public final class LoopbackAws implements AutoCloseable {
                     + " signature you provided. Check your AWS Secret Access Key and signing method.");
         }
         return new String[] {service, region};
+    }
+
+    /** The API Gateway Management API: REST-JSON, errors named by x-amzn-ErrorType, 403 for every failed check. */
+    private void managementApi(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            postRequests.incrementAndGet();
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            Error error = null;
+            try {
+                post(exchange, body);
+            } catch (AwsError e) {
+                error = e.error;
+            }
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+            if (error == null) {
+                exchange.sendResponseHeaders(200, -1);
+                return;
+            }
+            exchange.getResponseHeaders().set("x-amzn-ErrorType", error.type());
+            byte[] bytes = JSON.writeValueAsBytes(error.message() == null ? JSON.createObjectNode()
+                    : JSON.createObjectNode().put(error.type().equals("AccessDeniedException") ? "Message" : "message", error.message()));
+            exchange.sendResponseHeaders(error.status(), bytes.length);
+            exchange.getResponseBody().write(bytes);
+        }
+    }
+
+    private void post(HttpExchange exchange, byte[] body) {
+        Matcher route = CONNECTION_PATH.matcher(exchange.getRequestURI().getRawPath());
+        if (!exchange.getRequestMethod().equals("POST") || !route.matches()) {
+            throw new AwsError(403, "MissingAuthenticationTokenException", "Missing Authentication Token");
+        }
+        String region;
+        try {
+            region = verifySignature(exchange, body, Set.of("execute-api"), null)[1];
+        } catch (AwsError e) {
+            throw new AwsError(403, e.error.type(), e.error.message()); // API Gateway refuses every bad signature with 403
+        }
+        if (!region.equals(API_REGION)) {
+            throw new AwsError(403, "InvalidSignatureException", "Credential should be scoped to a valid region, not '" + region + "'.");
+        }
+        String connectionId = URLDecoder.decode(route.group(1).replace("+", "%2B"), StandardCharsets.UTF_8);
+        if (postsDenied) {
+            throw new AwsError(403, "AccessDeniedException", "User: " + CALLER + " is not authorized to perform:"
+                    + " execute-api:ManageConnections on resource: arn:aws:execute-api:" + API_REGION + ":" + ACCOUNT + ":"
+                    + API_ID + "/" + API_STAGE + "/POST/@connections/" + connectionId);
+        }
+        if (postThrottles.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new AwsError(429, "LimitExceededException", "Too Many Requests");
+        }
+        if (postServerErrors.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new AwsError(500, "InternalServerErrorException", "Internal server error");
+        }
+        if (body.length > MAX_FRAME_BYTES) {
+            throw new AwsError(413, "PayloadTooLargeException", "Message too long");
+        }
+        if (!connections.contains(connectionId)) {
+            throw new AwsError(410, "GoneException", null);
+        }
+        posts.add(new Post(connectionId, new String(body, StandardCharsets.UTF_8)));
     }
 }

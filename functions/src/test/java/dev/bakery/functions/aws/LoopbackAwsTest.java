@@ -3,19 +3,25 @@ package dev.bakery.functions.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /** The fake refuses what AWS refuses, so a client that passes against it is signing for real. */
 class LoopbackAwsTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LoopbackAws aws = LoopbackAws.start();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -65,43 +71,67 @@ class LoopbackAwsTest {
         assertThat(response.body()).contains("InvalidSignatureException", "scoped to correct service");
     }
 
-    @Test
-    void refusesATargetOfAnotherServiceThanTheSignatureNames() {
-        AwsService mixedUp = new AwsService("ecr", "secretsmanager", "unused");
-        AwsJsonClient client = aws.client(mixedUp, "eu-west-1");
-
-        assertThatThrownBy(() -> client.call("GetSecretValue", JSON.createObjectNode().put("SecretId", "x")))
-                .isInstanceOfSatisfying(AwsCallException.class,
-                        e -> assertThat(e.errorType()).isEqualTo("UnknownOperationException"));
+    /** A request signed with the SDK's signer for {@code service}, whatever its target and content type. */
+    private HttpResponse<String> signed(String service, String target, String contentType) throws Exception {
+        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+        SdkHttpRequest unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(URI.create(aws.endpoint() + "/"))
+                .putHeader("Content-Type", contentType).putHeader("X-Amz-Target", target).build();
+        SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r.identity(LoopbackAws.credentials().resolveCredentials())
+                .request(unsigned).payload(ContentStreamProvider.fromByteArray(body))
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service).putProperty(AwsV4HttpSigner.REGION_NAME, "eu-west-1"));
+        HttpRequest.Builder request = HttpRequest.newBuilder(signed.request().getUri())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        signed.request().forEachHeader((name, values) -> {
+            if (!name.equalsIgnoreCase("Host")) {
+                values.forEach(v -> request.header(name, v));
+            }
+        });
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
-    void refusesJson11ForStepFunctions() {
-        // Step Functions is an AWS JSON 1.0 service: a correctly signed 1.1 request is still refused.
-        AwsJsonClient client = aws.client(new AwsService("states", "AWSStepFunctions", "states", "1.1"), "eu-west-1");
+    void refusesABadSignature() {
+        SecretsManagerClient wrongKey = LoopbackAws.clients("eu-west-1").configure(SecretsManagerClient.builder())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(LoopbackAws.ACCESS_KEY, "not-the-key")))
+                .endpointOverride(aws.endpoint()).build();
+        aws.secret("x", "value");
 
-        assertThatThrownBy(() -> client.call("DescribeExecution", JSON.createObjectNode().put("executionArn", "x")))
-                .isInstanceOfSatisfying(AwsCallException.class, e -> {
-                    assertThat(e.errorType()).isEqualTo("SerializationException");
-                    assertThat(e.awsMessage()).isEqualTo("unexpected content type application/x-amz-json-1.1");
+        assertThatThrownBy(() -> wrongKey.getSecretValue(r -> r.secretId("x")))
+                .isInstanceOfSatisfying(AwsServiceException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(403);
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidSignatureException");
                 });
+        assertThat(aws.calls()).isEmpty();
+        assertThat(aws.secretsManager("eu-west-1").getSecretValue(r -> r.secretId("x")).secretString()).isEqualTo("value");
+    }
+
+    @Test
+    void refusesATargetOfAnotherServiceThanTheSignatureNames() throws Exception {
+        HttpResponse<String> response = signed("ecr", "secretsmanager.GetSecretValue", "application/x-amz-json-1.1");
+
+        assertThat(response.body()).contains("UnknownOperationException");
+    }
+
+    @Test
+    void refusesJson11ForStepFunctions() throws Exception {
+        // Step Functions is an AWS JSON 1.0 service: a correctly signed 1.1 request is still refused.
+        HttpResponse<String> response = signed("states", "AWSStepFunctions.DescribeExecution", "application/x-amz-json-1.1");
+
+        assertThat(response.body()).contains("SerializationException", "unexpected content type application/x-amz-json-1.1");
         assertThat(aws.calls()).isEmpty();
     }
 
     @Test
-    void refusesJson10ForCloudWatchLogs() {
-        AwsJsonClient client = aws.client(new AwsService("logs", "Logs_20140328", "logs", "1.0"), "eu-west-1");
+    void refusesJson10ForCloudWatchLogs() throws Exception {
+        HttpResponse<String> response = signed("logs", "Logs_20140328.FilterLogEvents", "application/x-amz-json-1.0");
 
-        assertThatThrownBy(() -> client.call("FilterLogEvents", JSON.createObjectNode().put("logGroupName", "x")))
-                .isInstanceOfSatisfying(AwsCallException.class, e -> assertThat(e.errorType()).isEqualTo("SerializationException"));
+        assertThat(response.body()).contains("SerializationException");
     }
 
     @Test
-    void refusesATargetOfAnotherServiceForTheNewServices() {
-        AwsJsonClient client = aws.client(new AwsService("logs", "AWSStepFunctions", "logs", "1.1"), "eu-west-1");
+    void refusesATargetOfAnotherServiceForTheNewServices() throws Exception {
+        HttpResponse<String> response = signed("logs", "AWSStepFunctions.StartExecution", "application/x-amz-json-1.1");
 
-        assertThatThrownBy(() -> client.call("StartExecution", JSON.createObjectNode()))
-                .isInstanceOfSatisfying(AwsCallException.class,
-                        e -> assertThat(e.errorType()).isEqualTo("UnknownOperationException"));
+        assertThat(response.body()).contains("UnknownOperationException");
     }
 }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
 
 class StepFunctionsTest {
 
@@ -14,7 +16,7 @@ class StepFunctionsTest {
 
     private final LoopbackAws aws = LoopbackAws.start();
     private final String machine = aws.stateMachine("eu-west-1", "bakery-build");
-    private final StepFunctions sfn = new StepFunctions(aws.client(AwsService.STEP_FUNCTIONS, "eu-west-1"));
+    private final StepFunctions sfn = new StepFunctions(aws.sfn("eu-west-1"));
 
     @AfterEach
     void stop() {
@@ -91,11 +93,9 @@ class StepFunctionsTest {
         sfn.startExecution(machine, "b-1", INPUT);
 
         assertThatThrownBy(() -> sfn.startExecution(machine, "b-1", "{\"buildId\":\"b-1\",\"tasks\":[]}"))
-                .isInstanceOfSatisfying(AwsCallException.class, e -> {
-                    assertThat(e.errorType()).isEqualTo("ExecutionAlreadyExists");
-                    assertThat(e.target()).isEqualTo("AWSStepFunctions.StartExecution");
-                })
-                .hasMessage("execution b-1 of " + machine + " exists already with a different input; execution names are"
+                .isInstanceOfSatisfying(ExecutionAlreadyExistsException.class,
+                        e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ExecutionAlreadyExists"))
+                .hasMessageStartingWith("execution b-1 of " + machine + " exists already with a different input; execution names are"
                         + " unique per state machine for 90 days, so it cannot be started again (ExecutionAlreadyExists:"
                         + " Execution Already Exists: '" + executionArn("b-1") + "')");
         assertThat(aws.executions()).singleElement().satisfies(e -> assertThat(e.input()).isEqualTo(INPUT));
@@ -106,8 +106,8 @@ class StepFunctionsTest {
         String missing = "arn:aws:states:eu-west-1:111122223333:stateMachine:nope";
 
         assertThatThrownBy(() -> sfn.startExecution(missing, "b-1", INPUT))
-                .isInstanceOfSatisfying(AwsCallException.class, e -> assertThat(e.errorType()).isEqualTo("StateMachineDoesNotExist"))
-                .hasMessage("cannot start execution b-1 of " + missing + " (StateMachineDoesNotExist: State Machine Does Not Exist: '"
+                .isInstanceOfSatisfying(AwsServiceException.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("StateMachineDoesNotExist"))
+                .hasMessageStartingWith("cannot start execution b-1 of " + missing + " (StateMachineDoesNotExist: State Machine Does Not Exist: '"
                         + missing + "')");
     }
 
@@ -176,8 +176,8 @@ class StepFunctionsTest {
         String arn = executionArn("b-404");
 
         assertThatThrownBy(() -> sfn.stopExecution(arn, null, null))
-                .isInstanceOfSatisfying(AwsCallException.class, e -> assertThat(e.errorType()).isEqualTo("ExecutionDoesNotExist"))
-                .hasMessage("cannot stop execution " + arn + " (ExecutionDoesNotExist: Execution Does Not Exist: '" + arn + "')");
+                .isInstanceOfSatisfying(AwsServiceException.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ExecutionDoesNotExist"))
+                .hasMessageStartingWith("cannot stop execution " + arn + " (ExecutionDoesNotExist: Execution Does Not Exist: '" + arn + "')");
     }
 
     @Test
@@ -189,7 +189,7 @@ class StepFunctionsTest {
 
         assertThat(sfn.executionStatus(arn)).isEqualTo("FAILED");
         assertThatThrownBy(() -> sfn.executionStatus(executionArn("b-404")))
-                .isInstanceOfSatisfying(AwsCallException.class, e -> assertThat(e.errorType()).isEqualTo("ExecutionDoesNotExist"))
+                .isInstanceOfSatisfying(AwsServiceException.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ExecutionDoesNotExist"))
                 .hasMessageStartingWith("cannot describe execution " + executionArn("b-404") + " (ExecutionDoesNotExist:");
     }
 
@@ -211,12 +211,5 @@ class StepFunctionsTest {
         assertThatThrownBy(() -> sfn.stopExecution(executionArn("b-1"), "E".repeat(257), null))
                 .hasMessage("error must be at most 256 characters, not 257");
         assertThat(aws.calls()).isEmpty();
-    }
-
-    @Test
-    void needsAStepFunctionsClient() {
-        assertThatThrownBy(() -> new StepFunctions(aws.client(AwsService.SECRETS_MANAGER, "eu-west-1")))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("StepFunctions needs a Step Functions client");
     }
 }

@@ -28,7 +28,7 @@ class LambdaJarLoggingIT {
     @TempDir
     Path dir;
 
-    private static Path lambdaJar() throws IOException {
+    static Path lambdaJar() throws IOException {
         try (var files = Files.list(Path.of("target"))) {
             return files.filter(f -> f.getFileName().toString().endsWith("-lambda.jar")).findFirst()
                     .orElseThrow(() -> new AssertionError("no target/*-lambda.jar: run mvn package"));

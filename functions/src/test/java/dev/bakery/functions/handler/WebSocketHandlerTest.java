@@ -197,7 +197,7 @@ class WebSocketHandlerTest {
         WebSocketHandler.Wiring wiring = WebSocketHandler.Wiring.fromEnvironment(Map.of("AWS_REGION", "eu-west-1",
                 "TABLE_NAME", "bakery", "WEBSOCKET_ENDPOINT", "https://abc123.execute-api.eu-west-1.amazonaws.com/live"));
         assertThat(wiring.endpoint()).hasHost("abc123.execute-api.eu-west-1.amazonaws.com").hasPath("/live");
-        assertThat(wiring.region()).isEqualTo("eu-west-1");
+        assertThat(wiring.aws().region().id()).isEqualTo("eu-west-1");
         assertThat(wiring.routes()).isNotNull();
 
         assertThatThrownBy(() -> WebSocketHandler.Wiring.fromEnvironment(Map.of("AWS_REGION", "eu-west-1", "TABLE_NAME", "bakery")))

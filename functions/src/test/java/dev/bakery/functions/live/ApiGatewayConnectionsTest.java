@@ -3,153 +3,148 @@ package dev.bakery.functions.live;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bakery.functions.aws.AwsCallException;
-import dev.bakery.functions.aws.AwsJsonClient;
+import dev.bakery.functions.aws.LoopbackAws;
+import dev.bakery.functions.aws.AwsClients;
 import java.net.URI;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.regions.Region;
 
 class ApiGatewayConnectionsTest {
 
-    private static final AwsJsonClient.Retry FAST = new AwsJsonClient.Retry(4, Duration.ofMillis(5), Duration.ofMillis(20));
-
-    private LoopbackApiGateway api;
-    private SdkHttpClient http;
+    private LoopbackAws aws;
     private ApiGatewayConnections connections;
 
     @BeforeEach
     void start() {
-        api = LoopbackApiGateway.start();
-        http = AwsJsonClient.defaultHttpClient();
-        connections = new ApiGatewayConnections(api.endpoint(), LoopbackApiGateway.REGION, LoopbackApiGateway.credentials(),
-                http, FAST);
+        aws = LoopbackAws.start();
+        connections = aws.connections();
     }
 
     @AfterEach
     void stop() {
-        http.close();
-        api.close();
+        aws.close();
     }
 
     @Test
     void postsTheFrameSignedForExecuteApi() {
         // Real connection ids end in '=': the path segment is percent-encoded and the signature must still match.
-        api.connect("L0SM9cOFvHcCIhw=", "plain");
+        aws.connect("L0SM9cOFvHcCIhw=", "plain");
         connections.post("L0SM9cOFvHcCIhw=", "{\"type\":\"log\",\"buildId\":\"b-1\",\"lines\":[{\"msg\":\"héllo ✓\"}]}");
         connections.post("plain", "second");
 
-        assertThat(api.posts()).containsExactly(
-                new LoopbackApiGateway.Post("L0SM9cOFvHcCIhw=",
+        assertThat(aws.posts()).containsExactly(
+                new LoopbackAws.Post("L0SM9cOFvHcCIhw=",
                         "{\"type\":\"log\",\"buildId\":\"b-1\",\"lines\":[{\"msg\":\"héllo ✓\"}]}"),
-                new LoopbackApiGateway.Post("plain", "second"));
-        assertThat(api.requests()).isEqualTo(2);
+                new LoopbackAws.Post("plain", "second"));
+        assertThat(aws.postRequests()).isEqualTo(2);
     }
 
     @Test
     void trailingSlashAndWssEndpointsAreTheSameApi() {
-        api.connect("c1");
-        URI wss = URI.create(api.endpoint().toString().replace("http://", "ws://") + "/");
-        new ApiGatewayConnections(wss, LoopbackApiGateway.REGION, LoopbackApiGateway.credentials(), http, FAST)
-                .post("c1", "x");
-        assertThat(api.postsTo("c1")).containsExactly("x");
+        aws.connect("c1");
+        URI wss = URI.create(aws.managementEndpoint().toString().replace("http://", "ws://") + "/");
+        new ApiGatewayConnections(wss, LoopbackAws.clients(LoopbackAws.API_REGION)).post("c1", "x");
+        assertThat(aws.postsTo("c1")).containsExactly("x");
     }
 
     @Test
     void goneIsConnectionGoneException() {
-        api.connect("c1");
-        api.disconnect("c1");
+        aws.connect("c1");
+        aws.disconnect("c1");
         assertThatThrownBy(() -> connections.post("c1", "x"))
                 .isInstanceOfSatisfying(ConnectionGoneException.class, e -> assertThat(e.connectionId()).isEqualTo("c1"));
         assertThatThrownBy(() -> connections.post("never-connected", "x")).isInstanceOf(ConnectionGoneException.class);
-        assertThat(api.requests()).isEqualTo(2); // 410 is final: no retry
-        assertThat(api.posts()).isEmpty();
+        assertThat(aws.postRequests()).isEqualTo(2); // 410 is final: no retry
+        assertThat(aws.posts()).isEmpty();
     }
 
     @Test
     void throttlingIsRetried() {
-        api.connect("c1");
-        api.throttle(2);
+        aws.connect("c1");
+        aws.throttlePosts(2);
         connections.post("c1", "after two 429s");
-        assertThat(api.requests()).isEqualTo(3);
-        assertThat(api.postsTo("c1")).containsExactly("after two 429s");
+        assertThat(aws.postRequests()).isEqualTo(3);
+        assertThat(aws.postsTo("c1")).containsExactly("after two 429s");
     }
 
     @Test
     void serverErrorsAreRetriedToo() {
-        api.connect("c1");
-        api.failServer(3);
-        connections.post("c1", "after three 500s");
-        assertThat(api.requests()).isEqualTo(4);
-        assertThat(api.postsTo("c1")).containsExactly("after three 500s");
+        aws.connect("c1");
+        aws.failPosts(2);
+        connections.post("c1", "after two 500s");
+        assertThat(aws.postRequests()).isEqualTo(3);
+        assertThat(aws.postsTo("c1")).containsExactly("after two 500s");
     }
 
     @Test
     void endlessThrottlingGivesUpAfterTheLastTry() {
-        api.connect("c1");
-        api.throttle(100);
+        aws.connect("c1");
+        aws.throttlePosts(100);
         assertThatThrownBy(() -> connections.post("c1", "x"))
-                .isInstanceOf(AwsCallException.class)
-                .hasMessageContaining("PostToConnection to c1 failed after 4 tries")
+                .isInstanceOfSatisfying(AwsServiceException.class, e -> assertThat(e.isThrottlingException()).isTrue())
+                .hasMessageContaining("PostToConnection to c1 failed after 3 tries")
                 .hasMessageContaining("LimitExceededException")
                 .hasMessageContaining("throttling");
-        assertThat(api.requests()).isEqualTo(4);
-        assertThat(api.posts()).isEmpty();
+        assertThat(aws.postRequests()).isEqualTo(3);
+        assertThat(aws.posts()).isEmpty();
     }
 
     @Test
     void forbiddenNamesTheMissingPermission() {
-        api.connect("c1");
-        api.deny();
+        aws.connect("c1");
+        aws.denyPosts();
         assertThatThrownBy(() -> connections.post("c1", "x"))
-                .isInstanceOfSatisfying(AwsCallException.class, e -> assertThat(e.status()).isEqualTo(403))
+                .isInstanceOfSatisfying(AwsServiceException.class, e -> assertThat(e.statusCode()).isEqualTo(403))
                 .hasMessageContaining("execute-api:ManageConnections")
                 .hasMessageContaining("AccessDeniedException");
-        assertThat(api.requests()).isEqualTo(1);
+        assertThat(aws.postRequests()).isEqualTo(1);
     }
 
     @Test
     void aSignatureForAnotherRegionIsRefusedAsForbidden() {
-        api.connect("c1");
-        ApiGatewayConnections wrongRegion = new ApiGatewayConnections(api.endpoint(), "us-east-1",
-                LoopbackApiGateway.credentials(), http, FAST);
+        aws.connect("c1");
+        AwsClients clients = LoopbackAws.clients(LoopbackAws.API_REGION);
+        ApiGatewayConnections wrongRegion = new ApiGatewayConnections(aws.managementEndpoint(),
+                new AwsClients(Region.US_EAST_1, clients.credentials(), clients.http(), clients.retries()));
         assertThatThrownBy(() -> wrongRegion.post("c1", "x"))
-                .isInstanceOf(AwsCallException.class)
+                .isInstanceOf(AwsServiceException.class)
                 .hasMessageContaining("InvalidSignatureException")
                 .hasMessageContaining("region");
-        ApiGatewayConnections wrongSecret = new ApiGatewayConnections(api.endpoint(), LoopbackApiGateway.REGION,
-                StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                        dev.bakery.functions.aws.LoopbackAws.ACCESS_KEY, "not-the-secret")), http, FAST);
+        ApiGatewayConnections wrongSecret = new ApiGatewayConnections(aws.managementEndpoint(), new AwsClients(clients.region(),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(LoopbackAws.ACCESS_KEY,
+                        "not-the-secret")), clients.http(), clients.retries()));
         assertThatThrownBy(() -> wrongSecret.post("c1", "x"))
-                .isInstanceOf(AwsCallException.class)
+                .isInstanceOf(AwsServiceException.class)
                 .hasMessageContaining("signature");
-        assertThat(api.posts()).isEmpty();
+        assertThat(aws.posts()).isEmpty();
     }
 
     @Test
     void anOversizeFrameIsAClearErrorNotRetried() {
-        api.connect("c1");
+        aws.connect("c1");
         assertThatThrownBy(() -> connections.post("c1", "x".repeat(ConnectionPoster.MAX_FRAME_BYTES + 1)))
-                .isInstanceOf(AwsCallException.class)
+                .isInstanceOf(AwsServiceException.class)
                 .hasMessageContaining("PayloadTooLargeException");
-        assertThat(api.requests()).isEqualTo(1);
+        assertThat(aws.postRequests()).isEqualTo(1);
     }
 
     @Test
     void anUnreachableEndpointFailsAfterTheTries() {
         int port;
-        try (LoopbackApiGateway closed = LoopbackApiGateway.start()) {
+        try (LoopbackAws closed = LoopbackAws.start()) {
             port = closed.endpoint().getPort();
         }
-        ApiGatewayConnections nowhere = new ApiGatewayConnections(URI.create("http://127.0.0.1:" + port + "/live"),
-                LoopbackApiGateway.REGION, LoopbackApiGateway.credentials(), http, FAST);
+        ApiGatewayConnections nowhere = new ApiGatewayConnections(URI.create("http://127.0.0.1:" + port + "/" + LoopbackAws.API_STAGE),
+                LoopbackAws.clients(LoopbackAws.API_REGION));
         assertThatThrownBy(() -> nowhere.post("c1", "x"))
-                .isInstanceOf(AwsCallException.class)
+                .isInstanceOf(SdkClientException.class)
                 .hasMessageContaining("cannot reach")
-                .hasMessageContaining("after 4 tries");
+                .hasMessageContaining("after 3 tries");
     }
 }

@@ -2,18 +2,16 @@ package dev.bakery.functions.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bakery.functions.aws.LoopbackAws;
 import dev.bakery.core.live.LiveMessage;
 import dev.bakery.core.live.LiveMessages;
-import dev.bakery.functions.aws.AwsJsonClient;
 import dev.bakery.store.testing.LocalDynamo;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.http.SdkHttpClient;
 
 /**
  * The forwarder with the real pieces around it: subscriptions in DynamoDB Local, posts through the
@@ -22,22 +20,19 @@ import software.amazon.awssdk.http.SdkHttpClient;
 class LogForwarderOnDynamoTest {
 
     private LocalDynamo dynamo;
-    private LoopbackApiGateway api;
-    private SdkHttpClient http;
+    private LoopbackAws aws;
     private DynamoSubscriptions subscriptions;
     private LogForwarder forwarder;
 
     @BeforeEach
     void start() {
         dynamo = LocalDynamo.start();
-        api = LoopbackApiGateway.start();
-        http = AwsJsonClient.defaultHttpClient();
+        aws = LoopbackAws.start();
         subscriptions = new DynamoSubscriptions(dynamo.client(), LocalDynamo.TABLE, Clock.systemUTC());
-        forwarder = new LogForwarder(subscriptions, new ApiGatewayConnections(api.endpoint(), LoopbackApiGateway.REGION,
-                LoopbackApiGateway.credentials(), http, new AwsJsonClient.Retry(4, Duration.ofMillis(5), Duration.ofMillis(20))));
+        forwarder = new LogForwarder(subscriptions, aws.connections());
         Instant now = Instant.now();
         for (String connection : List.of("c-live", "c-gone")) {
-            api.connect(connection);
+            aws.connect(connection);
             subscriptions.connect(connection, "arn:aws:iam::111122223333:user/dev", now);
             subscriptions.subscribe("b-dyn", connection, now);
         }
@@ -45,15 +40,14 @@ class LogForwarderOnDynamoTest {
 
     @AfterEach
     void stop() {
-        http.close();
-        api.close();
+        aws.close();
         dynamo.close();
     }
 
     @Test
     void aGoneConnectionLosesItsSubscriptionInDynamoDbAndThrottlingIsRetried() {
-        api.disconnect("c-gone");
-        api.throttle(1);
+        aws.disconnect("c-gone");
+        aws.throttlePosts(1);
         String payload = LogForwarderTest.data("agent/amd64", List.of(
                 new LogForwarderTest.Event(LogForwarderTest.eventId(1),
                         LogForwarderTest.agentLine("b-dyn", "amd64", "amd64", "build", "info", "STEP 1/2: FROM scratch")),
@@ -64,7 +58,7 @@ class LogForwarderOnDynamoTest {
 
         assertThat(result.goneRemoved()).isEqualTo(1);
         assertThat(subscriptions.subscribers("b-dyn")).containsExactly("c-live");
-        List<String> frames = api.postsTo("c-live");
+        List<String> frames = aws.postsTo("c-live");
         assertThat(frames).hasSize(1);
         LiveMessage.Log log = (LiveMessage.Log) LiveMessages.read(frames.getFirst());
         assertThat(log.buildId()).isEqualTo("b-dyn");

@@ -6,14 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bakery.functions.aws.LoopbackAws;
 import dev.bakery.core.live.LiveMessage;
 import dev.bakery.core.live.LiveMessages;
-import dev.bakery.functions.aws.AwsJsonClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -23,31 +22,26 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.http.SdkHttpClient;
 
 class LogForwarderTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant NOW = Instant.parse("2025-06-01T10:00:00Z");
 
-    private LoopbackApiGateway api;
-    private SdkHttpClient http;
+    private LoopbackAws aws;
     private InMemorySubscriptions subscriptions;
     private LogForwarder forwarder;
 
     @BeforeEach
     void start() {
-        api = LoopbackApiGateway.start();
-        http = AwsJsonClient.defaultHttpClient();
+        aws = LoopbackAws.start();
         subscriptions = new InMemorySubscriptions();
-        forwarder = new LogForwarder(subscriptions, new ApiGatewayConnections(api.endpoint(), LoopbackApiGateway.REGION,
-                LoopbackApiGateway.credentials(), http, new AwsJsonClient.Retry(4, Duration.ofMillis(5), Duration.ofMillis(20))));
+        forwarder = new LogForwarder(subscriptions, aws.connections());
     }
 
     @AfterEach
     void stop() {
-        http.close();
-        api.close();
+        aws.close();
     }
 
     // ---- payloads as CloudWatch Logs sends them ----
@@ -116,7 +110,7 @@ class LogForwarderTest {
 
     @Test
     void eachConnectionGetsExactlyTheLinesOfItsBuilds() {
-        api.connect("c1", "c2", "c3");
+        aws.connect("c1", "c2", "c3");
         subscribe("b-1", "c1", "c2");
         subscribe("b-2", "c2", "c3");
         String data = data("agent/bakery-agent/0f1e2d3c", List.of(
@@ -140,12 +134,12 @@ class LogForwarderTest {
         String b2 = LiveMessages.write(new LiveMessage.Log("b-2", List.of(
                 line(eventId(2), "t-arm64", "arm64", "build", "info", "STEP 1/4: FROM alpine"),
                 line(eventId(7), "t-arm64", "arm64", "build", "error", "build failed: exit 1"))));
-        assertThat(api.postsByConnection()).isEqualTo(Map.of(
+        assertThat(aws.postsByConnection()).isEqualTo(Map.of(
                 "c1", List.of(b1),
                 "c2", List.of(b1, b2),
                 "c3", List.of(b2)));
         // The wire text, spelled out once: what the CLI parses.
-        assertThat(api.postsTo("c3").get(0)).isEqualTo("{\"type\":\"log\",\"buildId\":\"b-2\",\"lines\":["
+        assertThat(aws.postsTo("c3").get(0)).isEqualTo("{\"type\":\"log\",\"buildId\":\"b-2\",\"lines\":["
                 + "{\"id\":\"" + eventId(2) + "\",\"ts\":\"2025-06-01T10:00:01.250Z\",\"taskId\":\"t-arm64\",\"arch\":\"arm64\","
                 + "\"step\":\"build\",\"level\":\"info\",\"msg\":\"STEP 1/4: FROM alpine\"},"
                 + "{\"id\":\"" + eventId(7) + "\",\"ts\":\"2025-06-01T10:00:01.250Z\",\"taskId\":\"t-arm64\",\"arch\":\"arm64\","
@@ -154,16 +148,16 @@ class LogForwarderTest {
 
     @Test
     void aControlMessageIsIgnored() {
-        api.connect("c1");
+        aws.connect("c1");
         subscribe("b-1", "c1");
         assertThat(forwarder.forward(CONTROL)).isEqualTo(new LogForwarder.Result(0, 0, 0, 0));
-        assertThat(api.requests()).isZero();
+        assertThat(aws.postRequests()).isZero();
         assertThat(subscriptions.lookups()).isZero();
     }
 
     @Test
     void onlyBadLinesMeansNothingPosted() {
-        api.connect("c1");
+        aws.connect("c1");
         subscribe("b-1", "c1");
         LogForwarder.Result result = forwarder.forward(data("s", List.of(
                 new Event(eventId(1), "not json at all"),
@@ -173,15 +167,15 @@ class LogForwarderTest {
                 new Event(eventId(5), "{\"buildId\": \"\"}"),
                 new Event(eventId(6), "{\"buildId\": \"b-1\"} trailing"))));
         assertThat(result).isEqualTo(new LogForwarder.Result(0, 6, 0, 0));
-        assertThat(api.requests()).isZero();
+        assertThat(aws.postRequests()).isZero();
     }
 
     @Test
     void aGoneConnectionLosesItsSubscriptionsAndTheOthersStillGetTheirLines() {
-        api.connect("c1", "c2", "c3");
+        aws.connect("c1", "c2", "c3");
         subscribe("b-1", "c1", "c2");
         subscribe("b-2", "c2", "c3");
-        api.disconnect("c2"); // closed its socket without $disconnect reaching us yet
+        aws.disconnect("c2"); // closed its socket without $disconnect reaching us yet
         String data = data("s", List.of(
                 new Event(eventId(1), agentLine("b-1", "t", "amd64", "build", "info", "one")),
                 new Event(eventId(2), agentLine("b-2", "t", "amd64", "build", "info", "two"))));
@@ -191,16 +185,16 @@ class LogForwarderTest {
         assertThat(result).isEqualTo(new LogForwarder.Result(2, 0, 2, 2));
         assertThat(subscriptions.subscribers("b-1")).containsExactly("c1");
         assertThat(subscriptions.subscribers("b-2")).containsExactly("c3");
-        assertThat(api.posts()).extracting(LoopbackApiGateway.Post::connectionId).containsExactly("c1", "c3");
-        assertThat(api.requests()).isEqualTo(3); // c2 was asked once: gone for b-1 means gone for b-2
+        assertThat(aws.posts()).extracting(LoopbackAws.Post::connectionId).containsExactly("c1", "c3");
+        assertThat(aws.postRequests()).isEqualTo(3); // c2 was asked once: gone for b-1 means gone for b-2
         // Next payload: nobody posts to c2 any more.
         forwarder.forward(data);
-        assertThat(api.requests()).isEqualTo(5);
+        assertThat(aws.postRequests()).isEqualTo(5);
     }
 
     @Test
     void fiveThousandLinesOfOneBuildGoOutInFramesUnder128KiB() {
-        api.connect("c1");
+        aws.connect("c1");
         subscribe("b-big", "c1");
         List<Event> events = new ArrayList<>();
         List<String> ids = new ArrayList<>();
@@ -212,7 +206,7 @@ class LogForwarderTest {
 
         LogForwarder.Result result = forwarder.forward(data("s", events));
 
-        List<String> frames = api.postsTo("c1");
+        List<String> frames = aws.postsTo("c1");
         assertThat(frames).hasSizeGreaterThan(5);
         assertThat(result).isEqualTo(new LogForwarder.Result(5_000, 0, frames.size(), 0));
         List<String> received = new ArrayList<>();
@@ -231,7 +225,7 @@ class LogForwarderTest {
 
     @Test
     void aLineLargerThanAFrameIsCutWithAMarkerNotDropped() {
-        api.connect("c1");
+        aws.connect("c1");
         subscribe("b-1", "c1");
         String huge = "é".repeat(100_000) + "\u0001".repeat(10_000) + "tail";
         forwarder.forward(data("s", List.of(
@@ -240,7 +234,7 @@ class LogForwarderTest {
                 new Event(eventId(3), agentLine("b-1", "t", "amd64", "build", "info", "after")))));
 
         List<LiveMessage.Line> lines = new ArrayList<>();
-        for (String frame : api.postsTo("c1")) {
+        for (String frame : aws.postsTo("c1")) {
             assertThat(frame.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(ConnectionPoster.MAX_FRAME_BYTES);
             lines.addAll(((LiveMessage.Log) LiveMessages.read(frame)).lines());
         }
@@ -250,7 +244,7 @@ class LogForwarderTest {
         assertThat(cut.msg().length()).isLessThan(huge.length());
         assertThat(cut.step()).isEqualTo("build");
         // The cut line fills its frame nearly to the limit (the search finds the longest prefix that fits).
-        String frameOfCut = api.postsTo("c1").stream().filter(f -> f.contains(eventId(2))).findFirst().orElseThrow();
+        String frameOfCut = aws.postsTo("c1").stream().filter(f -> f.contains(eventId(2))).findFirst().orElseThrow();
         assertThat(frameOfCut.getBytes(StandardCharsets.UTF_8).length).isGreaterThan(ConnectionPoster.MAX_FRAME_BYTES - 10);
     }
 

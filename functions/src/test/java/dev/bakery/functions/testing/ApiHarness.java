@@ -8,7 +8,6 @@ import dev.bakery.core.Arch;
 import dev.bakery.functions.api.ApiRequest;
 import dev.bakery.functions.api.ApiResponse;
 import dev.bakery.functions.api.RestApi;
-import dev.bakery.functions.aws.AwsService;
 import dev.bakery.functions.aws.BuildSecrets;
 import dev.bakery.functions.aws.LogEvents;
 import dev.bakery.functions.aws.LoopbackAws;
@@ -53,9 +52,9 @@ public final class ApiHarness implements AutoCloseable {
         store = new BuildStore(dynamo.client(), LocalDynamo.TABLE, Clock.systemUTC());
         contexts = new ContextService(s3.client(), s3.presigner(), BUCKET, maxContextBytes);
         BuildService builds = new BuildService(store, contexts::exists,
-                new SecretsManagerVault(new BuildSecrets(aws.client(AwsService.SECRETS_MANAGER, REGION))),
-                new StepFunctionsExecutions(new StepFunctions(aws.client(AwsService.STEP_FUNCTIONS, REGION)), stateMachineArn, REGION),
-                new CloudWatchLogSource(new LogEvents(aws.client(AwsService.CLOUDWATCH_LOGS, REGION)), LOG_GROUP),
+                new SecretsManagerVault(new BuildSecrets(aws.secretsManager(REGION))),
+                new StepFunctionsExecutions(new StepFunctions(aws.sfn(REGION)), stateMachineArn, REGION),
+                new CloudWatchLogSource(new LogEvents(aws.logs(REGION)), LOG_GROUP),
                 new BuildService.Settings(TASK_DEFINITIONS, null, Duration.ofDays(30)), Clock.systemUTC());
         api = new RestApi(builds, contexts, maxBodyBytes);
     }

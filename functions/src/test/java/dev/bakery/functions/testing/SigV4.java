@@ -1,55 +1,73 @@
 package dev.bakery.functions.testing;
 
 import com.sun.net.httpserver.HttpExchange;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.util.ArrayList;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
- * SigV4 as AWS checks it, for the loopback fakes: they recompute the signature of each request
- * the way the service would and refuse a mismatch, so a wrong signing name, region or key fails.
+ * SigV4 as AWS checks it, for the loopback fakes: they sign each request again, with the SDK's own
+ * signer, the key they know and the request's date, and refuse a mismatch, so a wrong signing name,
+ * region, key or a changed request fails.
  */
 public final class SigV4 {
 
     /** {@code AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/<service>/aws4_request, SignedHeaders=..., Signature=...}. */
     public static final Pattern AUTHORIZATION = Pattern.compile(
             "AWS4-HMAC-SHA256 Credential=([^/]+)/(\\d{8})/([^/]+)/([^/]+)/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})");
+    private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
     private SigV4() {
     }
 
     /**
-     * The signature AWS would compute for this POST.
+     * The signature AWS would compute for this request: the signer's, over the signed headers only,
+     * as of {@code amzDate}.
      *
-     * @param canonicalUri the URI-encoded path ({@code /} for JSON-RPC services)
      * @throws IllegalArgumentException naming a signed header the request lacks
      */
-    public static String expectedSignature(HttpExchange exchange, String canonicalUri, List<String> signedHeaders,
-            byte[] body, String amzDate, String date, String region, String service, String secretKey) {
-        StringBuilder canonical = new StringBuilder("POST\n").append(canonicalUri).append("\n\n");
+    public static String expectedSignature(HttpExchange exchange, List<String> signedHeaders, byte[] body, String amzDate,
+            String region, String service, String accessKey, String secretKey) {
+        URI requested = exchange.getRequestURI();
+        SdkHttpRequest.Builder request = SdkHttpRequest.builder()
+                .method(SdkHttpMethod.fromValue(exchange.getRequestMethod()))
+                .uri(URI.create("http://" + exchange.getRequestHeaders().getFirst("Host") + requested.getRawPath()
+                        + (requested.getRawQuery() == null ? "" : "?" + requested.getRawQuery())));
         for (String name : signedHeaders) {
             List<String> values = exchange.getRequestHeaders().get(name);
             if (values == null) {
                 throw new IllegalArgumentException("signed header " + name + " is missing");
             }
-            List<String> trimmed = new ArrayList<>();
-            values.forEach(v -> trimmed.add(v.strip().replaceAll(" +", " ")));
-            canonical.append(name).append(':').append(String.join(",", trimmed)).append('\n');
+            if (!name.equals("host")) { // the signer takes it from the URI
+                request.putHeader(name, values);
+            }
         }
-        canonical.append('\n').append(String.join(";", signedHeaders)).append('\n').append(hex(sha256(body)));
-        String scope = date + "/" + region + "/" + service + "/aws4_request";
-        String toSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n"
-                + hex(sha256(canonical.toString().getBytes(StandardCharsets.UTF_8)));
-        byte[] key = hmac(("AWS4" + secretKey).getBytes(StandardCharsets.UTF_8), date);
-        key = hmac(key, region);
-        key = hmac(key, service);
-        key = hmac(key, "aws4_request");
-        return hex(hmac(key, toSign));
+        Clock signedAt = Clock.fixed(LocalDateTime.parse(amzDate, AMZ_DATE).toInstant(ZoneOffset.UTC), ZoneOffset.UTC);
+        String authorization = AwsV4HttpSigner.create().sign(r -> r.identity(AwsCredentialsIdentity.create(accessKey, secretKey))
+                        .request(request.build())
+                        .payload(ContentStreamProvider.fromByteArray(body))
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                        .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, signedAt))
+                .request().firstMatchingHeader("Authorization").orElseThrow();
+        Matcher signed = AUTHORIZATION.matcher(authorization);
+        if (!signed.matches()) {
+            throw new IllegalStateException("the SDK's signer wrote an Authorization header of another form: " + authorization);
+        }
+        return signed.group(6);
     }
 
     /** Constant-time comparison, as a verifier should. */
@@ -63,19 +81,5 @@ public final class SigV4 {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static byte[] hmac(byte[] key, String data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String hex(byte[] bytes) {
-        return java.util.HexFormat.of().formatHex(bytes);
     }
 }

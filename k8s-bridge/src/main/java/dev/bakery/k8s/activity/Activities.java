@@ -1,16 +1,18 @@
 package dev.bakery.k8s.activity;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bakery.functions.aws.AwsCallException;
-import dev.bakery.functions.aws.AwsJsonClient;
-import dev.bakery.functions.aws.AwsService;
+import dev.bakery.functions.aws.AwsErrors;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.GetActivityTaskResponse;
 
 /**
- * The activity worker's side of Step Functions over {@link AwsJsonClient} (the SDK's sfn client does
- * not resolve here). The client's socket timeout must exceed GetActivityTask's 60 s long poll.
+ * The activity worker's side of Step Functions. The client's socket timeout must exceed
+ * GetActivityTask's 60 s long poll.
  */
 public final class Activities {
 
@@ -18,41 +20,42 @@ public final class Activities {
     private static final Set<String> GONE = Set.of("TaskTimedOut", "TaskDoesNotExist", "InvalidToken");
     private static final int MAX_ERROR = 256;
     private static final int MAX_CAUSE = 32_768;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final AwsJsonClient client;
+    private final SfnClient client;
 
-    public Activities(AwsJsonClient client) {
-        if (!client.service().equals(AwsService.STEP_FUNCTIONS)) {
-            throw new IllegalArgumentException("Activities needs a Step Functions client, not " + client.service());
-        }
-        this.client = client;
+    public Activities(SfnClient client) {
+        this.client = Objects.requireNonNull(client, "client");
     }
 
     /**
      * Waits up to a minute for a task of {@code activityArn}.
      *
      * @return empty when none came
-     * @throws AwsCallException Step Functions refused (e.g. ActivityDoesNotExist) or could not be reached
+     * @throws SdkException Step Functions refused (e.g. ActivityDoesNotExist) or could not be reached
      */
     public Optional<ActivityTask> poll(String activityArn, String workerName) {
-        JsonNode answer = client.call("GetActivityTask",
-                JSON.createObjectNode().put("activityArn", activityArn).put("workerName", workerName));
-        String token = answer.path("taskToken").asText("");
-        return token.isEmpty() ? Optional.empty() : Optional.of(new ActivityTask(token, answer.path("input").asText("{}")));
+        GetActivityTaskResponse answer;
+        try {
+            answer = client.getActivityTask(r -> r.activityArn(activityArn).workerName(workerName));
+        } catch (SdkException e) {
+            throw AwsErrors.reword(e, "GetActivityTask of " + activityArn + " failed (" + AwsErrors.describe(e) + ")");
+        }
+        String token = Objects.requireNonNullElse(answer.taskToken(), "");
+        return token.isEmpty() ? Optional.empty()
+                : Optional.of(new ActivityTask(token, Objects.requireNonNullElse(answer.input(), "{}")));
     }
 
     /**
      * @return false when the task is over for Step Functions (the execution was stopped or the task timed out)
-     * @throws AwsCallException any other failure: the task may still be alive
+     * @throws SdkException any other failure: the task may still be alive
      */
     public boolean heartbeat(String token) {
-        return send("SendTaskHeartbeat", JSON.createObjectNode().put("taskToken", token));
+        return send("SendTaskHeartbeat", () -> client.sendTaskHeartbeat(r -> r.taskToken(token)));
     }
 
     /** @return false when the task was already over: the result came too late */
     public boolean succeed(String token, JsonNode output) {
-        return send("SendTaskSuccess", JSON.createObjectNode().put("taskToken", token).put("output", output.toString()));
+        return send("SendTaskSuccess", () -> client.sendTaskSuccess(r -> r.taskToken(token).output(output.toString())));
     }
 
     /**
@@ -61,19 +64,19 @@ public final class Activities {
      * @return false when the task was already over
      */
     public boolean fail(String token, String error, String cause) {
-        return send("SendTaskFailure", JSON.createObjectNode().put("taskToken", token)
-                .put("error", cut(error, MAX_ERROR)).put("cause", cut(cause, MAX_CAUSE)));
+        return send("SendTaskFailure", () -> client.sendTaskFailure(r -> r.taskToken(token).error(cut(error, MAX_ERROR)).cause(cut(cause, MAX_CAUSE))));
     }
 
-    private boolean send(String operation, JsonNode request) {
+    private static boolean send(String operation, Supplier<?> call) {
         try {
-            client.call(operation, request);
+            call.get();
             return true;
-        } catch (AwsCallException e) {
-            if (e.errorType() != null && GONE.contains(e.errorType())) {
+        } catch (SdkException e) {
+            String code = AwsErrors.code(e);
+            if (code != null && GONE.contains(code)) {
                 return false;
             }
-            throw e;
+            throw AwsErrors.reword(e, operation + " failed (" + AwsErrors.describe(e) + ")");
         }
     }
 

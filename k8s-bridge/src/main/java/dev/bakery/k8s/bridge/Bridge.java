@@ -1,6 +1,5 @@
 package dev.bakery.k8s.bridge;
 
-import dev.bakery.functions.aws.AwsCallException;
 import dev.bakery.store.BuildStore;
 import dev.bakery.k8s.activity.Activities;
 import dev.bakery.k8s.activity.ActivityTask;
@@ -23,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The worker: adopts the Jobs it left running (after a restart), then takes activity tasks while it
@@ -130,7 +130,7 @@ public final class Bridge implements AutoCloseable {
                 lastRound = clock.instant();
                 // Taken even while stopping: a task handed out must get its Job, or it waits for its timeout.
                 task.ifPresent(this::run);
-            } catch (AwsCallException e) {
+            } catch (SdkException e) {
                 LOG.warn("GetActivityTask failed, trying again: {}", e.getMessage());
                 Pause.of(config.timing().poll());
             } catch (InterruptedException e) {

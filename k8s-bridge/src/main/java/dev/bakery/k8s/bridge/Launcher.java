@@ -6,7 +6,6 @@ import dev.bakery.core.BuildTask;
 import dev.bakery.core.Platform;
 import dev.bakery.core.PlanJson;
 import dev.bakery.core.RegistryCredential;
-import dev.bakery.functions.aws.AwsCallException;
 import dev.bakery.functions.registry.CredentialException;
 import dev.bakery.functions.registry.EcrTokens;
 import dev.bakery.functions.registry.Login;
@@ -31,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -152,7 +152,7 @@ public final class Launcher {
             for (RegistryCredential credential : task.imagePullCredentials()) {
                 logins.loginFor(credential.registry()).ifPresent(login -> byRegistry.putIfAbsent(credential.registry(), login));
             }
-        } catch (CredentialException | AwsCallException e) {
+        } catch (CredentialException | SdkException e) {
             throw new TaskFailedException(TaskFailure.CREDENTIALS, "cannot read the agent image's pull login"
                     + " (kaniko.image.secret) of task " + task.id() + ": " + e.getMessage());
         }

@@ -1,6 +1,5 @@
 package dev.bakery.k8s.bridge;
 
-import dev.bakery.functions.aws.AwsCallException;
 import dev.bakery.store.BuildStore;
 import dev.bakery.store.ResultConflictException;
 import dev.bakery.core.status.TaskResult;
@@ -75,7 +74,7 @@ final class Supervisor {
             Optional<Outcome> outcome;
             try {
                 outcome = look(now);
-            } catch (KubernetesClientException | AwsCallException | SdkException e) {
+            } catch (KubernetesClientException | SdkException e) {
                 LOG.warn("{}: cannot check on it, trying again: {}", task, e.getMessage());
                 outcome = Optional.empty();
             }
@@ -93,7 +92,7 @@ final class Supervisor {
     private Optional<Boolean> heartbeat() {
         try {
             return Optional.of(s.activities().heartbeat(task.token()));
-        } catch (AwsCallException e) {
+        } catch (SdkException e) {
             LOG.warn("{}: heartbeat failed, trying again: {}", task, e.getMessage());
             return Optional.empty();
         }
@@ -218,7 +217,7 @@ final class Supervisor {
             }
             s.logs().put(task.logStream(), fresh);
             cursor = cursor.after(fresh);
-        } catch (KubernetesClientException | AwsCallException e) {
+        } catch (KubernetesClientException | SdkException e) {
             LOG.warn("{}: cannot ship its log lines now: {}", task, e.getMessage());
         }
     }

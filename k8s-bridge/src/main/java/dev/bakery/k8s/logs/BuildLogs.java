@@ -1,16 +1,19 @@
 package dev.bakery.k8s.logs;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bakery.functions.aws.AwsCallException;
-import dev.bakery.functions.aws.AwsJsonClient;
-import dev.bakery.functions.aws.AwsService;
+import dev.bakery.functions.aws.AwsErrors;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.model.InputLogEvent;
+import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
+import software.amazon.awssdk.services.cloudwatchlogs.model.PutLogEventsResponse;
+import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceAlreadyExistsException;
+import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundException;
 
 /**
  * Writes a task's log lines, unchanged, to its stream in the build log group, where the ECS tasks'
@@ -23,44 +26,40 @@ public final class BuildLogs {
     static final int MAX_BATCH_BYTES = 1_048_576;
     static final int EVENT_OVERHEAD = 26;
     static final int MAX_EVENT_BYTES = 256 * 1024 - EVENT_OVERHEAD;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(BuildLogs.class);
 
-    private final AwsJsonClient client;
+    private final CloudWatchLogsClient client;
     private final String logGroup;
 
-    public BuildLogs(AwsJsonClient client, String logGroup) {
-        if (!client.service().equals(AwsService.CLOUDWATCH_LOGS)) {
-            throw new IllegalArgumentException("BuildLogs needs a CloudWatch Logs client, not " + client.service());
-        }
-        this.client = client;
+    public BuildLogs(CloudWatchLogsClient client, String logGroup) {
+        this.client = Objects.requireNonNull(client, "client");
         this.logGroup = logGroup;
     }
 
     /** Creates the stream; one that exists already (a restarted bridge) is fine. */
     public void createStream(String stream) {
         try {
-            client.call("CreateLogStream", request(stream));
-        } catch (AwsCallException e) {
-            if (!"ResourceAlreadyExistsException".equals(e.errorType())) {
-                throw new AwsCallException("cannot create log stream " + stream + " in " + logGroup + " (" + e.awsError() + ")", e);
-            }
+            client.createLogStream(r -> r.logGroupName(logGroup).logStreamName(stream));
+        } catch (ResourceAlreadyExistsException e) {
+            // created by an earlier run of the bridge
+        } catch (SdkException e) {
+            throw AwsErrors.reword(e, "cannot create log stream " + stream + " in " + logGroup + " (" + AwsErrors.describe(e) + ")");
         }
     }
 
     /** Sends {@code lines} (in time order) in as few PutLogEvents calls as the limits allow. */
     public void put(String stream, List<LogLine> lines) {
-        ArrayNode batch = JSON.createArrayNode();
+        List<InputLogEvent> batch = new ArrayList<>();
         long bytes = 0;
         for (LogLine line : lines) {
             String message = fit(line.message());
             int size = message.getBytes(StandardCharsets.UTF_8).length + EVENT_OVERHEAD;
             if (batch.size() == MAX_EVENTS || bytes + size > MAX_BATCH_BYTES) {
                 send(stream, batch);
-                batch = JSON.createArrayNode();
+                batch = new ArrayList<>();
                 bytes = 0;
             }
-            batch.addObject().put("timestamp", line.timestamp().toEpochMilli()).put("message", message);
+            batch.add(InputLogEvent.builder().timestamp(line.timestamp().toEpochMilli()).message(message).build());
             bytes += size;
         }
         if (!batch.isEmpty()) {
@@ -73,36 +72,27 @@ public final class BuildLogs {
      * millisecond. A stream that does not exist yet means nothing was shipped.
      */
     public LogCursor cursor(String stream) {
-        JsonNode last;
+        List<OutputLogEvent> last;
         try {
-            last = client.call("GetLogEvents", request(stream).put("startFromHead", false).put("limit", 1)).path("events");
-        } catch (AwsCallException e) {
-            if ("ResourceNotFoundException".equals(e.errorType())) {
-                return LogCursor.START;
-            }
-            throw e;
+            last = client.getLogEvents(r -> r.logGroupName(logGroup).logStreamName(stream).startFromHead(false).limit(1)).events();
+        } catch (ResourceNotFoundException e) {
+            return LogCursor.START;
         }
         if (last.isEmpty()) {
             return LogCursor.START;
         }
-        long millis = last.get(0).path("timestamp").asLong();
-        JsonNode atLast = client.call("GetLogEvents", request(stream).put("startFromHead", true)
-                .put("startTime", millis).put("endTime", millis + 1)).path("events");
+        long millis = last.get(0).timestamp();
+        List<OutputLogEvent> atLast = client.getLogEvents(r -> r.logGroupName(logGroup).logStreamName(stream)
+                .startFromHead(true).startTime(millis).endTime(millis + 1)).events();
         return new LogCursor(millis, Math.max(1, atLast.size()));
     }
 
-    private void send(String stream, ArrayNode batch) {
-        ObjectNode request = request(stream);
-        request.set("logEvents", batch);
-        JsonNode answer = client.call("PutLogEvents", request);
-        if (answer.has("rejectedLogEventsInfo")) {
+    private void send(String stream, List<InputLogEvent> batch) {
+        PutLogEventsResponse answer = client.putLogEvents(r -> r.logGroupName(logGroup).logStreamName(stream).logEvents(batch));
+        if (answer.rejectedLogEventsInfo() != null) {
             // The others were stored: sending again would repeat them. Lines days old or from the future only.
-            LOG.warn("CloudWatch Logs rejected some events of stream {}: {}", stream, answer.get("rejectedLogEventsInfo"));
+            LOG.warn("CloudWatch Logs rejected some events of stream {}: {}", stream, answer.rejectedLogEventsInfo());
         }
-    }
-
-    private ObjectNode request(String stream) {
-        return JSON.createObjectNode().put("logGroupName", logGroup).put("logStreamName", stream);
     }
 
     /** A line longer than an event may be is cut (one line of a build log that long is noise anyway). */

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bakery.functions.aws.AwsCallException;
-import dev.bakery.functions.aws.AwsService;
 import dev.bakery.functions.aws.LoopbackAws;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /** The activity worker's calls as the loopback Step Functions (with SigV4 checks) receives them. */
 class ActivitiesTest {
@@ -18,7 +18,7 @@ class ActivitiesTest {
 
     private final LoopbackAws aws = LoopbackAws.start().activityPollWait(Duration.ofMillis(50));
     private final String activity = aws.activity("eu-west-1", "bakery-k8s");
-    private final Activities activities = new Activities(aws.client(AwsService.STEP_FUNCTIONS, "eu-west-1"));
+    private final Activities activities = new Activities(aws.sfn("eu-west-1"));
 
     @AfterEach
     void stop() {
@@ -72,13 +72,13 @@ class ActivitiesTest {
         String alive = aws.scheduleActivityTask(activity, "{}");
         assertThat(activities.heartbeat(alive)).isTrue();
         aws.failNext(3);
-        assertThatThrownBy(() -> activities.heartbeat(alive)).isInstanceOf(AwsCallException.class)
-                .satisfies(e -> assertThat(((AwsCallException) e).status()).isEqualTo(500));
+        assertThatThrownBy(() -> activities.heartbeat(alive)).isInstanceOf(SdkException.class)
+                .satisfies(e -> assertThat(((AwsServiceException) e).statusCode()).isEqualTo(500));
     }
 
     @Test
     void anUnknownActivityIsAnError() {
         assertThatThrownBy(() -> activities.poll("arn:aws:states:eu-west-1:111122223333:activity:nope", "bridge-0"))
-                .isInstanceOf(AwsCallException.class).hasMessageContaining("ActivityDoesNotExist");
+                .isInstanceOf(SdkException.class).hasMessageContaining("ActivityDoesNotExist");
     }
 }

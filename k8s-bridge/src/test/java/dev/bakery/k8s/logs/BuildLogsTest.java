@@ -2,7 +2,6 @@ package dev.bakery.k8s.logs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bakery.functions.aws.AwsService;
 import dev.bakery.functions.aws.LoopbackAws;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +17,7 @@ class BuildLogsTest {
     private static final Instant T = Instant.parse("2025-01-01T10:00:00Z");
 
     private final LoopbackAws aws = LoopbackAws.start().logGroup(GROUP);
-    private final BuildLogs logs = new BuildLogs(aws.client(AwsService.CLOUDWATCH_LOGS, "eu-west-1"), GROUP);
+    private final BuildLogs logs = new BuildLogs(aws.logs("eu-west-1"), GROUP);
 
     @AfterEach
     void stop() {

@@ -6,7 +6,6 @@ import dev.bakery.core.BuildPlanner;
 import dev.bakery.core.BuildTask;
 import dev.bakery.core.PlanRequest;
 import dev.bakery.core.SourceFile;
-import dev.bakery.functions.aws.AwsService;
 import dev.bakery.functions.aws.LoopbackAws;
 import dev.bakery.functions.registry.SecretsManagerSecrets;
 import dev.bakery.store.BuildRecord;
@@ -79,9 +78,9 @@ public final class BridgeHarness implements AutoCloseable {
         BridgeConfig config = config(slots);
         Cluster k8s = new Cluster(cluster.client(), MockCluster.NAMESPACE);
         Launcher launcher = new Launcher(store, k8s, new JobTemplate(agent, MockCluster.NAMESPACE, config.bridgeName()), presigner,
-                new SecretsManagerSecrets(aws.client(AwsService.SECRETS_MANAGER, REGION)), BUCKET, TIMING.presignedUrl());
-        Bridge bridge = new Bridge(config, new Activities(aws.client(AwsService.STEP_FUNCTIONS, REGION)), launcher, k8s, store,
-                new BuildLogs(aws.client(AwsService.CLOUDWATCH_LOGS, REGION), LOG_GROUP), clock);
+                new SecretsManagerSecrets(aws.secretsManager(REGION)), BUCKET, TIMING.presignedUrl());
+        Bridge bridge = new Bridge(config, new Activities(aws.sfn(REGION)), launcher, k8s, store,
+                new BuildLogs(aws.logs(REGION), LOG_GROUP), clock);
         bridge.start();
         bridges.add(bridge);
         return bridge;

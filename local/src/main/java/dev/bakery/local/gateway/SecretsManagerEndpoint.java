@@ -24,7 +24,7 @@ import org.eclipse.jetty.util.Callback;
  * Secrets Manager's GetSecretValue for agent processes, answered from the {@link LocalSecretVault}
  * (the build's own secret with its inline passwords, and the named secrets the user keeps under
  * the data dir): AWS JSON 1.1, {@code POST /} with {@code X-Amz-Target: secretsmanager.GetSecretValue},
- * as {@code AWS_ENDPOINT_URL_SECRETSMANAGER} makes the agent send it. Every request must be signed
+ * as {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} makes the agent's SDK client send it. Every request must be signed
  * with the run's keys ({@link SigV4Verifier}): the port is reachable by every user of the machine,
  * the keys only by the server and its agents. Requests without that target go to the REST routes.
  */

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
-import dev.bakery.functions.aws.AwsCallException;
-import dev.bakery.functions.aws.AwsJsonClient;
-import dev.bakery.functions.aws.AwsService;
 import dev.bakery.functions.registry.SecretsManagerSecrets;
 import dev.bakery.local.LocalAws;
 import dev.bakery.local.LocalKeys;
@@ -29,6 +26,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
@@ -36,6 +35,8 @@ import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
 /**
  * The gateway's Secrets Manager endpoint as an agent reaches it: the agent's own
@@ -68,12 +69,11 @@ class SecretsManagerEndpointTest {
         gateway.close();
     }
 
-    /** What the agent builds from AWS_ENDPOINT_URL_SECRETSMANAGER and its keys, with quick retries. */
+    /** What the agent builds from AWS_ENDPOINT_URL_SECRETS_MANAGER (the SDK reads it) and its keys, without retries. */
     private SecretsManagerSecrets agentSecrets(AwsCredentialsProvider credentials) {
-        URI endpoint = AwsService.SECRETS_MANAGER.configuredEndpoint(LocalAws.REGION.id(),
-                Map.of("AWS_ENDPOINT_URL_SECRETSMANAGER", gateway.restUri().toString()));
-        return new SecretsManagerSecrets(new AwsJsonClient(AwsService.SECRETS_MANAGER, LocalAws.REGION.id(), endpoint,
-                credentials, UrlConnectionHttpClient.create(), new AwsJsonClient.Retry(1, Duration.ZERO, Duration.ZERO)));
+        return new SecretsManagerSecrets(SecretsManagerClient.builder().endpointOverride(gateway.restUri())
+                .region(LocalAws.REGION).credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())).build());
     }
 
     @Test
@@ -95,8 +95,8 @@ class SecretsManagerEndpointTest {
 
         assertThat(secrets.secretString("ci/npm-token")).isEqualTo("npm-token-value");
         assertThat(secrets.secretString("plain-name")).isEqualTo("line one\nline two\n");
-        assertThatThrownBy(() -> secrets.secretString("ci/no-such-secret")).isInstanceOf(AwsCallException.class)
-                .hasMessage("secret ci/no-such-secret not found in Secrets Manager (ResourceNotFoundException: "
+        assertThatThrownBy(() -> secrets.secretString("ci/no-such-secret")).isInstanceOf(ResourceNotFoundException.class)
+                .hasMessageStartingWith("secret ci/no-such-secret not found in Secrets Manager (ResourceNotFoundException: "
                         + "Secrets Manager can't find the specified secret.)");
     }
 
@@ -106,11 +106,11 @@ class SecretsManagerEndpointTest {
         LocalKeys stranger = LocalKeys.random();
 
         assertThatThrownBy(() -> agentSecrets(stranger.provider()).secretString("bakery/builds/b-1"))
-                .isInstanceOf(AwsCallException.class).hasMessageContaining("UnrecognizedClientException")
+                .isInstanceOf(AwsServiceException.class).hasMessageContaining("UnrecognizedClientException")
                 .hasMessageNotContaining("inline-password-1");
         LocalKeys wrongSecret = new LocalKeys(keys.accessKeyId(), stranger.secretAccessKey());
         assertThatThrownBy(() -> agentSecrets(wrongSecret.provider()).secretString("bakery/builds/b-1"))
-                .isInstanceOf(AwsCallException.class)
+                .isInstanceOf(AwsServiceException.class)
                 .hasMessageContaining("InvalidSignatureException: The request signature we calculated does not match")
                 .hasMessageNotContaining("inline-password-1");
     }

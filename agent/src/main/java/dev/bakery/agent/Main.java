@@ -1,5 +1,6 @@
 package dev.bakery.agent;
 
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import dev.bakery.agent.builder.BuildahBuilder;
 import dev.bakery.agent.builder.Builder;
 import dev.bakery.agent.builder.KanikoBuilder;
@@ -13,10 +14,10 @@ import dev.bakery.agent.result.StoreResultSink;
 import dev.bakery.agent.result.TerminationLogSink;
 import dev.bakery.agent.spec.TaskSpec;
 import dev.bakery.agent.spec.TaskSpecs;
-import dev.bakery.functions.aws.AwsClients;
-import dev.bakery.functions.registry.EcrTokens;
-import dev.bakery.functions.registry.PlanCredentials;
-import dev.bakery.functions.registry.SecretsManagerSecrets;
+import dev.bakery.aws.AwsClients;
+import dev.bakery.registry.EcrTokens;
+import dev.bakery.registry.PlanCredentials;
+import dev.bakery.registry.SecretsManagerSecrets;
 import dev.bakery.store.BuildStore;
 import java.net.URI;
 import java.nio.file.Path;
@@ -104,7 +105,7 @@ public final class Main {
             }
             default -> throw new IllegalArgumentException("BAKERY_BUILDER must be kaniko or buildah");
         };
-        SecretsManagerSecrets secrets = new SecretsManagerSecrets(aws.secretsManager());
+        SecretsManagerSecrets secrets = new SecretsManagerSecrets(aws.configure(SecretsManagerClient.builder()).build());
         PlanCredentials logins = new PlanCredentials(spec.task().credentials(), spec.buildId(), secrets, EcrTokens.none());
         ProcessRunner runner = new ProcessRunner(log);
         long maxContext = Long.parseLong(env.getOrDefault("BAKERY_MAX_CONTEXT_BYTES", Long.toString(DEFAULT_MAX_CONTEXT_BYTES)));

@@ -9,7 +9,7 @@ import dev.bakery.core.PlanRequest;
 import dev.bakery.core.PlannedBuild;
 import dev.bakery.core.SourceFile;
 import dev.bakery.cdk.LambdaJvm;
-import dev.bakery.functions.aws.LoopbackAws;
+import dev.bakery.testing.LoopbackAws;
 import dev.bakery.functions.contexts.ContextService;
 import dev.bakery.functions.testing.ApiHarness;
 import dev.bakery.store.testing.LocalDynamo;

@@ -8,7 +8,7 @@ import dev.bakery.cli.testing.AgentPlay;
 import dev.bakery.cli.testing.Cli;
 import dev.bakery.cli.testing.LiveBakery;
 import dev.bakery.cli.testing.Repos;
-import dev.bakery.functions.aws.LoopbackAws;
+import dev.bakery.testing.LoopbackAws;
 import dev.bakery.core.status.BuildStatus;
 import dev.bakery.core.status.TaskStatus;
 import java.nio.file.Files;

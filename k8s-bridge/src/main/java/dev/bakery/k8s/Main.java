@@ -1,7 +1,10 @@
 package dev.bakery.k8s;
 
-import dev.bakery.functions.aws.AwsClients;
-import dev.bakery.functions.registry.SecretsManagerSecrets;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import dev.bakery.aws.AwsClients;
+import dev.bakery.registry.SecretsManagerSecrets;
 import dev.bakery.store.BuildStore;
 import dev.bakery.k8s.activity.Activities;
 import dev.bakery.k8s.bridge.Bridge;
@@ -70,10 +73,10 @@ public final class Main {
         BuildStore store = new BuildStore(dynamo, config.table(), Clock.systemUTC());
         Cluster cluster = new Cluster(kube, namespace);
         Launcher launcher = new Launcher(store, cluster, new JobTemplate(config.agent(), namespace, config.bridgeName()),
-                presigner, new SecretsManagerSecrets(aws.secretsManager()),
+                presigner, new SecretsManagerSecrets(aws.configure(SecretsManagerClient.builder()).build()),
                 config.contextBucket(), config.timing().presignedUrl());
         Bridge bridge = new Bridge(config,
-                new Activities(aws.sfn()), launcher, cluster, store, new BuildLogs(aws.logs(), config.logGroup()),
+                new Activities(aws.configure(SfnClient.builder()).build()), launcher, cluster, store, new BuildLogs(aws.configure(CloudWatchLogsClient.builder()).build(), config.logGroup()),
                 Clock.systemUTC());
         bridge.start();
         HealthServer health = new HealthServer(new InetSocketAddress(options.healthPort()), bridge::healthy);

@@ -1,7 +1,7 @@
 package dev.bakery.agent.credentials;
 
 import dev.bakery.core.SecretMount;
-import dev.bakery.functions.registry.SecretReader;
+import dev.bakery.registry.SecretReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

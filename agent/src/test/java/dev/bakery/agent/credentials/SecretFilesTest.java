@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bakery.core.SecretMount;
-import dev.bakery.functions.aws.LoopbackAws;
-import dev.bakery.functions.registry.SecretsManagerSecrets;
+import dev.bakery.testing.LoopbackAws;
+import dev.bakery.registry.SecretsManagerSecrets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package dev.bakery.functions.aws;
 
+import dev.bakery.aws.AwsErrors;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package dev.bakery.functions.aws;
 
+import dev.bakery.aws.AwsErrors;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

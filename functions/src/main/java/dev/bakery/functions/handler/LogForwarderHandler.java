@@ -3,7 +3,7 @@ package dev.bakery.functions.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.CloudWatchLogsEvent;
-import dev.bakery.functions.aws.AwsClients;
+import dev.bakery.aws.AwsClients;
 import dev.bakery.functions.live.ApiGatewayConnections;
 import dev.bakery.functions.live.DynamoSubscriptions;
 import dev.bakery.functions.live.LogForwarder;

@@ -1,16 +1,17 @@
 package dev.bakery.functions.handler;
 
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.bakery.core.BuildTask;
-import dev.bakery.functions.aws.AwsClients;
+import dev.bakery.aws.AwsClients;
 import dev.bakery.functions.index.IndexPublication;
-import dev.bakery.functions.registry.EcrAuthorizationTokens;
-import dev.bakery.functions.registry.EcrTokens;
-import dev.bakery.functions.registry.PlanCredentials;
-import dev.bakery.functions.registry.RegistryClient;
-import dev.bakery.functions.registry.SecretReader;
-import dev.bakery.functions.registry.SecretsManagerSecrets;
+import dev.bakery.registry.EcrAuthorizationTokens;
+import dev.bakery.registry.EcrTokens;
+import dev.bakery.registry.PlanCredentials;
+import dev.bakery.registry.RegistryClient;
+import dev.bakery.registry.SecretReader;
+import dev.bakery.registry.SecretsManagerSecrets;
 import dev.bakery.store.BuildStore;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -61,7 +62,7 @@ public final class PublishIndexHandler implements RequestHandler<Map<String, Obj
         // One credentials chain and one HTTP client for every client.
         AwsClients aws = AwsClients.create(region);
         DynamoDbClient dynamo = aws.configure(DynamoDbClient.builder()).build();
-        SecretReader secrets = new SecretsManagerSecrets(aws.secretsManager());
+        SecretReader secrets = new SecretsManagerSecrets(aws.configure(SecretsManagerClient.builder()).build());
         EcrTokens ecr = EcrAuthorizationTokens.create(aws);
         // Any task's login for the index's registry will do: they all pushed to the same repository.
         return new IndexPublication(new BuildStore(dynamo, table, Clock.systemUTC()), build -> new RegistryClient(

@@ -1,5 +1,8 @@
 package dev.bakery.functions.handler;
 
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
@@ -10,7 +13,7 @@ import dev.bakery.functions.api.ApiConfig;
 import dev.bakery.functions.api.ApiRequest;
 import dev.bakery.functions.api.ApiResponse;
 import dev.bakery.functions.api.RestApi;
-import dev.bakery.functions.aws.AwsClients;
+import dev.bakery.aws.AwsClients;
 import dev.bakery.functions.aws.BuildSecrets;
 import dev.bakery.functions.aws.LogEvents;
 import dev.bakery.functions.aws.StepFunctions;
@@ -145,9 +148,9 @@ public final class RestApiHandler implements RequestHandler<APIGatewayProxyReque
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(config.s3PathStyle()).build()).build();
         ContextService contexts = new ContextService(s3, presigner, config.contextBucket(), config.maxContextBytes());
         BuildService builds = new BuildService(new BuildStore(dynamo, config.table(), Clock.systemUTC()), contexts::exists,
-                new SecretsManagerVault(new BuildSecrets(aws.secretsManager())),
-                new StepFunctionsExecutions(new StepFunctions(aws.sfn()), config.stateMachineArn(), config.region()),
-                new CloudWatchLogSource(new LogEvents(aws.logs()), config.logGroup()),
+                new SecretsManagerVault(new BuildSecrets(aws.configure(SecretsManagerClient.builder()).build())),
+                new StepFunctionsExecutions(new StepFunctions(aws.configure(SfnClient.builder()).build()), config.stateMachineArn(), config.region()),
+                new CloudWatchLogSource(new LogEvents(aws.configure(CloudWatchLogsClient.builder()).build()), config.logGroup()),
                 new BuildService.Settings(config.taskDefinitions(), config.k8sActivityArn(), config.retention()),
                 Clock.systemUTC());
         return new RestApi(builds, contexts, config.maxBodyBytes());

@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
-import dev.bakery.functions.aws.AwsClients;
+import dev.bakery.aws.AwsClients;
 import dev.bakery.functions.live.ApiGatewayConnections;
 import dev.bakery.functions.live.DynamoSubscriptions;
 import dev.bakery.functions.live.StatusNotifier;

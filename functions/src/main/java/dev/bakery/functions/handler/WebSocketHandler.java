@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.bakery.core.live.LiveMessage;
 import dev.bakery.core.live.LiveMessages;
-import dev.bakery.functions.aws.AwsClients;
+import dev.bakery.aws.AwsClients;
 import dev.bakery.functions.live.ApiGatewayConnections;
 import dev.bakery.functions.live.ConnectionGoneException;
 import dev.bakery.functions.live.ConnectionPoster;

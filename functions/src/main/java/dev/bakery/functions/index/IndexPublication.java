@@ -1,9 +1,11 @@
 package dev.bakery.functions.index;
 
+import dev.bakery.registry.index.IndexPublisher;
+
 import dev.bakery.core.BuildTask;
 import dev.bakery.core.ImageReference;
 import dev.bakery.core.IndexPlan;
-import dev.bakery.functions.registry.RegistryClient;
+import dev.bakery.registry.RegistryClient;
 import dev.bakery.store.BuildRecord;
 import dev.bakery.store.BuildStore;
 import dev.bakery.store.TaskRecord;

@@ -1,7 +1,7 @@
 package dev.bakery.functions.live;
 
-import dev.bakery.functions.aws.AwsClients;
-import dev.bakery.functions.aws.AwsErrors;
+import dev.bakery.aws.AwsClients;
+import dev.bakery.aws.AwsErrors;
 import java.net.URI;
 import java.util.Objects;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;

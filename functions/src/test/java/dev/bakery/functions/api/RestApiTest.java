@@ -10,7 +10,7 @@ import dev.bakery.core.PlanJson;
 import dev.bakery.core.PlanRequest;
 import dev.bakery.core.PlannedBuild;
 import dev.bakery.core.SourceFile;
-import dev.bakery.functions.aws.LoopbackAws;
+import dev.bakery.testing.LoopbackAws;
 import dev.bakery.core.status.TaskStatus;
 import dev.bakery.functions.testing.ApiHarness;
 import java.time.Instant;

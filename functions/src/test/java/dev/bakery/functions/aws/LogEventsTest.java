@@ -1,5 +1,7 @@
 package dev.bakery.functions.aws;
 
+import dev.bakery.testing.LoopbackAws;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -2,7 +2,7 @@ package dev.bakery.functions.handler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bakery.functions.aws.LoopbackAws;
+import dev.bakery.testing.LoopbackAws;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,14 +1,14 @@
 package dev.bakery.functions.handler;
 
-import dev.bakery.functions.aws.AwsClients;
+import dev.bakery.aws.AwsClients;
 import dev.bakery.functions.aws.BuildSecrets;
 import dev.bakery.functions.aws.LogEvents;
-import dev.bakery.functions.aws.LoopbackAws;
+import dev.bakery.testing.LoopbackAws;
 import dev.bakery.functions.aws.StepFunctions;
 import dev.bakery.functions.live.ApiGatewayConnections;
-import dev.bakery.functions.registry.EcrAuthorizationTokens;
-import dev.bakery.functions.registry.EcrHost;
-import dev.bakery.functions.registry.SecretsManagerSecrets;
+import dev.bakery.registry.EcrAuthorizationTokens;
+import dev.bakery.registry.EcrHost;
+import dev.bakery.registry.SecretsManagerSecrets;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package dev.bakery.functions.index;
 
+import dev.bakery.registry.index.IndexPublisher;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,9 +10,9 @@ import dev.bakery.core.BuildPlanner;
 import dev.bakery.core.BuildTask;
 import dev.bakery.core.PlanRequest;
 import dev.bakery.core.SourceFile;
-import dev.bakery.functions.registry.Descriptor;
-import dev.bakery.functions.registry.RegistryClient;
-import dev.bakery.functions.registry.RegistryCredentials;
+import dev.bakery.registry.Descriptor;
+import dev.bakery.registry.RegistryClient;
+import dev.bakery.registry.RegistryCredentials;
 import dev.bakery.store.BuildRecord;
 import dev.bakery.core.status.BuildStatus;
 import dev.bakery.store.BuildStore;
@@ -20,7 +22,7 @@ import dev.bakery.store.testing.Agents;
 import dev.bakery.store.testing.Builds;
 import dev.bakery.store.testing.LocalDynamo;
 import dev.bakery.testing.LoopbackRegistry;
-import dev.bakery.functions.testing.TestImages;
+import dev.bakery.registry.testing.TestImages;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;

@@ -3,8 +3,8 @@ package dev.bakery.functions.live;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bakery.functions.aws.LoopbackAws;
-import dev.bakery.functions.aws.AwsClients;
+import dev.bakery.testing.LoopbackAws;
+import dev.bakery.aws.AwsClients;
 import java.net.URI;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +23,7 @@ class ApiGatewayConnectionsTest {
     @BeforeEach
     void start() {
         aws = LoopbackAws.start();
-        connections = aws.connections();
+        connections = new ApiGatewayConnections(aws.managementEndpoint(), LoopbackAws.clients(LoopbackAws.API_REGION));
     }
 
     @AfterEach

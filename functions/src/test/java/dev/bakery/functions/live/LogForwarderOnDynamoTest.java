@@ -2,7 +2,7 @@ package dev.bakery.functions.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bakery.functions.aws.LoopbackAws;
+import dev.bakery.testing.LoopbackAws;
 import dev.bakery.core.live.LiveMessage;
 import dev.bakery.core.live.LiveMessages;
 import dev.bakery.store.testing.LocalDynamo;
@@ -29,7 +29,7 @@ class LogForwarderOnDynamoTest {
         dynamo = LocalDynamo.start();
         aws = LoopbackAws.start();
         subscriptions = new DynamoSubscriptions(dynamo.client(), LocalDynamo.TABLE, Clock.systemUTC());
-        forwarder = new LogForwarder(subscriptions, aws.connections());
+        forwarder = new LogForwarder(subscriptions, new ApiGatewayConnections(aws.managementEndpoint(), LoopbackAws.clients(LoopbackAws.API_REGION)));
         Instant now = Instant.now();
         for (String connection : List.of("c-live", "c-gone")) {
             aws.connect(connection);

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bakery.functions.aws.LoopbackAws;
+import dev.bakery.testing.LoopbackAws;
 import dev.bakery.core.live.LiveMessage;
 import dev.bakery.core.live.LiveMessages;
 import java.io.ByteArrayOutputStream;
@@ -36,7 +36,7 @@ class LogForwarderTest {
     void start() {
         aws = LoopbackAws.start();
         subscriptions = new InMemorySubscriptions();
-        forwarder = new LogForwarder(subscriptions, aws.connections());
+        forwarder = new LogForwarder(subscriptions, new ApiGatewayConnections(aws.managementEndpoint(), LoopbackAws.clients(LoopbackAws.API_REGION)));
     }
 
     @AfterEach

@@ -10,7 +10,7 @@ import dev.bakery.functions.api.ApiResponse;
 import dev.bakery.functions.api.RestApi;
 import dev.bakery.functions.aws.BuildSecrets;
 import dev.bakery.functions.aws.LogEvents;
-import dev.bakery.functions.aws.LoopbackAws;
+import dev.bakery.testing.LoopbackAws;
 import dev.bakery.functions.aws.StepFunctions;
 import dev.bakery.functions.builds.BuildService;
 import dev.bakery.functions.builds.CloudWatchLogSource;

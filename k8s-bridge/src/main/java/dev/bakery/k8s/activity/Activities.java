@@ -1,7 +1,7 @@
 package dev.bakery.k8s.activity;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bakery.functions.aws.AwsErrors;
+import dev.bakery.aws.AwsErrors;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;

@@ -2,7 +2,7 @@ package dev.bakery.k8s.kube;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bakery.functions.registry.Login;
+import dev.bakery.registry.Login;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.bakery.k8s.logs;
 
-import dev.bakery.functions.aws.AwsErrors;
+import dev.bakery.aws.AwsErrors;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

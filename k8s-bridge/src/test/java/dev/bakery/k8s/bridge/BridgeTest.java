@@ -9,7 +9,7 @@ import dev.bakery.agent.result.TerminationLogSink;
 import dev.bakery.agent.spec.TaskSpec;
 import dev.bakery.agent.spec.TaskSpecs;
 import dev.bakery.core.Arch;
-import dev.bakery.functions.aws.LoopbackAws;
+import dev.bakery.testing.LoopbackAws;
 import dev.bakery.core.status.TaskResult;
 import dev.bakery.core.status.TaskStatus;
 import dev.bakery.k8s.kube.JobTemplate;

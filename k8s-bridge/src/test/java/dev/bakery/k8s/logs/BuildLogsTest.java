@@ -2,7 +2,7 @@ package dev.bakery.k8s.logs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bakery.functions.aws.LoopbackAws;
+import dev.bakery.testing.LoopbackAws;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.bakery.local.secrets;
 
 import dev.bakery.functions.builds.SecretVault;
-import dev.bakery.functions.registry.SecretReader;
+import dev.bakery.registry.SecretReader;
 import dev.bakery.local.LocalAws;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
-import dev.bakery.functions.registry.SecretsManagerSecrets;
+import dev.bakery.registry.SecretsManagerSecrets;
 import dev.bakery.local.LocalAws;
 import dev.bakery.local.LocalKeys;
 import dev.bakery.local.secrets.LocalSecretVault;

@@ -1,5 +1,0 @@
-package dev.bakery.functions.registry;
-
-/** A manifest as the registry stored it: its descriptor and its exact bytes (the digest covers them). */
-public record Manifest(Descriptor descriptor, byte[] bytes) {
-}

@@ -133,7 +133,7 @@ class BakeryStackTest {
 
     @Test
     void functionsGetEveryVariableTheirHandlersRequire() {
-        // The names each handler's fromEnvironment/ApiConfig reads (AWS_REGION is Lambda's own).
+        // The names AwsEdges reads for each handler's part of the control plane (AWS_REGION is Lambda's own).
         Map<String, List<String>> required = Map.of(
                 "RestApiHandler", List.of("TABLE_NAME", "CONTEXT_BUCKET", "STATE_MACHINE_ARN", "TASK_DEFINITION_AMD64",
                         "TASK_DEFINITION_ARM64", "LOG_GROUP"),

@@ -1,30 +1,18 @@
 package dev.bakery.local;
 
-import dev.bakery.core.Arch;
-import dev.bakery.core.BuildTask;
 import dev.bakery.emulators.DynamoDbEmulator;
 import dev.bakery.emulators.S3Emulator;
-import dev.bakery.functions.api.RestApi;
-import dev.bakery.functions.builds.BuildService;
-import dev.bakery.functions.contexts.ContextService;
 import dev.bakery.functions.handler.LogForwarderHandler;
 import dev.bakery.functions.handler.PublishIndexHandler;
 import dev.bakery.functions.handler.RestApiHandler;
 import dev.bakery.functions.handler.StatusNotifierHandler;
 import dev.bakery.functions.handler.WebSocketHandler;
-import dev.bakery.functions.index.IndexPublication;
-import dev.bakery.functions.live.DynamoSubscriptions;
-import dev.bakery.functions.live.LogForwarder;
-import dev.bakery.functions.live.StatusNotifier;
-import dev.bakery.functions.live.WebSocketRoutes;
-import dev.bakery.registry.EcrTokens;
-import dev.bakery.registry.PlanCredentials;
-import dev.bakery.registry.RegistryClient;
 import dev.bakery.store.BakeryTable;
 import dev.bakery.store.BuildPage;
 import dev.bakery.store.BuildRecord;
 import dev.bakery.core.status.BuildStatus;
 import dev.bakery.store.BuildStore;
+import dev.bakery.functions.wiring.ControlPlane;
 import dev.bakery.local.agents.AgentProcesses;
 import dev.bakery.local.gateway.Gateway;
 import dev.bakery.local.gateway.LocalConnections;
@@ -38,14 +26,14 @@ import dev.bakery.local.tasks.LocalExecutions;
 import dev.bakery.local.tasks.LocalTasks;
 import dev.bakery.local.tasks.DynamoDbUpdateItem;
 import dev.bakery.local.statemachine.TaskHandler;
+import dev.bakery.functions.builds.Executions;
+import java.util.concurrent.atomic.AtomicReference;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -63,9 +51,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class LocalServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalServer.class);
-    private static final long MAX_CONTEXT_BYTES = 2L << 30;
-    private static final int MAX_BODY_BYTES = 1 << 20;
-    private static final Duration RETENTION = Duration.ofDays(90);
 
     /**
      * @param dataDir      everything kept between runs lives here
@@ -114,34 +99,28 @@ public final class LocalServer implements AutoCloseable {
         if (s3.client().listBuckets().buckets().stream().noneMatch(b -> b.name().equals(LocalAws.CONTEXT_BUCKET))) {
             s3.client().createBucket(r -> r.bucket(LocalAws.CONTEXT_BUCKET));
         }
-        Clock clock = Clock.systemUTC();
-        BuildStore store = new BuildStore(dynamoClient, LocalAws.TABLE, clock);
-        failInterrupted(store);
         LocalSecretVault vault = new LocalSecretVault(dataDir.resolve("secrets"));
-        LogStore logStore = new LogStore(dataDir.resolve("logs"));
-
         LocalConnections connections = new LocalConnections();
-        DynamoSubscriptions subscriptions = new DynamoSubscriptions(dynamoClient, LocalAws.TABLE, clock);
-        logs = keep(new LogPipeline(logStore,
-                new LogForwarderHandler(new LogForwarder(subscriptions, connections)), clock));
+        LogStore logStore = new LogStore(dataDir.resolve("logs"));
+        // The Lambda handlers' own graph over this machine's edges; executions come last (they need the agents).
+        AtomicReference<Executions> executionsLater = new AtomicReference<>();
+        ControlPlane plane = new ControlPlane(new LocalEdges(dynamoClient, s3, vault, logStore, connections,
+                executionsLater::get, Clock.systemUTC()));
+        failInterrupted(plane.store());
+
+        logs = keep(new LogPipeline(logStore, new LogForwarderHandler(plane.logForwarder()), Clock.systemUTC()));
         keep(StreamPoller.start(dynamoClient, keep(dynamo.streamsClient(keys.provider())), LocalAws.TABLE,
-                new StatusNotifierHandler(new StatusNotifier(subscriptions, connections, store))));
+                new StatusNotifierHandler(plane.statusNotifier())));
 
         agents = keep(new AgentProcesses(new AgentProcesses.Settings(AgentProcesses.Settings.thisJvm(),
                 dataDir.resolve("tasks"), agentEnvironment(rest)), logs));
-        PublishIndexHandler publisher = new PublishIndexHandler(new IndexPublication(store, build -> new RegistryClient(
-                new PlanCredentials(build.plan().tasks().stream().map(BuildTask::credentials).flatMap(List::stream)
-                        .toList(), build.id(), vault, EcrTokens.none()))));
-        ExecutionStarter starter = keep(runner.apply(new LocalTasks(agents, publisher, new DynamoDbUpdateItem(dynamo.endpoint()),
-                vault)));
+        ExecutionStarter starter = keep(runner.apply(new LocalTasks(agents, new PublishIndexHandler(plane.indexPublication()),
+                new DynamoDbUpdateItem(dynamo.endpoint()), vault)));
         executions = new LocalExecutions(starter, agents, rest);
+        executionsLater.set(executions);
 
-        ContextService contexts = new ContextService(s3.client(), s3.presigner(), LocalAws.CONTEXT_BUCKET, MAX_CONTEXT_BYTES);
-        BuildService builds = new BuildService(store, contexts::exists, vault, executions, logStore,
-                new BuildService.Settings(Map.of(Arch.AMD64, LocalAws.TASK_DEFINITION_AMD64, Arch.ARM64,
-                        LocalAws.TASK_DEFINITION_ARM64), LocalAws.ACTIVITY_ARN, RETENTION), clock);
-        gateway = keep(Gateway.start(port, new RestApiHandler(new RestApi(builds, contexts, MAX_BODY_BYTES)),
-                new WebSocketHandler(new WebSocketRoutes(subscriptions, store, clock), connections), connections, vault, keys));
+        gateway = keep(Gateway.start(port, new RestApiHandler(plane.restApi()),
+                new WebSocketHandler(plane.webSocketRoutes(), plane.connections()), connections, vault, keys));
         EndpointFile.write(dataDir, gateway.restUri(), gateway.webSocketUri(), ProcessHandle.current().pid(), registry);
     }
 

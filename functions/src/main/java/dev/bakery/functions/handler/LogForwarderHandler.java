@@ -1,18 +1,13 @@
 package dev.bakery.functions.handler;
 
+import dev.bakery.core.Environment;
+import dev.bakery.functions.wiring.AwsEdges;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.CloudWatchLogsEvent;
-import dev.bakery.aws.AwsClients;
-import dev.bakery.functions.live.ApiGatewayConnections;
-import dev.bakery.functions.live.DynamoSubscriptions;
 import dev.bakery.functions.live.LogForwarder;
-import java.net.URI;
-import java.time.Clock;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The agents' log group's subscription target: decodes {@code awslogs.data} and forwards the lines to the
@@ -33,7 +28,7 @@ public final class LogForwarderHandler implements RequestHandler<CloudWatchLogsE
 
     /** Lambda's constructor; clients are built here, once per execution environment. */
     public LogForwarderHandler() {
-        this(fromEnvironment(System.getenv()));
+        this(AwsEdges.controlPlane(Environment.system()).logForwarder());
     }
 
     public LogForwarderHandler(LogForwarder forwarder) {
@@ -49,23 +44,5 @@ public final class LogForwarderHandler implements RequestHandler<CloudWatchLogsE
         LOG.info("forwarded {} lines ({} skipped) in {} messages; {} gone subscriptions removed",
                 result.lines(), result.skipped(), result.messagesPosted(), result.goneRemoved());
         return result;
-    }
-
-    static LogForwarder fromEnvironment(Map<String, String> environment) {
-        URI endpoint = URI.create(required(environment, "WEBSOCKET_ENDPOINT"));
-        String table = required(environment, "TABLE_NAME");
-        String region = required(environment, "AWS_REGION");
-        // One credentials chain and one HTTP client for both clients.
-        AwsClients aws = AwsClients.create(region);
-        DynamoDbClient dynamo = aws.configure(DynamoDbClient.builder()).build();
-        return new LogForwarder(new DynamoSubscriptions(dynamo, table, Clock.systemUTC()), new ApiGatewayConnections(endpoint, aws));
-    }
-
-    private static String required(Map<String, String> environment, String name) {
-        String value = environment.get(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException("environment variable " + name + " is not set");
-        }
-        return value;
     }
 }

@@ -1,39 +1,22 @@
 package dev.bakery.functions.handler;
 
-import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
-import software.amazon.awssdk.services.sfn.SfnClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import dev.bakery.core.Environment;
+import dev.bakery.functions.wiring.AwsEdges;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bakery.functions.api.ApiConfig;
 import dev.bakery.functions.api.ApiRequest;
 import dev.bakery.functions.api.ApiResponse;
 import dev.bakery.functions.api.RestApi;
-import dev.bakery.aws.AwsClients;
-import dev.bakery.functions.aws.BuildSecrets;
-import dev.bakery.functions.aws.LogEvents;
-import dev.bakery.functions.aws.StepFunctions;
-import dev.bakery.functions.builds.BuildService;
-import dev.bakery.functions.builds.CloudWatchLogSource;
-import dev.bakery.functions.builds.SecretsManagerVault;
-import dev.bakery.functions.builds.StepFunctionsExecutions;
-import dev.bakery.functions.contexts.ContextService;
-import dev.bakery.store.BuildStore;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.MetricsFactory;
@@ -61,7 +44,7 @@ public final class RestApiHandler implements RequestHandler<APIGatewayProxyReque
     private final Metrics metrics = MetricsFactory.getMetricsInstance();
 
     public RestApiHandler() {
-        this(wire(ApiConfig.fromEnvironment(System.getenv())));
+        this(AwsEdges.controlPlane(Environment.system()).restApi());
         if (SnapStartPriming.wanted(System.getenv())) {
             long start = System.nanoTime();
             var answers = SnapStartPriming.prime(api);
@@ -135,24 +118,5 @@ public final class RestApiHandler implements RequestHandler<APIGatewayProxyReque
         String requestId = context == null ? null : context.getRequestId();
         return new ApiRequest(event.getHttpMethod() + " " + event.getResource(), event.getPathParameters(),
                 event.getQueryStringParameters(), body, principal, requestId);
-    }
-
-    static RestApi wire(ApiConfig config) {
-        // One credentials chain and one HTTP client for every client: each costs init time otherwise.
-        // The default chain, not the environment-variable provider that cold-start guides suggest: with
-        // SnapStart, Lambda hands out credentials through the container endpoint, not AWS_ACCESS_KEY_ID.
-        AwsClients aws = AwsClients.create(config.region());
-        DynamoDbClient dynamo = aws.configure(DynamoDbClient.builder()).build();
-        S3Client s3 = aws.configure(S3Client.builder()).forcePathStyle(config.s3PathStyle()).build();
-        S3Presigner presigner = S3Presigner.builder().region(aws.region()).credentialsProvider(aws.credentials())
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(config.s3PathStyle()).build()).build();
-        ContextService contexts = new ContextService(s3, presigner, config.contextBucket(), config.maxContextBytes());
-        BuildService builds = new BuildService(new BuildStore(dynamo, config.table(), Clock.systemUTC()), contexts::exists,
-                new SecretsManagerVault(new BuildSecrets(aws.configure(SecretsManagerClient.builder()).build())),
-                new StepFunctionsExecutions(new StepFunctions(aws.configure(SfnClient.builder()).build()), config.stateMachineArn(), config.region()),
-                new CloudWatchLogSource(new LogEvents(aws.configure(CloudWatchLogsClient.builder()).build()), config.logGroup()),
-                new BuildService.Settings(config.taskDefinitions(), config.k8sActivityArn(), config.retention()),
-                Clock.systemUTC());
-        return new RestApi(builds, contexts, config.maxBodyBytes());
     }
 }

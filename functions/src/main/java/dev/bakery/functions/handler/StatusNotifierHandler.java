@@ -1,24 +1,19 @@
 package dev.bakery.functions.handler;
 
+import dev.bakery.core.Environment;
+import dev.bakery.functions.wiring.AwsEdges;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
-import dev.bakery.aws.AwsClients;
-import dev.bakery.functions.live.ApiGatewayConnections;
-import dev.bakery.functions.live.DynamoSubscriptions;
 import dev.bakery.functions.live.StatusNotifier;
 import dev.bakery.functions.live.StreamChange;
-import dev.bakery.store.BuildStore;
-import java.net.URI;
 import java.nio.ByteBuffer;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
@@ -37,7 +32,7 @@ public final class StatusNotifierHandler implements RequestHandler<DynamodbEvent
 
     /** Lambda's constructor: reads {@code TABLE_NAME}, {@code AWS_REGION} and {@code WEBSOCKET_ENDPOINT}. */
     public StatusNotifierHandler() {
-        this(wire(System.getenv()));
+        this(AwsEdges.controlPlane(Environment.system()).statusNotifier());
     }
 
     public StatusNotifierHandler(StatusNotifier notifier) {
@@ -118,25 +113,5 @@ public final class StatusNotifierHandler implements RequestHandler<DynamodbEvent
 
     private static SdkBytes bytes(ByteBuffer buffer) {
         return SdkBytes.fromByteBuffer(buffer.asReadOnlyBuffer());
-    }
-
-    static StatusNotifier wire(Map<String, String> environment) {
-        String table = required(environment, "TABLE_NAME");
-        String region = required(environment, "AWS_REGION");
-        URI endpoint = URI.create(required(environment, "WEBSOCKET_ENDPOINT"));
-        // One credentials chain and one HTTP client for both clients: each costs init time otherwise.
-        AwsClients aws = AwsClients.create(region);
-        DynamoDbClient dynamo = aws.configure(DynamoDbClient.builder()).build();
-        return new StatusNotifier(new DynamoSubscriptions(dynamo, table, Clock.systemUTC()),
-                new ApiGatewayConnections(endpoint, aws),
-                new BuildStore(dynamo, table, Clock.systemUTC()));
-    }
-
-    private static String required(Map<String, String> environment, String name) {
-        String value = environment.get(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException("environment variable " + name + " is not set");
-        }
-        return value;
     }
 }

@@ -1,27 +1,22 @@
 package dev.bakery.functions.handler;
 
+import dev.bakery.functions.wiring.ControlPlane;
+import dev.bakery.core.Environment;
+import dev.bakery.functions.wiring.AwsEdges;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.bakery.core.live.LiveMessage;
 import dev.bakery.core.live.LiveMessages;
-import dev.bakery.aws.AwsClients;
-import dev.bakery.functions.live.ApiGatewayConnections;
 import dev.bakery.functions.live.ConnectionGoneException;
 import dev.bakery.functions.live.ConnectionPoster;
-import dev.bakery.functions.live.DynamoSubscriptions;
 import dev.bakery.functions.live.WebSocketRoutes;
-import dev.bakery.store.BuildStore;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.Base64;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
@@ -45,11 +40,11 @@ public final class WebSocketHandler implements RequestHandler<APIGatewayV2WebSoc
 
     /** Production wiring from the environment: AWS_REGION, TABLE_NAME and WEBSOCKET_ENDPOINT. */
     public WebSocketHandler() {
-        this(Wiring.fromEnvironment(System.getenv()));
+        this(AwsEdges.controlPlane(Environment.system()));
     }
 
-    private WebSocketHandler(Wiring wiring) {
-        this(wiring.routes(), new ApiGatewayConnections(wiring.endpoint(), wiring.aws()));
+    private WebSocketHandler(ControlPlane plane) {
+        this(plane.webSocketRoutes(), plane.connections());
     }
 
     /** With its routes and poster given: the local mode posts to its own sockets. */
@@ -136,43 +131,5 @@ public final class WebSocketHandler implements RequestHandler<APIGatewayV2WebSoc
         APIGatewayV2WebSocketResponse response = new APIGatewayV2WebSocketResponse();
         response.setStatusCode(status);
         return response;
-    }
-
-    /**
-     * What the production constructor needs, from the environment (AWS_REGION, TABLE_NAME,
-     * WEBSOCKET_ENDPOINT): the routes over DynamoDB, and the endpoint, region, credentials and HTTP
-     * client of the {@link ApiGatewayConnections} poster, sharing one credentials chain and one HTTP
-     * client. Built once, in the constructor, so SnapStart snapshots the clients.
-     */
-    record Wiring(WebSocketRoutes routes, URI endpoint, AwsClients aws) {
-
-        static Wiring fromEnvironment(Map<String, String> env) {
-            String region = required(env, "AWS_REGION");
-            String table = required(env, "TABLE_NAME");
-            URI endpoint;
-            try {
-                endpoint = URI.create(required(env, "WEBSOCKET_ENDPOINT"));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("environment variable WEBSOCKET_ENDPOINT is not a URL: " + e.getMessage());
-            }
-            if (!"https".equals(endpoint.getScheme()) && !"http".equals(endpoint.getScheme())) {
-                throw new IllegalStateException("environment variable WEBSOCKET_ENDPOINT must be an https:// URL, not "
-                        + endpoint);
-            }
-            AwsClients aws = AwsClients.create(region);
-            DynamoDbClient dynamo = aws.configure(DynamoDbClient.builder()).build();
-            Clock clock = Clock.systemUTC();
-            WebSocketRoutes routes = new WebSocketRoutes(new DynamoSubscriptions(dynamo, table, clock),
-                    new BuildStore(dynamo, table, clock), clock);
-            return new Wiring(routes, endpoint, aws);
-        }
-
-        private static String required(Map<String, String> env, String name) {
-            String value = env.get(name);
-            if (value == null || value.isBlank()) {
-                throw new IllegalStateException("environment variable " + name + " is not set");
-            }
-            return value;
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.bakery.functions.handler;
 
+import dev.bakery.core.Environment;
+import dev.bakery.functions.wiring.AwsEdges;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -49,7 +51,7 @@ class LogForwarderHandlerTest {
 
     @Test
     void namesAMissingEnvironmentVariable() {
-        assertThatThrownBy(() -> LogForwarderHandler.fromEnvironment(Map.of("TABLE_NAME", "t", "AWS_REGION", "eu-central-1")))
+        assertThatThrownBy(() -> AwsEdges.controlPlane(new Environment(Map.of("TABLE_NAME", "t", "AWS_REGION", "eu-central-1"))).logForwarder())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("WEBSOCKET_ENDPOINT");
     }
 }

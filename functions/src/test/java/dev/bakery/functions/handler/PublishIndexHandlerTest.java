@@ -1,5 +1,7 @@
 package dev.bakery.functions.handler;
 
+import dev.bakery.core.Environment;
+import dev.bakery.functions.wiring.AwsEdges;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +14,6 @@ import dev.bakery.registry.Descriptor;
 import dev.bakery.registry.RegistryClient;
 import dev.bakery.registry.RegistryCredentials;
 import dev.bakery.store.BuildRecord;
-import dev.bakery.core.status.BuildStatus;
 import dev.bakery.store.BuildStore;
 import dev.bakery.store.TaskRecord;
 import dev.bakery.core.status.TaskStatus;
@@ -82,7 +83,7 @@ class PublishIndexHandlerTest {
 
     @Test
     void saysWhichSettingIsMissing() {
-        assertThatThrownBy(() -> PublishIndexHandler.fromEnvironment(Map.of("AWS_REGION", "eu-west-1")))
+        assertThatThrownBy(() -> AwsEdges.controlPlane(new Environment(Map.of("AWS_REGION", "eu-west-1"))).indexPublication())
                 .hasMessage("environment variable TABLE_NAME is not set");
     }
 }

@@ -1,5 +1,9 @@
 package dev.bakery.functions.handler;
 
+import dev.bakery.core.Environment;
+import dev.bakery.functions.live.ApiGatewayConnections;
+import dev.bakery.functions.wiring.AwsEdges;
+import dev.bakery.functions.wiring.ControlPlane;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -194,17 +198,18 @@ class WebSocketHandlerTest {
 
     @Test
     void theProductionWiringReadsTheEnvironmentAndNamesWhatIsMissing() {
-        WebSocketHandler.Wiring wiring = WebSocketHandler.Wiring.fromEnvironment(Map.of("AWS_REGION", "eu-west-1",
-                "TABLE_NAME", "bakery", "WEBSOCKET_ENDPOINT", "https://abc123.execute-api.eu-west-1.amazonaws.com/live"));
-        assertThat(wiring.endpoint()).hasHost("abc123.execute-api.eu-west-1.amazonaws.com").hasPath("/live");
-        assertThat(wiring.aws().region().id()).isEqualTo("eu-west-1");
-        assertThat(wiring.routes()).isNotNull();
+        ControlPlane plane = AwsEdges.controlPlane(new Environment(Map.of("AWS_REGION", "eu-west-1",
+                "TABLE_NAME", "bakery", "WEBSOCKET_ENDPOINT", "https://abc123.execute-api.eu-west-1.amazonaws.com/live")));
+        assertThat(plane.connections()).isInstanceOf(ApiGatewayConnections.class);
+        assertThat(plane.webSocketRoutes()).isNotNull();
 
-        assertThatThrownBy(() -> WebSocketHandler.Wiring.fromEnvironment(Map.of("AWS_REGION", "eu-west-1", "TABLE_NAME", "bakery")))
-                .isInstanceOf(IllegalStateException.class).hasMessage("environment variable WEBSOCKET_ENDPOINT is not set");
-        assertThatThrownBy(() -> WebSocketHandler.Wiring.fromEnvironment(Map.of("AWS_REGION", "eu-west-1", "TABLE_NAME", "bakery",
-                "WEBSOCKET_ENDPOINT", "wss://abc123.execute-api.eu-west-1.amazonaws.com/live")))
+        assertThatThrownBy(() -> AwsEdges.controlPlane(new Environment(Map.of("AWS_REGION", "eu-west-1", "TABLE_NAME", "bakery")))
+                .connections()).isInstanceOf(IllegalStateException.class).hasMessage("environment variable WEBSOCKET_ENDPOINT is not set");
+        assertThatThrownBy(() -> AwsEdges.controlPlane(new Environment(Map.of("AWS_REGION", "eu-west-1", "TABLE_NAME", "bakery",
+                "WEBSOCKET_ENDPOINT", "wss://abc123.execute-api.eu-west-1.amazonaws.com/live"))).connections())
                 .hasMessageStartingWith("environment variable WEBSOCKET_ENDPOINT must be an https:// URL");
+        assertThatThrownBy(() -> AwsEdges.controlPlane(new Environment(Map.of("AWS_REGION", "eu-west-1"))).webSocketRoutes())
+                .hasMessage("environment variable TABLE_NAME is not set");
     }
 
     @Test

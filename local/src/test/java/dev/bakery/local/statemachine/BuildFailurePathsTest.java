@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakery.core.BuildPlan;
-import dev.bakery.core.BuildPlanner;
-import dev.bakery.core.PlanRequest;
-import dev.bakery.core.SourceFile;
 import dev.bakery.functions.errors.Refusal;
 import dev.bakery.functions.builds.BuildService;
 import dev.bakery.functions.builds.Executions;
@@ -68,13 +65,7 @@ class BuildFailurePathsTest {
     private static final String EXECUTIONS = "arn:aws:states:us-east-1:000000000000:execution:bakery-build:";
     private static final String AMD64 = "arn:aws:ecs:us-east-1:000000000000:task-definition/bakery-agent-x86_64:3";
     private static final String ARM64 = "arn:aws:ecs:us-east-1:000000000000:task-definition/bakery-agent-arm64:3";
-    private static final BuildPlan PLAN = BuildPlanner.plan(PlanRequest.ofConfig(SourceFile.of("config.yaml", """
-            global:
-              kaniko: {destination: "registry.example/app:1"}
-            bake:
-              - arch: amd64
-              - arch: arm64
-            """))).builds().getFirst().plan();
+    private static final BuildPlan PLAN = BuildStateMachineTest.PLAN;
 
     /** The states a failure can be injected at, by the build they need to be reached. */
     private enum Baseline { SUCCEEDS, AMD64_CRASHES, AMD64_INTERRUPTED }

@@ -529,7 +529,8 @@ class BuildStateMachineTest {
         }
     }
 
-    private static final BuildPlan PLAN = BuildPlanner.plan(PlanRequest.ofConfig(SourceFile.of("config.yaml", """
+    /** Two arches to one index; the failure-path test builds it too. */
+    static final BuildPlan PLAN = BuildPlanner.plan(PlanRequest.ofConfig(SourceFile.of("config.yaml", """
             global:
               kaniko: {destination: "registry.example/app:1"}
             bake:

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Requests to anything but the local mode are signed: a loopback server named {@code localhost}
  * plays CloudFormation (DescribeStacks, query protocol) and API Gateway, and recomputes each
- * signature with the functions test-jar's SigV4 verifier, refusing mismatches as AWS does.
+ * signature with test-support's SigV4 verifier, refusing mismatches as AWS does.
  */
 class SigningTest {
 

@@ -1,5 +1,6 @@
 package dev.bakery.local.gateway;
 
+import dev.bakery.aws.SigV4Verifier;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;

@@ -1,5 +1,6 @@
 package dev.bakery.local.gateway;
 
+import dev.bakery.aws.SigV4Verifier;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

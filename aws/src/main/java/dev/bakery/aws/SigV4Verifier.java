@@ -1,4 +1,4 @@
-package dev.bakery.local.gateway;
+package dev.bakery.aws;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +25,7 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * Checks a request's SigV4 {@code Authorization} header the way an AWS service does, for one key
@@ -32,7 +33,8 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
  * {@code X-Amz-Date} is within 15 minutes, {@code host}, {@code x-amz-date} and every header
  * {@code required} are signed, and the signature matches. The signature is recomputed by the SDK's
  * own signer over the signed headers as received, at the request's date, and compared in constant
- * time. Refusals carry AWS's error codes and never the expected signature.
+ * time. Refusals carry AWS's error codes and never the expected signature. The local mode's own
+ * endpoints check callers with it; the tests' loopback AWS servers use {@link #signature} too.
  */
 public final class SigV4Verifier {
 
@@ -40,17 +42,18 @@ public final class SigV4Verifier {
     public record Refusal(String code, String message) {
     }
 
-    private static final Pattern AUTHORIZATION = Pattern.compile("AWS4-HMAC-SHA256 Credential=([^/,\\s]+)/(\\d{8})/([^/,\\s]+)"
+    /** {@code AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/<service>/aws4_request, SignedHeaders=..., Signature=...}. */
+    public static final Pattern AUTHORIZATION = Pattern.compile("AWS4-HMAC-SHA256 Credential=([^/,\\s]+)/(\\d{8})/([^/,\\s]+)"
             + "/([^/,\\s]+)/aws4_request,\\s*SignedHeaders=([a-z0-9;_.-]+),\\s*Signature=([0-9a-f]{64})");
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
     private static final Duration MAX_SKEW = Duration.ofMinutes(15);
+    private static final AwsV4HttpSigner SIGNER = AwsV4HttpSigner.create();
 
     private final AwsCredentials credentials;
     private final String region;
     private final String service;
     private final List<String> required;
     private final Clock clock;
-    private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
 
     /**
      * @param required lower-case names of headers that must be signed besides {@code host} and
@@ -115,21 +118,37 @@ public final class SigV4Verifier {
         return Optional.empty();
     }
 
-    /** The SDK signer's signature for the signed headers as received; null if it signs another header set. */
     private String expectedSignature(String method, URI uri, Map<String, List<String>> headers, List<String> signed,
             byte[] body, Instant date) {
+        return signature(method, uri, headers, signed, body, date, credentials, region, service);
+    }
+
+    /**
+     * The SDK signer's signature of a request for the signed headers as received, at {@code date}; null
+     * when the request cannot be rebuilt (a bad host or method) or the signer would sign another header set.
+     *
+     * @param headers every header as received, looked up without regard to case
+     */
+    public static String signature(String method, URI uri, Map<String, List<String>> headers, List<String> signed,
+            byte[] body, Instant date, AwsCredentialsIdentity credentials, String region, String service) {
+        Map<String, List<String>> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        byName.putAll(headers);
         SdkHttpRequest.Builder request;
         try {
             request = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(URI.create("http://"
-                    + first(headers, "host") + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())));
+                    + first(byName, "host") + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())));
         } catch (IllegalArgumentException badHostOrMethod) {
             return null;
         }
         for (String name : signed) {
-            request.putHeader(name, headers.get(name));
+            List<String> values = byName.get(name);
+            if (values == null) {
+                return null;
+            }
+            request.putHeader(name, values);
         }
         Clock at = Clock.fixed(date, ZoneOffset.UTC);
-        SignedRequest resigned = signer.sign(r -> r.identity(credentials).request(request.build())
+        SignedRequest resigned = SIGNER.sign(r -> r.identity(credentials).request(request.build())
                 .payload(ContentStreamProvider.fromByteArray(body))
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
                 .putProperty(AwsV4HttpSigner.REGION_NAME, region)
@@ -139,6 +158,11 @@ public final class SigV4Verifier {
             return null;
         }
         return ours.group(6);
+    }
+
+    /** Constant-time comparison, as a verifier should. */
+    public static boolean matches(String expected, String given) {
+        return expected != null && given != null && constantTimeEquals(expected, given);
     }
 
     private static String first(Map<String, List<String>> headers, String name) {

@@ -29,7 +29,8 @@ class LambdaJarAwsCallsIT {
             aws.connect("c-probe");
             Path out = dir.resolve("out.txt");
             Process probe = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                    LambdaJarLoggingIT.lambdaJar() + java.io.File.pathSeparator + Path.of("target", "test-classes"),
+                    String.join(java.io.File.pathSeparator, LambdaJarLoggingIT.lambdaJar().toString(),
+                            Path.of("target", "test-classes").toString(), loopbackAwsClasses()),
                     LambdaJarAwsProbe.class.getName(), aws.endpoint().toString(), aws.managementEndpoint().toString(), machine)
                     .redirectErrorStream(true).redirectOutput(out.toFile()).start();
             assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -41,5 +42,10 @@ class LambdaJarAwsCallsIT {
             assertThat(aws.storedSecrets()).containsOnlyKeys("bakery/builds/old");
             assertThat(aws.postsTo("c-probe")).containsExactly("frame");
         }
+    }
+
+    /** The probe reaches the loopback server through test-support's classes; every other class comes from the jar. */
+    private static String loopbackAwsClasses() throws java.net.URISyntaxException {
+        return Path.of(LoopbackAws.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bakery", mixinStandardHelpOptions = true, versionProvider = BakeryCommand.Version.class,
         description = "Builds container images for amd64 and arm64 natively with Kaniko on AWS Fargate (or the local mode).",
         subcommands = {BuildCommand.class, ValidateCommand.class, StatusCommand.class, LogsCommand.class,
-            CancelCommand.class, ListCommand.class, VersionCommand.class},
+            CancelCommand.class, ListCommand.class, VersionCommand.class, CompletionCommand.class},
         footer = {"", "Exit codes: 0 success, 1 build failed or cancelled, 2 usage or config error, 3 API/AWS/network"
                 + " error, 130/143 interrupted (SIGINT/SIGTERM).", "",
             "`bakery local ...` (the launcher script at the repository's root) starts the local mode."})
@@ -38,14 +38,18 @@ final class BakeryCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "Missing command: give one, e.g. `bakery build`");
     }
 
-    /** The version Maven put into version.properties. */
+    /** The version and commit Maven put into version.properties: {@code 0.2.0 (commit 1a2b3c4d5e6f)}. */
     static String version() {
         try (InputStream in = BakeryCommand.class.getResourceAsStream("version.properties")) {
             Properties properties = new Properties();
             if (in != null) {
                 properties.load(in);
             }
-            return properties.getProperty("version", "unknown");
+            String commit = properties.getProperty("commit", "");
+            // Built outside a git checkout (a source archive): the property stays unfilled.
+            boolean known = !commit.isBlank() && !commit.startsWith("${");
+            return properties.getProperty("version", "unknown") + " (commit " + (known ? commit : "unknown")
+                    + ("true".equals(properties.getProperty("dirty")) ? ", modified" : "") + ")";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -83,6 +83,11 @@ final class BuildCommand implements Callable<Integer> {
                     + " with --output json one document {\"plans\":[...],\"context\":{...,\"files\":[...]}}.")
     boolean dryRun;
 
+    @Option(names = "--print",
+            description = "Resolve only and print the plans (as docker buildx bake --print): nothing is packed, uploaded"
+                    + " or submitted; with --output json one document {\"plans\":[...]}.")
+    boolean print;
+
     @Mixin
     EndpointOptions endpoint;
 
@@ -93,6 +98,10 @@ final class BuildCommand implements Callable<Integer> {
         Renderer renderer = output.renderer(context);
         for (Problem warning : resolution.warnings()) {
             context.err().println("warning: " + warning.render());
+        }
+        if (print) {
+            plans(context, resolution, null);
+            return ExitCodes.OK;
         }
         Map<Set<ContextPacker.Context>, Upload> uploads = new LinkedHashMap<>();
         try {
@@ -105,7 +114,7 @@ final class BuildCommand implements Callable<Integer> {
                 upload.services().add(build.plan().service());
             }
             if (dryRun) {
-                dryRun(context, resolution, uploads.values());
+                plans(context, resolution, uploads.values());
                 return ExitCodes.OK;
             }
             BakeryApi api = endpoint.api(context);
@@ -227,19 +236,22 @@ final class BuildCommand implements Callable<Integer> {
         }
     }
 
-    private void dryRun(CliContext context, Resolution resolution, Collection<Upload> uploads) {
+    /** {@code --print} (uploads null: nothing packed) and {@code --dry-run} (with what would be uploaded). */
+    private void plans(CliContext context, Resolution resolution, Collection<Upload> uploads) {
         ObjectNode document = BakeryApi.JSON.createObjectNode();
         ArrayNode plans = document.putArray("plans");
         for (PlannedBuild build : resolution.builds()) {
             plans.add(Plans.json(build.plan()));
         }
-        ArrayNode contexts = document.putArray("contexts");
-        for (Upload upload : uploads) {
-            ObjectNode summary = contexts.addObject();
-            upload.services().forEach(summary.putArray("services")::add);
-            summary.put("sha256", upload.packed().sha256()).put("bytes", upload.packed().bytes());
-            ArrayNode files = summary.putArray("files");
-            upload.packed().files().stream().sorted().forEach(files::add);
+        if (uploads != null) {
+            ArrayNode contexts = document.putArray("contexts");
+            for (Upload upload : uploads) {
+                ObjectNode summary = contexts.addObject();
+                upload.services().forEach(summary.putArray("services")::add);
+                summary.put("sha256", upload.packed().sha256()).put("bytes", upload.packed().bytes());
+                ArrayNode files = summary.putArray("files");
+                upload.packed().files().stream().sorted().forEach(files::add);
+            }
         }
         if (output.format(context) == dev.bakery.cli.output.OutputFormat.JSON) {
             context.out().println(document.toString());
@@ -248,6 +260,9 @@ final class BuildCommand implements Callable<Integer> {
         for (PlannedBuild build : resolution.builds()) {
             context.out().println("plan " + build.plan().service() + ":");
             context.out().println(Plans.json(build.plan()).toPrettyString());
+        }
+        if (uploads == null) {
+            return;
         }
         for (Upload upload : uploads) {
             PackedContext packed = upload.packed();

@@ -9,11 +9,14 @@ import dev.bakery.cli.api.UploadProgress;
 import dev.bakery.cli.context.ContextPacker;
 import dev.bakery.cli.context.PackedContext;
 import dev.bakery.cli.follow.BuildFollower;
+import dev.bakery.cli.follow.FollowListener;
 import dev.bakery.cli.output.BuildResult;
 import dev.bakery.cli.output.GithubActions;
 import dev.bakery.cli.output.MetadataFile;
 import dev.bakery.cli.output.ProgressBar;
+import dev.bakery.cli.output.ProgressLines;
 import dev.bakery.cli.output.Renderer;
+import dev.bakery.cli.output.WaitingLines;
 import dev.bakery.cli.plan.Plans;
 import dev.bakery.core.BuildPlan;
 import dev.bakery.core.BuildTask;
@@ -24,6 +27,7 @@ import dev.bakery.core.live.LiveMessage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -121,7 +125,7 @@ final class BuildCommand implements Callable<Integer> {
             Map<String, String> keys = new LinkedHashMap<>();
             for (Upload upload : uploads.values()) {
                 PackedContext packed = upload.packed();
-                String key = upload(context, api, renderer, upload.services(), packed);
+                String key = upload(context, api, renderer, upload.services(), packed, progressInterval(context));
                 upload.services().forEach(service -> keys.put(service, key));
             }
             List<BuildResult> results = run(context, api, renderer, resolution.builds(), keys);
@@ -160,11 +164,13 @@ final class BuildCommand implements Callable<Integer> {
     }
 
     private static String upload(CliContext context, BakeryApi api, Renderer renderer, List<String> services,
-            PackedContext packed) throws IOException, InterruptedException {
+            PackedContext packed, Duration progressInterval) throws IOException, InterruptedException {
         String label = label(services);
         renderer.info(label + ": " + packed.fileCount() + " files, " + mib(packed.bytes()) + ", sha256 " + packed.sha256());
-        ContextUploader.Uploaded uploaded = new ContextUploader(api, 4,
-                context.interactive() ? new ProgressBar(context.err()) : UploadProgress.NONE)
+        // A terminal gets a redrawn bar; a CI log whole lines (a carriage return there only adds clutter).
+        UploadProgress progress = context.interactive() ? new ProgressBar(context.err())
+                : new ProgressLines(context.err(), progressInterval);
+        ContextUploader.Uploaded uploaded = new ContextUploader(api, 4, progress)
                 .upload(packed.archive(), packed.sha256(), packed.bytes());
         renderer.info(uploaded.wasStored() ? label + " already uploaded: " + uploaded.key() : label + " uploaded: " + uploaded.key());
         return uploaded.key();
@@ -218,8 +224,15 @@ final class BuildCommand implements Callable<Integer> {
 
     private BuildResult follow(CliContext context, BakeryApi api, Renderer renderer, BuildResult submitted, boolean several)
             throws InterruptedException {
-        LiveMessage.Done done = new BuildFollower(api, context.follow()).follow(submitted.buildId(),
-                renderer.build(submitted.service(), submitted.buildId(), submitted.plan(), several));
+        FollowListener listener = renderer.build(submitted.service(), submitted.buildId(), submitted.plan(), several);
+        LiveMessage.Done done;
+        if (context.interactive()) {
+            done = new BuildFollower(api, context.follow()).follow(submitted.buildId(), listener);
+        } else {
+            try (WaitingLines waiting = new WaitingLines(listener, context.err(), submitted.buildId(), progressInterval(context))) {
+                done = new BuildFollower(api, context.follow()).follow(submitted.buildId(), waiting);
+            }
+        }
         context.activeBuilds().ended(submitted.buildId());
         return new BuildResult(submitted.service(), submitted.plan(), submitted.buildId(), submitted.consoleUrl(), done);
     }
@@ -270,6 +283,14 @@ final class BuildCommand implements Callable<Integer> {
                     + " files, " + packed.bytes() + " bytes (" + mib(packed.bytes()) + "), sha256 " + packed.sha256());
         }
         context.out().println("nothing submitted (--dry-run); --output json lists every file");
+    }
+
+    private static Duration progressInterval(CliContext context) {
+        try {
+            return ProgressLines.interval(context.env());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     /** "context" for a config's one build, "context of api, web" for compose services. */

@@ -70,6 +70,33 @@ class BuildProtocolTest {
         return args.toArray(String[]::new);
     }
 
+    /** In a CI log (not a terminal) the upload and a quiet build each print whole lines, never a carriage return. */
+    @Test
+    void aQuietBuildSaysWhatItWaitsForEveryFewSeconds() throws Exception {
+        Path repo = Repos.repo(dir.resolve("quiet"), Repos.TWO_ARCH_CONFIG.replace("1.0", "quiet"));
+        Cli cli = cli(Map.of("BAKERY_PROGRESS_INTERVAL", "0.3"));
+        var before = SERVER.play().builds();
+        CompletableFuture<Cli.Result> run = cli.start(build(repo));
+        String id = SERVER.play().awaitSubmitted(before);
+        cli.during(() -> SERVER.play().awaitSubscribed(id));
+        SERVER.play().running(id);
+        SERVER.play().startTask(id, "amd64");
+
+        cli.during(() -> AgentPlay.await(() -> cli.err().contains("waiting: " + id + " RUNNING (amd64 RUNNING"),
+                "a waiting line naming the running task"));
+        SERVER.play().startTask(id, "arm64");
+        SERVER.play().finishTask(id, "amd64", TaskStatus.SUCCEEDED, AMD64_DIGEST);
+        SERVER.play().finishTask(id, "arm64", TaskStatus.SUCCEEDED, ARM64_DIGEST);
+        SERVER.play().finishBuild(id, BuildStatus.SUCCEEDED, INDEX_DIGEST);
+        Cli.Result result = run.get(30, TimeUnit.SECONDS);
+
+        assertThat(result.exit()).as(result.err()).isEqualTo(ExitCodes.OK);
+        assertThat(result.err()).containsPattern("uploaded context: \\d+\\.\\d MiB in \\d+\\.\\d s \\(\\d+\\.\\d MiB/s\\)\n")
+                .containsPattern("waiting: " + id + " RUNNING \\(amd64 RUNNING(, arm64 [A-Z]+)?\\), \\d+ s since submitted\n")
+                .doesNotContain("\r");
+        assertThat(result.out()).doesNotContain("waiting:", "\r");
+    }
+
     /** Both arches build and push, the index is published: what the CI log, the metadata file and GitHub get. */
     @Test
     void followsABuildToItsEndAndReportsItsDigests() throws Exception {

@@ -5,17 +5,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakery.cli.api.ApiModel;
 import dev.bakery.cli.api.BakeryApi;
 import dev.bakery.cli.api.ContextUploader;
+import dev.bakery.cli.api.SigV4Signer;
 import dev.bakery.cli.api.UploadProgress;
 import dev.bakery.cli.context.ContextPacker;
 import dev.bakery.cli.context.PackedContext;
 import dev.bakery.cli.follow.BuildFollower;
-import dev.bakery.cli.follow.FollowListener;
 import dev.bakery.cli.output.BuildResult;
 import dev.bakery.cli.output.GithubActions;
 import dev.bakery.cli.output.MetadataFile;
 import dev.bakery.cli.output.ProgressBar;
+import dev.bakery.cli.output.Pricing;
 import dev.bakery.cli.output.ProgressLines;
 import dev.bakery.cli.output.Renderer;
+import dev.bakery.cli.output.Timeline;
 import dev.bakery.cli.output.WaitingLines;
 import dev.bakery.cli.plan.Plans;
 import dev.bakery.core.BuildPlan;
@@ -28,6 +30,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -219,12 +222,14 @@ final class BuildCommand implements Callable<Integer> {
             context.activeBuilds().started(submitted.buildId(), api);
         }
         renderer.submitted(build.plan().service(), submitted.buildId(), submitted.consoleUrl());
-        return new BuildResult(build.plan().service(), build.plan(), submitted.buildId(), submitted.consoleUrl(), null);
+        return new BuildResult(build.plan().service(), build.plan(), submitted.buildId(), submitted.consoleUrl(), null, null,
+                pricing(context, api));
     }
 
     private BuildResult follow(CliContext context, BakeryApi api, Renderer renderer, BuildResult submitted, boolean several)
             throws InterruptedException {
-        FollowListener listener = renderer.build(submitted.service(), submitted.buildId(), submitted.plan(), several);
+        Timeline.Recorder listener = new Timeline.Recorder(
+                renderer.build(submitted.service(), submitted.buildId(), submitted.plan(), several), Instant::now);
         LiveMessage.Done done;
         if (context.interactive()) {
             done = new BuildFollower(api, context.follow()).follow(submitted.buildId(), listener);
@@ -234,7 +239,8 @@ final class BuildCommand implements Callable<Integer> {
             }
         }
         context.activeBuilds().ended(submitted.buildId());
-        return new BuildResult(submitted.service(), submitted.plan(), submitted.buildId(), submitted.consoleUrl(), done);
+        return new BuildResult(submitted.service(), submitted.plan(), submitted.buildId(), submitted.consoleUrl(), done,
+                listener.timeline(done.indexDigest() != null), submitted.pricing());
     }
 
     private void report(CliContext context, Renderer renderer, List<BuildResult> results) throws IOException {
@@ -283,6 +289,13 @@ final class BuildCommand implements Callable<Integer> {
                     + " files, " + packed.bytes() + " bytes (" + mib(packed.bytes()) + "), sha256 " + packed.sha256());
         }
         context.out().println("nothing submitted (--dry-run); --output json lists every file");
+    }
+
+    /** The region the builds run in prices them: the signed endpoint's, else AWS_REGION's (none for the local mode). */
+    private static Pricing pricing(CliContext context, BakeryApi api) {
+        String region = api.endpoint().signer() instanceof SigV4Signer signer ? signer.region()
+                : context.env().getOrDefault("AWS_REGION", context.env().get("AWS_DEFAULT_REGION"));
+        return Pricing.forRegion(region);
     }
 
     private static Duration progressInterval(CliContext context) {

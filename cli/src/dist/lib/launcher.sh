@@ -60,3 +60,13 @@ bakery_cds() {
   build=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$release" 2>/dev/null | tr -c 'A-Za-z0-9.\n' '_')
   cds="-XX:SharedArchiveFile=$cache/bakery/bakery-$1-java${build:-unknown}.jsa -XX:+AutoCreateSharedArchive -Xlog:cds=off -Xlog:cds+dynamic=off"
 }
+
+# Sets $quick to JVM options for commands that end within a second (validate, status, ...): only the
+# first JIT tier and the serial collector, which start fastest; a build keeps the default JIT for its
+# packing and hashing.
+bakery_quick() {
+  case "${1:-}" in
+    validate | version | completion | status | list | cancel | -V | --version | -h | --help) quick="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" ;;
+    *) quick= ;;
+  esac
+}

@@ -70,7 +70,7 @@ class ActionMetadataTest {
             assertThat(steps).as("input " + input).contains("${{ inputs." + input + " }}");
         }
         String script = Files.readString(REPOSITORY.resolve("scripts/action-run"));
-        CommandLine root = new CommandLine(new BakeryCommand(CliContext.system()));
+        CommandLine root = BakeryCommand.commandLine(CliContext.system());
         for (String command : List.of("build", "validate")) {
             assertThat(root.getSubcommands()).containsKey(command);
         }

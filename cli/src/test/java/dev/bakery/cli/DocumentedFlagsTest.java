@@ -43,7 +43,7 @@ class DocumentedFlagsTest {
             }
             return;
         }
-        CommandLine root = new CommandLine(new BakeryCommand(CliContext.system()));
+        CommandLine root = BakeryCommand.commandLine(CliContext.system());
         CommandLine subcommand = command.subcommand().isEmpty() ? root : root.getSubcommands().get(command.subcommand());
         assertThat(subcommand).as(command + ": no subcommand " + command.subcommand()).isNotNull();
 

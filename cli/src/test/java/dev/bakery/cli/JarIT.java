@@ -50,7 +50,7 @@ class JarIT {
 
         Cli.Result build = finish(start("build", "--help"));
         assertThat(build.exit()).isZero();
-        CommandLine model = new CommandLine(new BakeryCommand(null)).getSubcommands().get("build");
+        CommandLine model = BakeryCommand.commandLine(null).getSubcommands().get("build");
         List<String> flags = model.getCommandSpec().options().stream().flatMap(o -> List.of(o.names()).stream()).toList();
         assertThat(flags).contains("--config", "--compose", "--services", "--async", "--repo", "--detach", "--output",
                 "--metadata-file", "--platform", "--label", "--dry-run", "--endpoint", "--ws-endpoint", "--stack", "--region",

@@ -2,7 +2,7 @@ package dev.bakery.cli.plan;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bakery.cli.api.BakeryApi;
 import dev.bakery.core.Arch;
 import dev.bakery.core.BakeryConfigException;
 import dev.bakery.core.BuildPlan;
@@ -39,8 +39,6 @@ public final class Plans {
      */
     public static final List<String> DISCOVERED = List.of("bakery.yaml", "bakery.yml", "config.yaml", "compose.yaml",
             "compose.yml", "docker-compose.yaml", "docker-compose.yml");
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Plans() {
     }
@@ -105,10 +103,13 @@ public final class Plans {
         return found.getFirst();
     }
 
-    /** A plan's JSON exactly as core writes it (and the API reads it): no secret values. */
+    /**
+     * A plan's JSON exactly as core writes it (and the API reads it): no secret values. The API's mapper:
+     * a mapper of its own would be built whenever plans are resolved, which `bakery validate` pays for at start-up.
+     */
     public static JsonNode json(BuildPlan plan) {
         try {
-            return JSON.readTree(PlanJson.write(plan));
+            return BakeryApi.JSON.readTree(PlanJson.write(plan));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("core wrote a plan that is not JSON", e);
         }

@@ -33,7 +33,8 @@ public final class Distribution {
         try (var files = Files.list(RELEASE)) {
             List<Path> found = files.filter(f -> f.getFileName().toString().matches("bakery-[^-]+(-SNAPSHOT)?" + suffix.replace(".", "\\.")))
                     .toList();
-            assertThat(found).as("the archive *" + suffix + " in " + RELEASE + " (mvn package)").hasSize(1);
+            assertThat(found).as("the archive *" + suffix + " in " + RELEASE + " (mvn package; the linux-x64 one with -Prelease)")
+                    .hasSize(1);
             return found.getFirst();
         }
     }

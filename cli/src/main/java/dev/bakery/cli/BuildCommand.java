@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakery.core.api.ApiModel;
 import dev.bakery.cli.api.BakeryApi;
 import dev.bakery.cli.api.ContextUploader;
+import dev.bakery.cli.api.SigV4Signer;
 import dev.bakery.cli.api.UploadProgress;
 import dev.bakery.cli.context.ContextPacker;
 import dev.bakery.cli.context.PackedContext;
@@ -13,7 +14,11 @@ import dev.bakery.cli.output.BuildResult;
 import dev.bakery.cli.output.GithubActions;
 import dev.bakery.cli.output.MetadataFile;
 import dev.bakery.cli.output.ProgressBar;
+import dev.bakery.cli.output.Pricing;
+import dev.bakery.cli.output.ProgressLines;
 import dev.bakery.cli.output.Renderer;
+import dev.bakery.cli.output.Timeline;
+import dev.bakery.cli.output.WaitingLines;
 import dev.bakery.cli.plan.Plans;
 import dev.bakery.core.BuildPlan;
 import dev.bakery.core.BuildTask;
@@ -24,6 +29,8 @@ import dev.bakery.core.live.LiveMessage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -83,6 +90,11 @@ final class BuildCommand implements Callable<Integer> {
                     + " with --output json one document {\"plans\":[...],\"context\":{...,\"files\":[...]}}.")
     boolean dryRun;
 
+    @Option(names = "--print",
+            description = "Resolve only and print the plans (as docker buildx bake --print): nothing is packed, uploaded"
+                    + " or submitted; with --output json one document {\"plans\":[...]}.")
+    boolean print;
+
     @Mixin
     EndpointOptions endpoint;
 
@@ -93,6 +105,10 @@ final class BuildCommand implements Callable<Integer> {
         Renderer renderer = output.renderer(context);
         for (Problem warning : resolution.warnings()) {
             context.err().println("warning: " + warning.render());
+        }
+        if (print) {
+            plans(context, resolution, null);
+            return ExitCodes.OK;
         }
         Map<Set<ContextPacker.Context>, Upload> uploads = new LinkedHashMap<>();
         try {
@@ -105,14 +121,14 @@ final class BuildCommand implements Callable<Integer> {
                 upload.services().add(build.plan().service());
             }
             if (dryRun) {
-                dryRun(context, resolution, uploads.values());
+                plans(context, resolution, uploads.values());
                 return ExitCodes.OK;
             }
             BakeryApi api = endpoint.api(context);
             Map<String, String> keys = new LinkedHashMap<>();
             for (Upload upload : uploads.values()) {
                 PackedContext packed = upload.packed();
-                String key = upload(context, api, renderer, upload.services(), packed);
+                String key = upload(context, api, renderer, upload.services(), packed, progressInterval(context));
                 upload.services().forEach(service -> keys.put(service, key));
             }
             List<BuildResult> results = run(context, api, renderer, resolution.builds(), keys);
@@ -151,11 +167,13 @@ final class BuildCommand implements Callable<Integer> {
     }
 
     private static String upload(CliContext context, BakeryApi api, Renderer renderer, List<String> services,
-            PackedContext packed) throws IOException, InterruptedException {
+            PackedContext packed, Duration progressInterval) throws IOException, InterruptedException {
         String label = label(services);
         renderer.info(label + ": " + packed.fileCount() + " files, " + mib(packed.bytes()) + ", sha256 " + packed.sha256());
-        ContextUploader.Uploaded uploaded = new ContextUploader(api, 4,
-                context.interactive() ? new ProgressBar(context.err()) : UploadProgress.NONE)
+        // A terminal gets a redrawn bar; a CI log whole lines (a carriage return there only adds clutter).
+        UploadProgress progress = context.interactive() ? new ProgressBar(context.err())
+                : new ProgressLines(context.err(), progressInterval);
+        ContextUploader.Uploaded uploaded = new ContextUploader(api, 4, progress)
                 .upload(packed.archive(), packed.sha256(), packed.bytes());
         renderer.info(uploaded.wasStored() ? label + " already uploaded: " + uploaded.key() : label + " uploaded: " + uploaded.key());
         return uploaded.key();
@@ -204,15 +222,25 @@ final class BuildCommand implements Callable<Integer> {
             context.activeBuilds().started(submitted.buildId(), api);
         }
         renderer.submitted(build.plan().service(), submitted.buildId(), submitted.consoleUrl());
-        return new BuildResult(build.plan().service(), build.plan(), submitted.buildId(), submitted.consoleUrl(), null);
+        return new BuildResult(build.plan().service(), build.plan(), submitted.buildId(), submitted.consoleUrl(), null, null,
+                pricing(context, api));
     }
 
     private BuildResult follow(CliContext context, BakeryApi api, Renderer renderer, BuildResult submitted, boolean several)
             throws InterruptedException {
-        LiveMessage.Done done = new BuildFollower(api, context.follow()).follow(submitted.buildId(),
-                renderer.build(submitted.service(), submitted.buildId(), submitted.plan(), several));
+        Timeline.Recorder listener = new Timeline.Recorder(
+                renderer.build(submitted.service(), submitted.buildId(), submitted.plan(), several), Instant::now);
+        LiveMessage.Done done;
+        if (context.interactive()) {
+            done = new BuildFollower(api, context.follow()).follow(submitted.buildId(), listener);
+        } else {
+            try (WaitingLines waiting = new WaitingLines(listener, context.err(), submitted.buildId(), progressInterval(context))) {
+                done = new BuildFollower(api, context.follow()).follow(submitted.buildId(), waiting);
+            }
+        }
         context.activeBuilds().ended(submitted.buildId());
-        return new BuildResult(submitted.service(), submitted.plan(), submitted.buildId(), submitted.consoleUrl(), done);
+        return new BuildResult(submitted.service(), submitted.plan(), submitted.buildId(), submitted.consoleUrl(), done,
+                listener.timeline(done.indexDigest() != null), submitted.pricing());
     }
 
     private void report(CliContext context, Renderer renderer, List<BuildResult> results) throws IOException {
@@ -227,19 +255,22 @@ final class BuildCommand implements Callable<Integer> {
         }
     }
 
-    private void dryRun(CliContext context, Resolution resolution, Collection<Upload> uploads) {
+    /** {@code --print} (uploads null: nothing packed) and {@code --dry-run} (with what would be uploaded). */
+    private void plans(CliContext context, Resolution resolution, Collection<Upload> uploads) {
         ObjectNode document = BakeryApi.JSON.createObjectNode();
         ArrayNode plans = document.putArray("plans");
         for (PlannedBuild build : resolution.builds()) {
             plans.add(Plans.json(build.plan()));
         }
-        ArrayNode contexts = document.putArray("contexts");
-        for (Upload upload : uploads) {
-            ObjectNode summary = contexts.addObject();
-            upload.services().forEach(summary.putArray("services")::add);
-            summary.put("sha256", upload.packed().sha256()).put("bytes", upload.packed().bytes());
-            ArrayNode files = summary.putArray("files");
-            upload.packed().files().stream().sorted().forEach(files::add);
+        if (uploads != null) {
+            ArrayNode contexts = document.putArray("contexts");
+            for (Upload upload : uploads) {
+                ObjectNode summary = contexts.addObject();
+                upload.services().forEach(summary.putArray("services")::add);
+                summary.put("sha256", upload.packed().sha256()).put("bytes", upload.packed().bytes());
+                ArrayNode files = summary.putArray("files");
+                upload.packed().files().stream().sorted().forEach(files::add);
+            }
         }
         if (output.format(context) == dev.bakery.cli.output.OutputFormat.JSON) {
             context.out().println(document.toString());
@@ -249,12 +280,30 @@ final class BuildCommand implements Callable<Integer> {
             context.out().println("plan " + build.plan().service() + ":");
             context.out().println(Plans.json(build.plan()).toPrettyString());
         }
+        if (uploads == null) {
+            return;
+        }
         for (Upload upload : uploads) {
             PackedContext packed = upload.packed();
             context.out().println(label(upload.services()) + ": " + packed.fileCount()
                     + " files, " + packed.bytes() + " bytes (" + mib(packed.bytes()) + "), sha256 " + packed.sha256());
         }
         context.out().println("nothing submitted (--dry-run); --output json lists every file");
+    }
+
+    /** The region the builds run in prices them: the signed endpoint's, else AWS_REGION's (none for the local mode). */
+    private static Pricing pricing(CliContext context, BakeryApi api) {
+        String region = api.endpoint().signer() instanceof SigV4Signer signer ? signer.region()
+                : context.env().getOrDefault("AWS_REGION", context.env().get("AWS_DEFAULT_REGION"));
+        return Pricing.forRegion(region);
+    }
+
+    private static Duration progressInterval(CliContext context) {
+        try {
+            return ProgressLines.interval(context.env());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     /** "context" for a config's one build, "context of api, web" for compose services. */

@@ -30,7 +30,7 @@ public final class Main {
 
     /** Runs one command line; never exits the JVM. */
     public static int run(CliContext context, String... args) {
-        CommandLine cli = new CommandLine(new BakeryCommand(context));
+        CommandLine cli = BakeryCommand.commandLine(context, args);
         cli.setOut(new java.io.PrintWriter(context.out(), true));
         cli.setErr(new java.io.PrintWriter(context.err(), true));
         cli.setExecutionExceptionHandler((e, command, parsed) -> failure(context, e));

@@ -10,7 +10,9 @@ import picocli.CommandLine.Option;
 final class PlanOptions {
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "Bakery config file (global + bake[]); default: config.yaml in --repo when no --compose is given.")
+            description = "Bakery config file (global + bake[]); default: the one file of bakery.yaml, bakery.yml,"
+                    + " config.yaml, compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml in --repo"
+                    + " when no --compose is given (a compose file found so is read as --compose).")
     Path config;
 
     @Option(names = "--compose", paramLabel = "FILE",
@@ -31,7 +33,13 @@ final class PlanOptions {
                     + " x-bake.platforms builds the first one).")
     List<String> platforms = new ArrayList<>();
 
+    @Option(names = "--set", paramLabel = "TARGET.KEY=VALUE",
+            description = "Override a setting of the matching tasks, as docker buildx bake --set (repeatable; a later one"
+                    + " wins). TARGET is *, a compose service or an arch; KEY a config key path, e.g. --set"
+                    + " amd64.kaniko.target=prod, --set '*.kaniko.build-args.VERSION=1.2', --set api.kaniko.tags=a,b.")
+    List<String> sets = new ArrayList<>();
+
     PlanInput input(CliContext context) {
-        return new PlanInput(repo, config, compose, services, platforms, context.env());
+        return new PlanInput(repo, config, compose, services, platforms, context.env(), sets);
     }
 }

@@ -12,6 +12,6 @@ final class VersionCommand implements Runnable {
 
     @Override
     public void run() {
-        root.context().out().println("bakery " + BakeryCommand.version() + " (Java " + Runtime.version() + ")");
+        root.context().out().println("bakery " + BakeryCommand.version() + " on Java " + Runtime.version());
     }
 }

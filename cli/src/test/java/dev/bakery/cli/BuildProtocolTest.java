@@ -70,6 +70,33 @@ class BuildProtocolTest {
         return args.toArray(String[]::new);
     }
 
+    /** In a CI log (not a terminal) the upload and a quiet build each print whole lines, never a carriage return. */
+    @Test
+    void aQuietBuildSaysWhatItWaitsForEveryFewSeconds() throws Exception {
+        Path repo = Repos.repo(dir.resolve("quiet"), Repos.TWO_ARCH_CONFIG.replace("1.0", "quiet"));
+        Cli cli = cli(Map.of("BAKERY_PROGRESS_INTERVAL", "0.3"));
+        var before = SERVER.play().builds();
+        CompletableFuture<Cli.Result> run = cli.start(build(repo));
+        String id = SERVER.play().awaitSubmitted(before);
+        cli.during(() -> SERVER.play().awaitSubscribed(id));
+        SERVER.play().running(id);
+        SERVER.play().startTask(id, "amd64");
+
+        cli.during(() -> AgentPlay.await(() -> cli.err().contains("waiting: " + id + " RUNNING (amd64 RUNNING"),
+                "a waiting line naming the running task"));
+        SERVER.play().startTask(id, "arm64");
+        SERVER.play().finishTask(id, "amd64", TaskStatus.SUCCEEDED, AMD64_DIGEST);
+        SERVER.play().finishTask(id, "arm64", TaskStatus.SUCCEEDED, ARM64_DIGEST);
+        SERVER.play().finishBuild(id, BuildStatus.SUCCEEDED, INDEX_DIGEST);
+        Cli.Result result = run.get(30, TimeUnit.SECONDS);
+
+        assertThat(result.exit()).as(result.err()).isEqualTo(ExitCodes.OK);
+        assertThat(result.err()).containsPattern("uploaded context: \\d+\\.\\d MiB in \\d+\\.\\d s \\(\\d+\\.\\d MiB/s\\)\n")
+                .containsPattern("waiting: " + id + " RUNNING \\(amd64 RUNNING(, arm64 [A-Z]+)?\\), \\d+ s since submitted\n")
+                .doesNotContain("\r");
+        assertThat(result.out()).doesNotContain("waiting:", "\r");
+    }
+
     /** Both arches build and push, the index is published: what the CI log, the metadata file and GitHub get. */
     @Test
     void followsABuildToItsEndAndReportsItsDigests() throws Exception {
@@ -91,6 +118,7 @@ class BuildProtocolTest {
         SERVER.play().line(id, "amd64", "amd64", "build", "STEP 1/2: FROM scratch");
         SERVER.play().line(id, "arm64", "arm64", "build", "STEP 1/2: FROM scratch");
         SERVER.play().line(id, "amd64", "amd64", "build", "STEP 2/2: COPY src/ /app/");
+        SERVER.play().line(id, "amd64", "amd64", "build", "Pushing image to registry.example.com/team/app:1.0_amd64");
         SERVER.play().finishTask(id, "amd64", TaskStatus.SUCCEEDED, AMD64_DIGEST);
         SERVER.play().finishTask(id, "arm64", TaskStatus.SUCCEEDED, ARM64_DIGEST);
         SERVER.play().finishBuild(id, BuildStatus.SUCCEEDED, INDEX_DIGEST);
@@ -104,9 +132,12 @@ class BuildProtocolTest {
                 .contains("[ecs][amd64] SUCCEEDED " + AMD64_DIGEST)
                 .contains("build " + id + " SUCCEEDED");
         assertThat(result.out()).doesNotContain("\u001b["); // not a terminal: no colour
-        assertThat(lines(result.out(), "SERVICE")).singleElement().asString().matches("SERVICE +ARCH +STATUS +DIGEST +DURATION");
-        assertThat(result.out()).containsPattern("default +amd64 +SUCCEEDED +" + AMD64_DIGEST + " +42\\.0s")
-                .containsPattern("default +index +SUCCEEDED +" + INDEX_DIGEST);
+        assertThat(lines(result.out(), "SERVICE")).singleElement().asString().matches("SERVICE +ARCH +STATUS +DIGEST +DURATION +COST");
+        // 0.5 vCPU and 2 GB for Fargate's one-minute minimum: 60 s × (0.5 × $0.04048 + 2 × $0.004445) / 3600 on amd64.
+        assertThat(result.out()).containsPattern("default +amd64 +SUCCEEDED +" + AMD64_DIGEST + " +42\\.0s +\\$0\\.0005\n")
+                .containsPattern("default +arm64 +SUCCEEDED +" + ARM64_DIGEST + " +42\\.0s +\\$0\\.0004\n")
+                .containsPattern("default +index +SUCCEEDED +" + INDEX_DIGEST)
+                .contains("estimated cost: $0.0009 (Fargate us-east-1 list prices (region unknown), Spot at 70% off; docs/cost.md)\n");
 
         // The context went to S3 through the presigned PUT, and the build carries our labels.
         Matcher key = Pattern.compile("context uploaded: (contexts/[0-9a-f]{64}\\.tar\\.gz)").matcher(result.out());
@@ -127,8 +158,32 @@ class BuildProtocolTest {
 
         assertThat(Files.readAllLines(outputs)).contains("digest=" + INDEX_DIGEST, "default-digest=" + INDEX_DIGEST,
                 "build-id=" + id, "amd64-digest=" + AMD64_DIGEST, "default-arm64-digest=" + ARM64_DIGEST);
-        assertThat(Files.readString(summary)).contains("| default | amd64 | ✅ SUCCEEDED | `" + AMD64_DIGEST + "` | 42.0s |")
-                .contains("| default | index | ✅ SUCCEEDED | `" + INDEX_DIGEST + "` | |");
+        String markdown = Files.readString(summary);
+        assertThat(markdown).contains("| default | amd64 | ✅ SUCCEEDED | `" + AMD64_DIGEST + "` | 42.0s | $0.0005 on-demand |")
+                .contains("| default | index | ✅ SUCCEEDED | `" + INDEX_DIGEST + "` | | |")
+                .contains("Estimated cost: **$0.0009** (Fargate us-east-1 list prices (region unknown), Spot at 70% off)")
+                .contains("```mermaid\ngantt\n    title default (" + id + ")\n    dateFormat x\n    axisFormat %M:%S\n    section ");
+        // Each arch's bars in order, each from where the one before ends, then the index after the last task.
+        String gantt = markdown.substring(markdown.indexOf("```mermaid"), markdown.indexOf("```\n", markdown.indexOf("```mermaid") + 3));
+        assertThat(gantt).containsPattern("section amd64\n    queue [^\n]+\n    start [^\n]+\n    build [^\n]+\n    push [^\n]+\n")
+                .containsPattern("section arm64\n    queue [^\n]+\n    start [^\n]+\n    build [^\n]+\n    section index\n    index [^\n]+\n$");
+        long previousEnd = 0;
+        String lane = "";
+        for (String bar : gantt.lines().filter(l -> l.matches("    [a-z]+ .* : \\d+, \\d+")).toList()) {
+            Matcher times = Pattern.compile(" : (\\d+), (\\d+)$").matcher(bar);
+            assertThat(times.find()).isTrue();
+            long start = Long.parseLong(times.group(1));
+            long end = Long.parseLong(times.group(2));
+            assertThat(end).as(bar).isGreaterThanOrEqualTo(start);
+            if (bar.startsWith("    queue ")) {
+                assertThat(start).as(bar).isZero();
+            } else {
+                assertThat(start).as(bar + " starts where the bar before ends").isEqualTo(previousEnd);
+            }
+            previousEnd = end;
+            lane = bar;
+        }
+        assertThat(lane).startsWith("    index ");
         cli.activeBuilds().cancelAll(); // a hook after a finished build has nothing to cancel
         assertThat(SERVER.bakery().harness.store.build(id).orElseThrow().status()).isEqualTo(BuildStatus.SUCCEEDED);
 
@@ -228,6 +283,18 @@ class BuildProtocolTest {
         assertThat(last.get("status").asText()).isEqualTo("FAILED");
         assertThat(last.get("tasks")).extracting(t -> t.get("taskId").asText() + "=" + t.get("status").asText())
                 .containsExactlyInAnyOrder("amd64=SUCCEEDED", "arm64=FAILED");
+        // The same figures as the table: per task vCPU- and GB-seconds and the price; the build's total; its phases.
+        assertThat(last.get("tasks")).allSatisfy(t -> {
+            assertThat(t.at("/cost/billedSeconds").asLong()).isEqualTo(60);
+            assertThat(t.at("/cost/vcpuSeconds").asDouble()).isEqualTo(30.0);
+            assertThat(t.at("/cost/gbSeconds").asDouble()).isEqualTo(120.0);
+            assertThat(t.at("/cost/pricing").asText()).isEqualTo("on-demand");
+        });
+        assertThat(last.at("/cost/usd").asDouble()).isCloseTo(60 * (0.5 * 0.04048 + 2 * 0.004445 + 0.5 * 0.03238 + 2 * 0.00356) / 3600,
+                org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(last.at("/cost/pricedAs").asText()).isEqualTo("us-east-1");
+        assertThat(last.get("timeline")).extracting(p -> p.get("lane").asText() + ":" + p.get("phase").asText())
+                .contains("amd64:queue", "arm64:queue", "arm64:build").doesNotContain("index:index");
     }
 
     /** What the shutdown hook does on SIGINT/SIGTERM: the remote build is cancelled, its execution stopped. */

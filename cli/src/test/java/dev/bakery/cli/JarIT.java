@@ -45,16 +45,31 @@ class JarIT {
     void helpListsEveryCommandAndEveryBuildFlag() throws Exception {
         Cli.Result help = finish(start("--help"));
         assertThat(help.exit()).isZero();
-        assertThat(help.out()).contains("Usage: bakery", "build", "validate", "status", "logs", "cancel", "list", "version");
+        assertThat(help.out()).contains("Usage: bakery", "build", "validate", "status", "logs", "cancel", "list", "version",
+                "completion");
 
         Cli.Result build = finish(start("build", "--help"));
         assertThat(build.exit()).isZero();
-        CommandLine model = new CommandLine(new BakeryCommand(null)).getSubcommands().get("build");
+        CommandLine model = BakeryCommand.commandLine(null).getSubcommands().get("build");
         List<String> flags = model.getCommandSpec().options().stream().flatMap(o -> List.of(o.names()).stream()).toList();
         assertThat(flags).contains("--config", "--compose", "--services", "--async", "--repo", "--detach", "--output",
                 "--metadata-file", "--platform", "--label", "--dry-run", "--endpoint", "--ws-endpoint", "--stack", "--region",
-                "--profile", "--help");
+                "--profile", "--help", "--print", "--set");
         assertThat(build.out()).contains(flags);
+    }
+
+    /** The version names the commit the jar was built from, as git names it. */
+    @Test
+    void versionNamesTheCommit() throws Exception {
+        Process git = new ProcessBuilder("git", "rev-parse", "--short=12", "HEAD").start();
+        String commit = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(git.waitFor()).isZero();
+
+        Cli.Result version = finish(start("--version"));
+
+        assertThat(version.exit()).isZero();
+        assertThat(version.out()).matches("bakery \\S+ \\(commit " + commit + "(, modified)?\\)\n");
+        assertThat(finish(start("version")).out()).startsWith(version.out().strip() + " on Java ");
     }
 
     /** SIGTERM (a cancelled CI job) cancels the followed build before the process exits with 143. */

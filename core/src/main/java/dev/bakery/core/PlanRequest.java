@@ -13,9 +13,10 @@ import java.util.Map;
  * @param environment variables for compose interpolation and value-less compose args
  * @param defaults    values for settings nobody set
  * @param files       the repository's files, for a compose file's {@code include:} and {@code .env}
+ * @param overrides   {@code --set} values, applied over each matching task's merged settings
  */
 public record PlanRequest(SourceFile config, SourceFile compose, List<String> services,
-        Map<String, String> environment, Defaults defaults, ProjectFiles files) {
+        Map<String, String> environment, Defaults defaults, ProjectFiles files, List<SetOverride> overrides) {
 
     public PlanRequest {
         if (config == null && compose == null) {
@@ -25,6 +26,13 @@ public record PlanRequest(SourceFile config, SourceFile compose, List<String> se
         environment = environment == null ? Map.of() : Map.copyOf(environment);
         defaults = defaults == null ? Defaults.STANDARD : defaults;
         files = files == null ? ProjectFiles.NONE : files;
+        overrides = overrides == null ? List.of() : List.copyOf(overrides);
+    }
+
+    /** A request without overrides. */
+    public PlanRequest(SourceFile config, SourceFile compose, List<String> services, Map<String, String> environment,
+            Defaults defaults, ProjectFiles files) {
+        this(config, compose, services, environment, defaults, files, List.of());
     }
 
     /** A request that reads no other file (no {@code include:}, no {@code .env}). */
@@ -42,10 +50,10 @@ public record PlanRequest(SourceFile config, SourceFile compose, List<String> se
     }
 
     public PlanRequest withServices(List<String> selected) {
-        return new PlanRequest(config, compose, selected, environment, defaults, files);
+        return new PlanRequest(config, compose, selected, environment, defaults, files, overrides);
     }
 
     public PlanRequest withDefaults(Defaults values) {
-        return new PlanRequest(config, compose, services, environment, values, files);
+        return new PlanRequest(config, compose, services, environment, values, files, overrides);
     }
 }

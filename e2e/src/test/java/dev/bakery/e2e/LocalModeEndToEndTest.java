@@ -171,6 +171,69 @@ class LocalModeEndToEndTest {
         assertThat(list.output()).contains(finished);
     }
 
+    /**
+     * The released CLI as scripts/install-cli installs it (from the archives the cli build made, checked
+     * against SHA256SUMS), then every step of samples/ci's two pipelines as SamplePipelines runs them.
+     */
+    @Test
+    @Order(7)
+    void theSamplePipelinesStepsRunWithTheReleasedCli() throws Exception {
+        Path release = Jars.ROOT.resolve("cli/target/release");
+        String version;
+        try (Stream<Path> files = Files.list(release)) {
+            version = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".zip")).findFirst().orElseThrow()
+                    .replaceAll("^bakery-(.*)\\.zip$", "$1");
+        }
+        Path releases = Files.createDirectories(work.resolve("releases/v" + version));
+        Path tampered = Files.createDirectories(work.resolve("tampered/v" + version));
+        for (String file : List.of("bakery-" + version + ".tar.gz", "SHA256SUMS")) {
+            Files.copy(release.resolve(file), releases.resolve(file));
+            Files.copy(release.resolve(file), tampered.resolve(file));
+        }
+        Files.write(tampered.resolve("bakery-" + version + ".tar.gz"), new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
+
+        Jars.Run refused = install(work.resolve("tampered"), version, work.resolve("cli-tampered"));
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.output()).contains("does not match its SHA256SUMS line: not installed");
+        assertThat(work.resolve("cli-tampered/bin/bakery")).doesNotExist();
+
+        Jars.Run installed = install(work.resolve("releases"), version, work.resolve("cli"));
+        assertThat(installed.exit()).as(installed.output()).isZero();
+        Path bin = Path.of(installed.output().lines().reduce((a, b) -> b).orElseThrow());
+        assertThat(bin).isEqualTo(work.resolve("cli/bin"));
+
+        SamplePipelines pipelines = new SamplePipelines(bin, dataDir, work);
+        Path summary = Files.createFile(work.resolve("step-summary.md"));
+        List<SamplePipelines.Step> github = pipelines.github(Jars.ROOT.resolve("samples/ci/github-actions.yml"), summary);
+        assertThat(github).extracting(SamplePipelines.Step::name)
+                .containsExactly("Check the config", "Build amd64 and arm64", "Use the digest", "Show the build");
+        for (SamplePipelines.Step step : github) {
+            assertThat(step.exit()).as(step.name() + ":\n" + step.output()).isZero();
+        }
+        assertThat(github.get(0).output()).contains("valid: 1 build");
+        assertThat(github.get(2).output()).matches("pushed ghcr.io/acme/greeter@sha256:[0-9a-f]{64}\n");
+        assertThat(github.get(3).output()).contains(" SUCCEEDED ");
+        assertThat(Files.readString(summary)).contains("| default | amd64 | ✅ SUCCEEDED |", "```mermaid\ngantt\n",
+                "Estimated cost: **$");
+
+        SamplePipelines.Step gitlab = pipelines.gitlab(Jars.ROOT.resolve("samples/ci/gitlab-ci.yml"));
+        assertThat(gitlab.exit()).as(gitlab.output()).isZero();
+        assertThat(gitlab.output()).contains("valid: 1 build", "build b-", " SUCCEEDED");
+        JsonNode metadata = JSON.readTree(work.resolve("gitlab-checkout/bakery-metadata.json").toFile());
+        assertThat(metadata.path("default").path("containerimage.digest").asText()).startsWith("sha256:");
+    }
+
+    private static Jars.Run install(Path releases, String version, Path dir) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(Jars.ROOT.resolve("scripts/install-cli").toString(), version, dir.toString())
+                .redirectErrorStream(true);
+        builder.environment().put("BAKERY_RELEASES", releases.toUri().toString().replaceAll("/$", ""));
+        builder.environment().put("BAKERY_ARCHIVE", "plain");
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        return new Jars.Run(process.exitValue(), output);
+    }
+
     private static Path fixture(String name) throws Exception {
         return Path.of(LocalModeEndToEndTest.class.getResource("/fixtures/" + name).toURI());
     }

@@ -68,26 +68,59 @@ public final class GithubActions {
     }
 
     static String summary(List<BuildResult> results) {
-        StringBuilder out = new StringBuilder("### Bakery\n\n| service | arch | status | digest | duration |\n|---|---|---|---|---|\n");
+        StringBuilder out = new StringBuilder("### Bakery\n\n| service | arch | status | digest | duration | est. cost |\n"
+                + "|---|---|---|---|---|---|\n");
+        double total = 0;
         for (BuildResult result : results) {
             String link = result.consoleUrl() == null ? result.buildId() : "[" + result.buildId() + "](" + result.consoleUrl() + ")";
             if (result.done() == null) {
-                out.append("| ").append(result.service()).append(" | | ").append(result.status()).append(" | | |\n");
+                out.append("| ").append(result.service()).append(" | | ").append(result.status()).append(" | | | |\n");
                 continue;
             }
             for (LiveMessage.DoneTask task : result.done().tasks()) {
                 out.append("| ").append(result.service()).append(" | ").append(task.arch()).append(" | ")
                         .append(icon(task.status())).append(task.status()).append(" | ")
                         .append(task.digest() == null ? "" : "`" + task.digest() + "`").append(" | ")
-                        .append(TextRenderer.duration(task.durationMs())).append(" |\n");
+                        .append(TextRenderer.duration(task.durationMs())).append(" | ")
+                        .append(result.estimate(task).map(e -> Pricing.usd(e.usd()) + " " + e.pricing()).orElse("")).append(" |\n");
             }
             if (result.done().indexDigest() != null) {
                 out.append("| ").append(result.service()).append(" | index | ").append(icon(result.status()))
-                        .append(result.status()).append(" | `").append(result.done().indexDigest()).append("` | |\n");
+                        .append(result.status()).append(" | `").append(result.done().indexDigest()).append("` | | |\n");
             }
+            total += result.estimatedUsd();
             out.append('\n').append("Build ").append(link).append(": ").append(MetadataFile.imageNames(result)).append("\n\n");
+            if (result.timeline() != null) {
+                out.append(gantt(result));
+            }
+        }
+        if (!results.isEmpty()) {
+            out.append("Estimated cost: **").append(Pricing.usd(total)).append("** (").append(results.getFirst().pricing().describe())
+                    .append(")\n\n");
         }
         return out.toString();
+    }
+
+    /**
+     * A Mermaid gantt of the build: one section per task (queue, start, build, push) and the index, in
+     * milliseconds since the build was submitted (GitHub renders {@code mermaid} blocks in step summaries).
+     */
+    static String gantt(BuildResult result) {
+        StringBuilder out = new StringBuilder("```mermaid\ngantt\n    title ").append(result.service()).append(" (")
+                .append(result.buildId()).append(")\n    dateFormat x\n    axisFormat %M:%S\n");
+        long origin = result.timeline().submitted().toEpochMilli();
+        String lane = null;
+        for (Timeline.Phase phase : result.timeline().phases()) {
+            if (!phase.lane().equals(lane)) {
+                lane = phase.lane();
+                out.append("    section ").append(lane).append('\n');
+            }
+            long start = phase.start().toEpochMilli() - origin;
+            long end = phase.end().toEpochMilli() - origin;
+            out.append("    ").append(phase.name()).append(" ").append(TextRenderer.duration(phase.millis()))
+                    .append(" : ").append(start).append(", ").append(end).append('\n');
+        }
+        return out.append("```\n\n").toString();
     }
 
     private static String icon(String status) {

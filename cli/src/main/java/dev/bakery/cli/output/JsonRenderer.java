@@ -1,6 +1,7 @@
 package dev.bakery.cli.output;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakery.cli.follow.FollowListener;
 import dev.bakery.core.BuildPlan;
@@ -11,7 +12,8 @@ import java.util.List;
 /**
  * {@code json}: one JSON object per line, each with a {@code type}: {@code info}, {@code submitted},
  * {@code log} (the live message's line fields), {@code status}, {@code notice} and, per build at the
- * end, {@code result} (status, digest, console URL and the tasks of the live {@code done} summary).
+ * end, {@code result} (status, digest, console URL, the tasks of the live {@code done} summary each with its
+ * estimated {@code cost}, the build's {@code cost} and its {@code timeline} of phases).
  */
 final class JsonRenderer implements Renderer {
 
@@ -64,7 +66,25 @@ final class JsonRenderer implements Renderer {
                     .put("status", result.status()).put("digest", result.digest().orElse(null))
                     .put("consoleUrl", result.consoleUrl());
             if (result.done() != null) {
-                node.set("tasks", JSON.valueToTree(result.done().tasks()));
+                ArrayNode tasks = node.putArray("tasks");
+                for (LiveMessage.DoneTask task : result.done().tasks()) {
+                    ObjectNode item = JSON.valueToTree(task);
+                    result.estimate(task).ifPresent(e -> item.putObject("cost").put("usd", e.usd()).put("pricing", e.pricing())
+                            .put("vcpu", e.vcpu()).put("gb", e.gb()).put("billedSeconds", e.billedSeconds())
+                            .put("vcpuSeconds", e.vcpuSeconds()).put("gbSeconds", e.gbSeconds()));
+                    tasks.add(item);
+                }
+                node.putObject("cost").put("usd", result.estimatedUsd()).put("region", result.pricing().region())
+                        .put("pricedAs", result.pricing().pricedAs()).put("basis", result.pricing().describe());
+            }
+            if (result.timeline() != null) {
+                ArrayNode timeline = node.putArray("timeline");
+                for (Timeline.Phase phase : result.timeline().phases()) {
+                    timeline.addObject().put("lane", phase.lane()).put("phase", phase.name())
+                            .put("start", phase.start().toString()).put("end", phase.end().toString())
+                            .put("startMs", phase.start().toEpochMilli() - result.timeline().submitted().toEpochMilli())
+                            .put("ms", phase.millis());
+                }
             }
             print(node);
         }

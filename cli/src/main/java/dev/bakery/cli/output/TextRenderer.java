@@ -80,21 +80,24 @@ final class TextRenderer implements Renderer {
     @Override
     public synchronized void summary(List<BuildResult> results) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"SERVICE", "ARCH", "STATUS", "DIGEST", "DURATION"});
+        rows.add(new String[] {"SERVICE", "ARCH", "STATUS", "DIGEST", "DURATION", "COST"});
+        double total = 0;
         for (BuildResult result : results) {
             if (result.done() == null) {
-                rows.add(new String[] {result.service(), "-", result.status(), "-", "-"});
+                rows.add(new String[] {result.service(), "-", result.status(), "-", "-", "-"});
                 continue;
             }
             for (LiveMessage.DoneTask task : result.done().tasks()) {
                 rows.add(new String[] {result.service(), task.arch() + (task.arch().equals(task.taskId()) ? "" : " (" + task.taskId() + ")"),
-                        task.status(), task.digest() == null ? "-" : task.digest(), duration(task.durationMs())});
+                        task.status(), task.digest() == null ? "-" : task.digest(), duration(task.durationMs()),
+                        result.estimate(task).map(e -> Pricing.usd(e.usd()) + (e.spot() ? " spot" : "")).orElse("-")});
             }
             if (result.done().indexDigest() != null) {
-                rows.add(new String[] {result.service(), "index", result.done().status(), result.done().indexDigest(), ""});
+                rows.add(new String[] {result.service(), "index", result.done().status(), result.done().indexDigest(), "", ""});
             }
+            total += result.estimatedUsd();
         }
-        int[] widths = new int[5];
+        int[] widths = new int[6];
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
                 widths[i] = Math.max(widths[i], row[i].length());
@@ -109,6 +112,9 @@ final class TextRenderer implements Renderer {
             }
             String text = line.toString().stripTrailing();
             out.println(colour && r == 0 ? BOLD + text + RESET : text);
+        }
+        if (!results.isEmpty()) {
+            out.println("estimated cost: " + Pricing.usd(total) + " (" + results.getFirst().pricing().describe() + "; docs/cost.md)");
         }
     }
 

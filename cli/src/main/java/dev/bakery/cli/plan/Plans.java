@@ -2,7 +2,7 @@ package dev.bakery.cli.plan;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bakery.cli.api.BakeryApi;
 import dev.bakery.core.Arch;
 import dev.bakery.core.BakeryConfigException;
 import dev.bakery.core.BuildPlan;
@@ -13,6 +13,7 @@ import dev.bakery.core.PlanRequest;
 import dev.bakery.core.PlannedBuild;
 import dev.bakery.core.Problem;
 import dev.bakery.core.Resolution;
+import dev.bakery.core.SetOverride;
 import dev.bakery.core.SourceFile;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
@@ -32,10 +33,12 @@ import java.util.Set;
  */
 public final class Plans {
 
-    /** Looked for in the repository when neither {@code --config} nor {@code --compose} is given. */
-    public static final String DEFAULT_CONFIG = "config.yaml";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Looked for in the repository, in this order, when neither {@code --config} nor {@code --compose}
+     * is given; more than one found is an error (which one was meant is the user's to say).
+     */
+    public static final List<String> DISCOVERED = List.of("bakery.yaml", "bakery.yml", "config.yaml", "compose.yaml",
+            "compose.yml", "docker-compose.yaml", "docker-compose.yml");
 
     private Plans() {
     }
@@ -46,17 +49,20 @@ public final class Plans {
             throw problem("", "--repo", repo + " is not a directory");
         }
         Path configPath = input.config();
-        if (configPath == null && input.compose() == null) {
-            configPath = repo.resolve(DEFAULT_CONFIG);
-            if (!Files.exists(configPath)) {
-                throw problem("", "", "no " + DEFAULT_CONFIG + " in " + repo + ": pass --config FILE or --compose FILE");
+        Path composePath = input.compose();
+        if (configPath == null && composePath == null) {
+            Path found = input.repo().resolve(discover(repo)).normalize();
+            if (found.getFileName().toString().contains("compose")) {
+                composePath = found;
+            } else {
+                configPath = found;
             }
         }
-        if (!input.services().isEmpty() && input.compose() == null) {
+        if (!input.services().isEmpty() && composePath == null) {
             throw problem("", "--services", "selects compose services: give --compose too");
         }
         SourceFile config = configPath == null ? null : read(repo, configPath, "--config", false);
-        SourceFile compose = input.compose() == null ? null : read(repo, input.compose(), "--compose", true);
+        SourceFile compose = composePath == null ? null : read(repo, composePath, "--compose", true);
         Set<Arch> archs = archs(input.platforms());
         Defaults defaults = Defaults.fromEnvironment(input.env());
         if (!archs.isEmpty()) {
@@ -64,7 +70,7 @@ public final class Plans {
             defaults = new Defaults(defaults.resources(), defaults.timeoutSeconds(), archs.iterator().next());
         }
         Resolution resolution = BuildPlanner.plan(new PlanRequest(config, compose, input.services(), input.env(), defaults,
-                path -> projectFile(repo, path)));
+                path -> projectFile(repo, path), SetOverride.parse(input.sets())));
         if (archs.isEmpty()) {
             return resolution;
         }
@@ -83,10 +89,27 @@ public final class Plans {
         return new Resolution(selected, resolution.warnings());
     }
 
-    /** A plan's JSON exactly as core writes it (and the API reads it): no secret values. */
+    /** The name of the one file of {@link #DISCOVERED} in the repository. */
+    private static String discover(Path repo) {
+        List<String> found = DISCOVERED.stream().filter(name -> Files.isRegularFile(repo.resolve(name))).toList();
+        if (found.isEmpty()) {
+            throw problem("", "", "no bakery.yaml, config.yaml or compose file in " + repo
+                    + " (looked for " + String.join(", ", DISCOVERED) + "): pass --config FILE or --compose FILE");
+        }
+        if (found.size() > 1) {
+            throw problem("", "", "found " + String.join(" and ", found) + " in " + repo
+                    + ": say which to build with --config FILE or --compose FILE (both: compose on top of config's global)");
+        }
+        return found.getFirst();
+    }
+
+    /**
+     * A plan's JSON exactly as core writes it (and the API reads it): no secret values. The API's mapper:
+     * a mapper of its own would be built whenever plans are resolved, which `bakery validate` pays for at start-up.
+     */
     public static JsonNode json(BuildPlan plan) {
         try {
-            return JSON.readTree(PlanJson.write(plan));
+            return BakeryApi.JSON.readTree(PlanJson.write(plan));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("core wrote a plan that is not JSON", e);
         }

@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The CI samples are valid YAML, do what their comments promise (OIDC credentials, digests as
@@ -35,12 +33,28 @@ class CiPipelinesTest {
                     .doesNotContainKeys("aws-access-key-id", "aws-secret-access-key");
         }
 
+        /** The repository's action runs scripts/action-run, which execs bakery: a cancelled run's signal reaches it. */
         @Test
-        void buildsWithExecSoThatCancellingTheRunCancelsTheBuild() {
+        void buildsWithExecSoThatCancellingTheRunCancelsTheBuild() throws Exception {
             Map<String, Object> bake = step("id", "bake");
-            assertThat((String) bake.get("run")).startsWith("exec bakery build");
-            assertThat(CommandLines.inShell("bake", (String) bake.get("run"))).singleElement()
-                    .satisfies(build -> assertThat(build.options()).contains("--stack", "--region", "--config", "--repo"));
+            assertThat((String) bake.get("uses")).startsWith("acme/bakery-on-aws@v");
+            assertThat(map(bake.get("with"))).containsKeys("stack", "region", "config", "repo").doesNotContainKey("command");
+            List<String> script = java.nio.file.Files.readAllLines(REPOSITORY.resolve("scripts/action-run"));
+            assertThat(script.getLast()).isEqualTo("exec bakery \"${args[@]}\" \"${extra[@]}\"");
+        }
+
+        /** The action's steps: validate, then build, of a sample of this repository. */
+        @Test
+        void validatesThenBuildsASampleThatExists() {
+            List<Map<String, Object>> uses = steps.stream().map(CiPipelinesTest::map)
+                    .filter(s -> String.valueOf(s.get("uses")).startsWith("acme/bakery-on-aws@")).map(s -> map(s.get("with"))).toList();
+            assertThat(uses).extracting(with -> with.getOrDefault("command", "build")).containsExactly("validate", "build");
+            for (Map<String, Object> with : uses) {
+                String config = (String) with.get("config");
+                assertThat(config).startsWith("samples/");
+                assertThat(Samples.planConfig(config.substring("samples/".length())).builds()).isNotEmpty();
+                assertThat(REPOSITORY.resolve((String) with.get("repo"))).isDirectory();
+            }
         }
 
         @Test
@@ -86,11 +100,10 @@ class CiPipelinesTest {
         }
     }
 
-    /** Both validate, then build a sample of this repository: the config plans and --repo exists. */
-    @ParameterizedTest
-    @ValueSource(strings = {"ci/github-actions.yml", "ci/gitlab-ci.yml"})
-    void validatesThenBuildsASampleThatExists(String pipeline) {
-        List<Command> commands = CommandLines.inYaml(Samples.path(pipeline));
+    /** GitLab's job validates, then builds, a sample of this repository: the config plans and --repo exists. */
+    @Test
+    void gitLabValidatesThenBuildsASampleThatExists() {
+        List<Command> commands = CommandLines.inYaml(Samples.path("ci/gitlab-ci.yml"));
         assertThat(commands).extracting(Command::subcommand).containsExactly("validate", "build");
         for (Command command : commands) {
             String config = command.value("--config");

@@ -26,11 +26,13 @@ public final class Resolver {
     private final Problems problems = new Problems();
     private final TaskReader reader;
     private final PlanAssembler assembler;
+    private final Overrides overrides;
 
     private Resolver(PlanRequest request) {
         this.request = request;
         this.reader = new TaskReader(problems, request.defaults());
         this.assembler = new PlanAssembler(problems);
+        this.overrides = new Overrides(request.overrides(), problems);
     }
 
     public static Resolution resolve(PlanRequest request) {
@@ -55,6 +57,7 @@ public final class Resolver {
         // Unknown keys and bad values are reported together: the blocks are read even when their keys
         // had problems (readers skip what they cannot use), so one run lists everything to fix.
         List<PlannedBuild> builds = request.compose() == null ? planConfig(config) : planCompose(config, services);
+        overrides.reportUnmatched(); // reported once: problems are a set
         problems.throwIfAny();
         return new Resolution(builds, problems.warnings());
     }
@@ -63,13 +66,17 @@ public final class Resolver {
     private List<PlannedBuild> planConfig(ConfigFile config) {
         List<PlanAssembler.Part> parts = new ArrayList<>();
         for (YamlNode.Mapping entry : config.bake()) {
-            TaskDraft draft = reader.read(Layers.merge(config.global(), entry, Schema.SETTINGS));
+            YamlNode.Mapping merged = Layers.merge(config.global(), entry, Schema.SETTINGS);
+            String arch = arch(merged);
+            TaskDraft draft = reader.read(overrides.task(merged, BuildPlan.DEFAULT_SERVICE, arch));
             if (draft != null) {
-                parts.add(new PlanAssembler.Part(draft, entry));
+                parts.add(new PlanAssembler.Part(draft, overrides.own(entry, arch)));
             }
         }
+        overrides.reportUnmatched(); // with the other problems: every task is known by now
         problems.throwIfAny();
-        PlannedBuild build = assembler.assemble(BuildPlan.DEFAULT_SERVICE, config.global(), parts,
+        PlannedBuild build = assembler.assemble(BuildPlan.DEFAULT_SERVICE,
+                overrides.service(config.global(), BuildPlan.DEFAULT_SERVICE), parts,
                 "set kaniko.destination in global or in this bake entry");
         return build == null ? List.of() : List.of(build); // null: the assembler reported why
     }
@@ -86,13 +93,15 @@ public final class Resolver {
             YamlNode.Mapping serviceBlock = Layers.merge(base, service.settings(), Schema.SETTINGS);
             List<PlanAssembler.Part> parts = new ArrayList<>();
             for (YamlNode.Mapping own : archBlocks(service, serviceBlock)) {
-                TaskDraft draft = reader.read(Layers.merge(serviceBlock, own, Schema.SETTINGS));
+                YamlNode.Mapping merged = Layers.merge(serviceBlock, own, Schema.SETTINGS);
+                String arch = arch(merged);
+                TaskDraft draft = reader.read(overrides.task(merged, service.name(), arch));
                 if (draft != null) {
-                    parts.add(new PlanAssembler.Part(draft, own));
+                    parts.add(new PlanAssembler.Part(draft, overrides.own(own, arch)));
                 }
             }
             if (!problems.hasErrors()) {
-                builds.add(assembler.assemble(service.name(), serviceBlock, parts,
+                builds.add(assembler.assemble(service.name(), overrides.service(serviceBlock, service.name()), parts,
                         "set image: on service " + service.name()));
             }
         }
@@ -114,6 +123,15 @@ public final class Resolver {
             blocks.add(new YamlNode.Mapping(service.node().path(), service.node().location(), Map.of("arch", arch)));
         }
         return blocks;
+    }
+
+    /** The arch a merged block builds ({@code arm64} of {@code linux/arm64/v8}: what {@code --set} targets name), or the default. */
+    private String arch(YamlNode.Mapping merged) {
+        if (!(Values.at(merged, "arch") instanceof YamlNode.Scalar s) || s.isNull()) {
+            return request.defaults().arch().key();
+        }
+        String[] parts = s.value().strip().split("/");
+        return parts.length > 1 && parts[0].equals("linux") ? parts[1] : parts[0];
     }
 
     private YamlNode.Mapping emptyBlock() {

@@ -1,6 +1,6 @@
 package dev.bakery.cli.output;
 
-import dev.bakery.cli.api.ApiModel;
+import dev.bakery.core.api.ApiModel;
 import dev.bakery.cli.follow.FollowListener;
 import dev.bakery.core.live.LiveMessage;
 import java.time.Duration;

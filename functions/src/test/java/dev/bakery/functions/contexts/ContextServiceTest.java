@@ -102,7 +102,10 @@ class ContextServiceTest {
             assertThat(response.statusCode()).isEqualTo(403);
             assertThat(response.body()).contains("<Code>SignatureDoesNotMatch</Code>");
         } catch (IOException closedBeforeAnswering) {
-            assertThat(closedBeforeAnswering).hasMessageContaining("header parser received no bytes");
+            // Closed before the status line, or while its 403 body was still being read: how far the
+            // answer got before the close is timing.
+            assertThat(closedBeforeAnswering.getMessage()).containsAnyOf("header parser received no bytes",
+                    "chunked transfer encoding");
         }
     }
 

@@ -54,7 +54,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The embedded default end to end, in this JVM: {@link LocalServer} with the real state machine under
- * Node, DynamoDB Local, S3Proxy, docker-registry on a free loopback port, and agents as processes
+ * Node, dynalite, S3Proxy, docker-registry on a free loopback port, and agents as processes
  * with buildah, driven over REST and WebSocket as the CLI does. Two measurements:
  * <ol>
  * <li>control-plane overhead per build, sequential builds of a no-op-sized image (FROM scratch + COPY

@@ -3,6 +3,7 @@ package dev.bakery.local;
 import dev.bakery.core.Arch;
 import dev.bakery.core.BuildTask;
 import dev.bakery.emulators.DynamoDbEmulator;
+import dev.bakery.emulators.DynamoDbFront;
 import dev.bakery.emulators.S3Emulator;
 import dev.bakery.functions.api.RestApi;
 import dev.bakery.functions.builds.BuildService;
@@ -32,7 +33,8 @@ import dev.bakery.local.logs.LogPipeline;
 import dev.bakery.local.logs.LogStore;
 import dev.bakery.local.registry.LocalRegistry;
 import dev.bakery.local.secrets.LocalSecretVault;
-import dev.bakery.local.status.StreamPoller;
+import dev.bakery.local.status.ChangeFeed;
+import dev.bakery.local.gateway.SigV4Verifier;
 import dev.bakery.local.tasks.ExecutionStarter;
 import dev.bakery.local.tasks.LocalExecutions;
 import dev.bakery.local.tasks.LocalTasks;
@@ -41,6 +43,7 @@ import dev.bakery.local.statemachine.TaskHandler;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -54,9 +57,9 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The whole control plane on one machine (DESIGN.md, section Embedded default): DynamoDB Local and
+ * The whole control plane on one machine (DESIGN.md, section Embedded default): dynalite and
  * S3Proxy with their data under the data dir, a registry, the real handlers behind one loopback
- * port, the log pipeline and the stream poller feeding the WebSocket subscribers, and agents as
+ * port, the log pipeline and the store's change feed reaching the WebSocket subscribers, and agents as
  * local processes. Executions come from the {@link ExecutionStarter} the caller builds over
  * {@link LocalTasks} (normally the local Step Functions runner). close() stops everything in reverse order.
  */
@@ -66,6 +69,7 @@ public final class LocalServer implements AutoCloseable {
     private static final long MAX_CONTEXT_BYTES = 2L << 30;
     private static final int MAX_BODY_BYTES = 1 << 20;
     private static final Duration RETENTION = Duration.ofDays(90);
+    private static final Set<String> KEY_ATTRIBUTES = Set.of(BakeryTable.PK, BakeryTable.SK);
 
     /**
      * @param dataDir      everything kept between runs lives here
@@ -81,7 +85,7 @@ public final class LocalServer implements AutoCloseable {
     private final String registry;
     private final LocalKeys keys;
     private final Gateway gateway;
-    private final DynamoDbEmulator dynamo;
+    private final DynamoDbFront table;
     private final S3Emulator s3;
     private final AgentProcesses agents;
     private final LogPipeline logs;
@@ -92,6 +96,8 @@ public final class LocalServer implements AutoCloseable {
         this.started = started;
         dataDir = config.dataDir();
         Files.createDirectories(dataDir);
+        // The store's socket, the run's keys and every build's files live here: its owner's alone.
+        Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
         EndpointFile.livePid(dataDir).ifPresent(pid -> {
             throw new UserError("bakery-local is already running on " + dataDir + " (pid " + pid
                     + "): stop it first, or pass another --data-dir");
@@ -107,9 +113,10 @@ public final class LocalServer implements AutoCloseable {
             registry = config.registry();
         }
         keys = LocalKeys.random();
-        dynamo = keep(DynamoDbEmulator.onDisk(dataDir.resolve("dynamodb")));
-        dynamo.createTableIfMissing(BakeryTable.definition(LocalAws.TABLE));
-        DynamoDbClient dynamoClient = keep(dynamo.client(keys.provider()));
+        ChangeFeed changes = keep(new ChangeFeed(LocalAws.TABLE_STREAM_ARN, LocalAws.REGION.id(), KEY_ATTRIBUTES));
+        table = startTable(changes);
+        DynamoDbClient dynamoClient = keep(DynamoDbEmulator.client(table.endpoint(), keys.provider()));
+        DynamoDbEmulator.createTableIfMissing(dynamoClient, BakeryTable.definition(LocalAws.TABLE));
         s3 = keep(S3Emulator.onDisk(dataDir.resolve("s3"), keys.credentials()));
         if (s3.client().listBuckets().buckets().stream().noneMatch(b -> b.name().equals(LocalAws.CONTEXT_BUCKET))) {
             s3.client().createBucket(r -> r.bucket(LocalAws.CONTEXT_BUCKET));
@@ -124,15 +131,14 @@ public final class LocalServer implements AutoCloseable {
         DynamoSubscriptions subscriptions = new DynamoSubscriptions(dynamoClient, LocalAws.TABLE, clock);
         logs = keep(new LogPipeline(logStore,
                 new LogForwarderHandler(new LogForwarder(subscriptions, connections)), clock));
-        keep(StreamPoller.start(dynamoClient, keep(dynamo.streamsClient(keys.provider())), LocalAws.TABLE,
-                new StatusNotifierHandler(new StatusNotifier(subscriptions, connections, store))));
+        changes.deliverTo(new StatusNotifierHandler(new StatusNotifier(subscriptions, connections, store)));
 
         agents = keep(new AgentProcesses(new AgentProcesses.Settings(AgentProcesses.Settings.thisJvm(),
                 dataDir.resolve("tasks"), agentEnvironment(rest)), logs));
         PublishIndexHandler publisher = new PublishIndexHandler(new IndexPublication(store, build -> new RegistryClient(
                 new PlanCredentials(build.plan().tasks().stream().map(BuildTask::credentials).flatMap(List::stream)
                         .toList(), build.id(), vault, EcrTokens.none()))));
-        ExecutionStarter starter = keep(runner.apply(new LocalTasks(agents, publisher, new DynamoDbUpdateItem(dynamo.endpoint()),
+        ExecutionStarter starter = keep(runner.apply(new LocalTasks(agents, publisher, new DynamoDbUpdateItem(table.endpoint(), keys.provider()),
                 vault)));
         executions = new LocalExecutions(starter, agents, rest);
 
@@ -165,10 +171,24 @@ public final class LocalServer implements AutoCloseable {
      */
     private Map<String, String> agentEnvironment(URI rest) {
         return Map.of("BAKERY_TABLE", LocalAws.TABLE, "BAKERY_CONTEXT_BUCKET", LocalAws.CONTEXT_BUCKET,
-                "BAKERY_DYNAMODB_ENDPOINT", dynamo.endpoint().toString(), "BAKERY_S3_ENDPOINT", s3.endpoint().toString(),
+                "BAKERY_DYNAMODB_ENDPOINT", table.endpoint().toString(), "BAKERY_S3_ENDPOINT", s3.endpoint().toString(),
                 "AWS_ENDPOINT_URL_SECRETS_MANAGER", rest.toString(),
                 "AWS_REGION", LocalAws.REGION.id(), "AWS_ACCESS_KEY_ID", keys.accessKeyId(),
                 "AWS_SECRET_ACCESS_KEY", keys.secretAccessKey());
+    }
+
+    /**
+     * dynalite with its LevelDB under the data dir, listening on a Unix socket there only (the data
+     * dir is its owner's alone), and its one way in for everyone: a front on 127.0.0.1 that takes
+     * requests signed with the run's keys and reports item changes in place of a stream.
+     */
+    private DynamoDbFront startTable(ChangeFeed changes) {
+        DynamoDbEmulator engine = keep(DynamoDbEmulator.onUnixSocket(dataDir.resolve("dynamodb.sock"),
+                dataDir.resolve("dynamodb")));
+        SigV4Verifier verifier = new SigV4Verifier(keys.credentials(), LocalAws.REGION.id(), "dynamodb",
+                List.of("x-amz-target"), Clock.systemUTC());
+        return keep(DynamoDbFront.start(engine, (method, uri, headers, body) -> verifier.verify(method, uri, headers, body)
+                .map(refusal -> refusal.code() + ": " + refusal.message()), KEY_ATTRIBUTES, keys.provider(), changes));
     }
 
     /** Builds the previous run left unfinished have no execution any more: they failed. */
@@ -212,8 +232,9 @@ public final class LocalServer implements AutoCloseable {
         return keys;
     }
 
+    /** The store's front: it takes only requests signed with {@link #keys}. */
     public URI dynamoEndpoint() {
-        return dynamo.endpoint();
+        return table.endpoint();
     }
 
     public URI s3Endpoint() {

@@ -90,7 +90,7 @@ class LocalServerTest {
             JsonNode subscribed = socket.await(m -> m.path("type").asText().equals("status"), 10);
             assertThat(subscribed.path("status").asText()).isEqualTo("QUEUED");
 
-            // What the state machine's first step does: the stream poller and the real notifier tell the subscriber.
+            // What the state machine's first step does: the store's change feed and the real notifier tell the subscriber.
             try (DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(local.server.dynamoEndpoint())
                     .region(LocalAws.REGION).credentialsProvider(local.server.keys().provider())
                     .httpClient(UrlConnectionHttpClient.create()).build()) {

@@ -14,8 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
@@ -47,11 +46,11 @@ public final class DynamoDbUpdateItem implements TaskHandler {
 
     private final DynamoDbClient dynamo;
 
-    /** @param endpoint the local DynamoDB engine's (any credentials and region do) */
-    public DynamoDbUpdateItem(URI endpoint) {
+    /** @param endpoint the local store's, which takes requests signed with {@code credentials} */
+    public DynamoDbUpdateItem(URI endpoint, AwsCredentialsProvider credentials) {
         // The integration does not retry; the state's Retry field does.
         this.dynamo = DynamoDbClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .credentialsProvider(credentials)
                 .httpClient(UrlConnectionHttpClient.create())
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
     }

@@ -21,7 +21,6 @@ import dev.bakery.core.status.TaskResult;
 import dev.bakery.core.status.TaskStatus;
 import dev.bakery.store.testing.Builds;
 import dev.bakery.store.testing.LocalDynamo;
-import dev.bakery.store.testing.LocalDynamoServer;
 import dev.bakery.local.secrets.LocalSecretVault;
 import dev.bakery.local.tasks.DynamoDbUpdateItem;
 import java.nio.file.Files;
@@ -124,7 +123,7 @@ class BuildFailurePathsTest {
         return all;
     }
 
-    private static LocalDynamoServer dynamo;
+    private static LocalDynamo dynamo;
     private static BuildStore store;
     private static LocalSecretVault vault;
     private static Path vaultDir;
@@ -136,11 +135,11 @@ class BuildFailurePathsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        dynamo = LocalDynamoServer.start();
+        dynamo = LocalDynamo.start();
         store = new BuildStore(dynamo.client(), LocalDynamo.TABLE, Clock.systemUTC());
         vaultDir = Files.createTempDirectory("bakery-failure-paths");
         vault = new LocalSecretVault(vaultDir);
-        DynamoDbUpdateItem updateItem = new DynamoDbUpdateItem(dynamo.endpoint());
+        DynamoDbUpdateItem updateItem = new DynamoDbUpdateItem(dynamo.endpoint(), LocalDynamo.KEYS);
         TaskHandler tasks = (state, resource, parameters, context) -> RUNS.get(context.executionName())
                 .call(state, resource, parameters, context, updateItem);
         machine = LocalStateMachine.create("bakery-build", TestDefinitions.buildStateMachine(), NodeRuntime.locate(), tasks);

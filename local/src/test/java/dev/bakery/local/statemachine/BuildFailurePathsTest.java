@@ -53,7 +53,7 @@ import org.junit.jupiter.api.TestFactory;
  * <p>Each run starts from a build of three tasks (x86_64 on Fargate Spot, arm64 on Fargate, arm64 on
  * Kubernetes) with an index to publish and a per-build secret, in which otherwise everything works, or, for
  * states only a failure reaches, the x86_64 agent crashes or is interrupted. DynamoDB Task states go to
- * DynamoDB Local, the secret lives in the local vault, and a cancel is the API's own {@link BuildService#cancel}.
+ * dynalite, the secret lives in the local vault, and a cancel is the API's own {@link BuildService#cancel}.
  *
  * <p>Every path must end with the build in a final status, every task final and the secret deleted. The
  * four states that do that work cannot do it when they themselves keep failing: then the execution fails

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The build state machine file, executed by aws-local-stepfunctions: DynamoDB tasks go to DynamoDB Local,
+ * The build state machine file, executed by aws-local-stepfunctions: DynamoDB tasks go to dynalite,
  * the other Task states to agents played by each test, every call recorded with its parameters.
  */
 class BuildStateMachineTest {

@@ -4,6 +4,7 @@ import dev.bakery.core.Arch;
 import dev.bakery.core.BuildTask;
 import dev.bakery.emulators.DynamoDbEmulator;
 import dev.bakery.emulators.DynamoDbFront;
+import dev.bakery.emulators.RegistryEmulator;
 import dev.bakery.emulators.S3Emulator;
 import dev.bakery.functions.api.RestApi;
 import dev.bakery.functions.builds.BuildService;
@@ -102,13 +103,20 @@ public final class LocalServer implements AutoCloseable {
             throw new UserError("bakery-local is already running on " + dataDir + " (pid " + pid
                     + "): stop it first, or pass another --data-dir");
         });
+        // A run that died (kill -9, a crash) left its registry, agents and the rest running: end them first.
+        int leftovers = ChildPids.killLeftovers(dataDir);
+        if (leftovers > 0) {
+            LOG.info("ended {} processes the previous run on {} left behind", leftovers, dataDir);
+        }
+        keep(ChildPids.watch(dataDir));
         int port = Ports.claim(config.port(), new UserError("port " + config.port()
                 + " on 127.0.0.1 is taken (is bakery-local already running?): stop what uses it, or pass --port N "
                 + "(0 picks a free port)"));
         URI rest = URI.create("http://127.0.0.1:" + port);
 
         if (config.registry() == null) {
-            registry = keep(LocalRegistry.start(dataDir.resolve("registry"), config.registryPort())).host();
+            registry = keep(new Supervised<>("docker-registry", () -> LocalRegistry.start(dataDir.resolve("registry"),
+                    config.registryPort()), RegistryEmulator::isAlive)).current().host();
         } else {
             registry = config.registry();
         }
@@ -123,8 +131,12 @@ public final class LocalServer implements AutoCloseable {
         }
         Clock clock = Clock.systemUTC();
         BuildStore store = new BuildStore(dynamoClient, LocalAws.TABLE, clock);
-        failInterrupted(store);
         LocalSecretVault vault = new LocalSecretVault(dataDir.resolve("secrets"));
+        failInterrupted(store, vault);
+        // No agent runs yet: whatever is in the task directories (contexts, registry logins) is a dead run's.
+        if (Files.exists(dataDir.resolve("tasks"))) {
+            Main.deleteTree(dataDir.resolve("tasks"));
+        }
         LogStore logStore = new LogStore(dataDir.resolve("logs"));
 
         LocalConnections connections = new LocalConnections();
@@ -183,24 +195,31 @@ public final class LocalServer implements AutoCloseable {
      * requests signed with the run's keys and reports item changes in place of a stream.
      */
     private DynamoDbFront startTable(ChangeFeed changes) {
-        DynamoDbEmulator engine = keep(DynamoDbEmulator.onUnixSocket(dataDir.resolve("dynamodb.sock"),
-                dataDir.resolve("dynamodb")));
+        // Restarted on the same socket when it dies, so the front (and everyone behind it) never notices.
+        DynamoDbEmulator engine = keep(new Supervised<>("dynalite", () -> DynamoDbEmulator.onUnixSocket(
+                dataDir.resolve("dynamodb.sock"), dataDir.resolve("dynamodb")), DynamoDbEmulator::isAlive)).current();
         SigV4Verifier verifier = new SigV4Verifier(keys.credentials(), LocalAws.REGION.id(), "dynamodb",
                 List.of("x-amz-target"), Clock.systemUTC());
         return keep(DynamoDbFront.start(engine, (method, uri, headers, body) -> verifier.verify(method, uri, headers, body)
                 .map(refusal -> refusal.code() + ": " + refusal.message()), KEY_ATTRIBUTES, keys.provider(), changes));
     }
 
-    /** Builds the previous run left unfinished have no execution any more: they failed. */
-    private static void failInterrupted(BuildStore store) {
+    /**
+     * Builds the previous run left unfinished have no execution any more: they failed, and their
+     * secrets (inline registry passwords) go, as the execution's clean-up step would have removed them.
+     */
+    private static void failInterrupted(BuildStore store, LocalSecretVault vault) {
         for (BuildStatus status : Set.of(BuildStatus.QUEUED, BuildStatus.RUNNING)) {
             String next = null;
             do {
                 BuildPage page = store.list(100, status, next);
                 for (BuildRecord build : page.builds()) {
                     if (store.transition(build.id(), Set.of(BuildStatus.QUEUED, BuildStatus.RUNNING), BuildStatus.FAILED,
-                            "interrupted: bakery-local stopped while the build ran")) {
+                            "interrupted: the control plane (bakery-local) stopped while the build ran; submit it again")) {
                         store.cancelTasks(build.id());
+                        if (build.secretArn() != null) {
+                            vault.remove(build.secretArn());
+                        }
                         LOG.info("build {} was interrupted by the last stop: marked FAILED", build.id());
                     }
                 }

@@ -141,7 +141,7 @@ class LocalServerTest {
             assertThat(builds).hasSize(1);
             assertThat(builds.get(0).path("buildId").asText()).isEqualTo(buildId);
             assertThat(builds.get(0).path("status").asText()).isEqualTo("FAILED");
-            assertThat(builds.get(0).path("error").asText()).contains("bakery-local stopped");
+            assertThat(builds.get(0).path("error").asText()).contains("the control plane (bakery-local) stopped");
             JsonNode lines = again.call("GET", "/builds/" + buildId + "/logs", null).json().path("lines");
             assertThat(lines).hasSize(1);
             assertThat(lines.get(0).path("message").asText()).contains("before the restart");

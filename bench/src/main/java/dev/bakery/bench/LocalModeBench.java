@@ -173,7 +173,7 @@ public final class LocalModeBench {
                    task's startedAt / finishedAt as the agent wrote them (started: after its JVM booted and read its task;
                    finished: before it recorded the result and exited). build final: the build's updatedAt when
                    SUCCEEDED, the "Mark build succeeded" state's entered time (before its DynamoDB write). client sees
-                   done: the WebSocket "done" message arriving here (after the write, the stream poller, the notifier).\
+                   done: the WebSocket "done" message arriving here (after the write, the store's change feed, the notifier).\
                 """);
     }
 

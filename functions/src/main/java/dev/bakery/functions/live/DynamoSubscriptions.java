@@ -144,15 +144,27 @@ public final class DynamoSubscriptions implements Subscriptions {
         // before the set was updated (the condition fails and the subscription is taken back here) or
         // after (the set names the build and the disconnect deletes the subscription).
         dynamo.putItem(r -> r.tableName(table).item(subscription));
+        if (!updateFollowed(connectionId, "ADD", buildId)) {
+            dynamo.deleteItem(r -> r.tableName(table).key(key(BakeryTable.buildKey(buildId), subscriptionKey(connectionId))));
+            throw new UnknownConnectionException(connectionId);
+        }
+    }
+
+    /**
+     * Adds the build to, or deletes it from ({@code action}), the connection's set of followed builds.
+     *
+     * @return false when there is no connection item (none is created)
+     */
+    private boolean updateFollowed(String connectionId, String action, String buildId) {
         try {
             dynamo.updateItem(r -> r.tableName(table).key(key(connectionKey(connectionId), BakeryTable.META))
-                    .updateExpression("ADD #builds :build")
+                    .updateExpression(action + " #builds :build")
                     .conditionExpression("attribute_exists(#pk)")
                     .expressionAttributeNames(Map.of("#builds", BUILDS, "#pk", BakeryTable.PK))
                     .expressionAttributeValues(Map.of(":build", AttributeValue.fromSs(List.of(buildId)))));
-        } catch (ConditionalCheckFailedException e) {
-            dynamo.deleteItem(r -> r.tableName(table).key(key(BakeryTable.buildKey(buildId), subscriptionKey(connectionId))));
-            throw new UnknownConnectionException(connectionId);
+            return true;
+        } catch (ConditionalCheckFailedException gone) {
+            return false;
         }
     }
 
@@ -162,15 +174,8 @@ public final class DynamoSubscriptions implements Subscriptions {
         // subscription item, which a disconnect deletes harmlessly; the other order could leave an
         // item nobody removes before its TTL.
         dynamo.deleteItem(r -> r.tableName(table).key(key(BakeryTable.buildKey(buildId), subscriptionKey(connectionId))));
-        try {
-            dynamo.updateItem(r -> r.tableName(table).key(key(connectionKey(connectionId), BakeryTable.META))
-                    .updateExpression("DELETE #builds :build")
-                    .conditionExpression("attribute_exists(#pk)")
-                    .expressionAttributeNames(Map.of("#builds", BUILDS, "#pk", BakeryTable.PK))
-                    .expressionAttributeValues(Map.of(":build", AttributeValue.fromSs(List.of(buildId)))));
-        } catch (ConditionalCheckFailedException gone) {
-            // no connection item (disconnected): nothing to update, and no item is created
-        }
+        // false when disconnected: nothing to update
+        updateFollowed(connectionId, "DELETE", buildId);
     }
 
     /** The unexpired subscriptions of the build, every page. */

@@ -2,6 +2,7 @@ package dev.bakery.emulators;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,9 +26,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -39,8 +36,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * listen on a Unix socket nobody else may reach;</li>
  * <li>it reports every item a PutItem, UpdateItem or DeleteItem changed, with its old and new
  * image, in the order the writes happened: what a DynamoDB stream (NEW_AND_OLD_IMAGES) carries,
- * which dynalite lacks. Writes are serialized for that, and the images are read back from dynalite
- * (consistent GetItem) before and after each write. BatchWriteItem is passed through unreported:
+ * which dynalite lacks. Writes are serialized for that, and the images are read from dynalite
+ * (consistent GetItem, straight on its socket) before and after each write. BatchWriteItem is passed through unreported:
  * the table uses it only to remove subscriptions, which concern no listener.</li>
  * </ul>
  * close() stops the front, not dynalite.
@@ -78,11 +75,10 @@ public final class DynamoDbFront implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService threads;
     private final URI endpoint;
-    private final DynamoDbClient self;
     private final Object writes = new Object();
 
-    private DynamoDbFront(SocketAddress upstream, Guard guard, Set<String> keyAttributes, AwsCredentialsProvider credentials,
-            Consumer<ItemChange> listener) throws IOException {
+    private DynamoDbFront(SocketAddress upstream, Guard guard, Set<String> keyAttributes, Consumer<ItemChange> listener)
+            throws IOException {
         this.upstream = upstream;
         this.guard = guard;
         this.keyAttributes = Set.copyOf(keyAttributes);
@@ -93,23 +89,20 @@ public final class DynamoDbFront implements AutoCloseable {
         server.createContext("/", this::handle);
         server.start();
         endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-        // Its own reads of images pass the guard like any client's.
-        self = DynamoDbEmulator.client(endpoint, credentials);
     }
 
     /**
      * @param dynalite      the engine it fronts
      * @param guard         what may pass
      * @param keyAttributes the key attribute names of the tables whose changes are reported
-     * @param credentials   what the front signs its own image reads with (they pass the guard)
      * @param listener      told each change, in order, while the next write waits: keep it quick
      */
     public static DynamoDbFront start(DynamoDbEmulator dynalite, Guard guard, Set<String> keyAttributes,
-            AwsCredentialsProvider credentials, Consumer<ItemChange> listener) {
+            Consumer<ItemChange> listener) {
         SocketAddress upstream = dynalite.socket() != null ? UnixDomainSocketAddress.of(dynalite.socket())
                 : new InetSocketAddress(dynalite.endpoint().getHost(), dynalite.endpoint().getPort());
         try {
-            return new DynamoDbFront(upstream, guard, keyAttributes, credentials, listener);
+            return new DynamoDbFront(upstream, guard, keyAttributes, listener);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the DynamoDB front on 127.0.0.1: " + e.getMessage(), e);
         }
@@ -151,44 +144,50 @@ public final class DynamoDbFront implements AutoCloseable {
         }
         JsonNode request = JSON.readTree(body);
         String table = request.path("TableName").asText();
-        Map<String, AttributeValue> key = key(operation.equals("PutItem") ? request.path("Item") : request.path("Key"));
+        byte[] read = JSON.writeValueAsBytes(JSON.createObjectNode().put("TableName", table).put("ConsistentRead", true)
+                .set("Key", key(operation.equals("PutItem") ? request.path("Item") : request.path("Key"))));
+        Map<String, List<String>> readHeaders = new LinkedHashMap<>(headers);
+        readHeaders.put("x-amz-target", List.of(TARGET_PREFIX + "GetItem"));
         Response response;
         synchronized (writes) {
-            Optional<Map<String, AttributeValue>> before = image(table, key);
+            Optional<JsonNode> before = image(readHeaders, read);
             response = forward(exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers, body);
             if (response.status() == 200 && before.isPresent()) {
-                Map<String, AttributeValue> old = before.get();
-                Map<String, AttributeValue> after = image(table, key).orElseThrow();
+                JsonNode old = before.get();
+                JsonNode after = image(readHeaders, read).orElseThrow(() -> new IOException("dynalite cannot read back "
+                        + "an item it just wrote"));
                 String event = old.isEmpty() ? (after.isEmpty() ? null : "INSERT") : after.isEmpty() ? "REMOVE" : "MODIFY";
                 if (event != null && !old.equals(after)) {
-                    listener.accept(new ItemChange(table, event, old, after));
+                    listener.accept(new ItemChange(table, event, DynamoJson.item(old), DynamoJson.item(after)));
                 }
             }
         }
         reply(exchange, response);
     }
 
-    /** The key attributes of an item or key in DynamoDB's JSON; only S keys are used by the table. */
-    private Map<String, AttributeValue> key(JsonNode item) {
-        Map<String, AttributeValue> key = new HashMap<>();
+    /** The key attributes of an item or key, in DynamoDB's JSON. */
+    private ObjectNode key(JsonNode item) {
+        ObjectNode key = JSON.createObjectNode();
         for (String name : keyAttributes) {
-            JsonNode value = item.path(name).path("S");
-            if (value.isTextual()) {
-                key.put(name, AttributeValue.fromS(value.asText()));
+            if (item.has(name)) {
+                key.set(name, item.get(name));
             }
         }
         return key;
     }
 
-    /** The item as it is (empty map: none), or empty when it cannot be read: no such table, a malformed key. */
-    private Optional<Map<String, AttributeValue>> image(String table, Map<String, AttributeValue> key) {
-        try {
-            Map<String, AttributeValue> item = self.getItem(r -> r.tableName(table).key(key).consistentRead(true)).item();
-            return Optional.of(item == null ? Map.of() : item);
-        } catch (AwsServiceException unreadable) {
-            // The write itself fails the same way and dynalite's answer says why.
+    /**
+     * The item as it is (an empty object: none), read straight from dynalite with the write's own
+     * headers; empty when it cannot be read (no such table, a malformed key: the write itself fails
+     * the same way, and dynalite's answer to it says why).
+     */
+    private Optional<JsonNode> image(Map<String, List<String>> headers, byte[] read) throws IOException {
+        Response response = forward("POST", "/", headers, read);
+        if (response.status() != 200) {
             return Optional.empty();
         }
+        JsonNode item = JSON.readTree(response.body()).path("Item");
+        return Optional.of(item.isObject() ? item : JSON.createObjectNode());
     }
 
     private record Response(int status, Map<String, String> headers, byte[] body) {
@@ -259,7 +258,6 @@ public final class DynamoDbFront implements AutoCloseable {
 
     @Override
     public void close() {
-        self.close();
         server.stop(0);
         threads.shutdownNow();
     }

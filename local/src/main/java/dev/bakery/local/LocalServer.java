@@ -201,7 +201,7 @@ public final class LocalServer implements AutoCloseable {
         SigV4Verifier verifier = new SigV4Verifier(keys.credentials(), LocalAws.REGION.id(), "dynamodb",
                 List.of("x-amz-target"), Clock.systemUTC());
         return keep(DynamoDbFront.start(engine, (method, uri, headers, body) -> verifier.verify(method, uri, headers, body)
-                .map(refusal -> refusal.code() + ": " + refusal.message()), KEY_ATTRIBUTES, keys.provider(), changes));
+                .map(refusal -> refusal.code() + ": " + refusal.message()), KEY_ATTRIBUTES, changes));
     }
 
     /**

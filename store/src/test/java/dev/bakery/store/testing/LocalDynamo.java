@@ -37,7 +37,7 @@ public final class LocalDynamo implements AutoCloseable {
     private LocalDynamo(DynamoDbEmulator engine) {
         this.engine = engine;
         this.front = DynamoDbFront.start(engine, (method, uri, headers, body) -> Optional.empty(),
-                Set.of(BakeryTable.PK, BakeryTable.SK), KEYS, this::record);
+                Set.of(BakeryTable.PK, BakeryTable.SK), this::record);
         this.client = newClient();
     }
 

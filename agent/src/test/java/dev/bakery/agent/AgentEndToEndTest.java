@@ -48,7 +48,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * The agent for real: context from S3Proxy, buildah building and pushing to a loopback registry,
- * the result in DynamoDB Local. Needs root, buildah and a static busybox (installed by .ci/run).
+ * the result in dynalite. Needs root, buildah and a static busybox (installed by .ci/run).
  */
 class AgentEndToEndTest {
 

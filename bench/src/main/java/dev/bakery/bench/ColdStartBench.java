@@ -13,7 +13,6 @@ import dev.bakery.testing.LoopbackAws;
 import dev.bakery.functions.contexts.ContextService;
 import dev.bakery.functions.testing.ApiHarness;
 import dev.bakery.store.testing.LocalDynamo;
-import dev.bakery.store.testing.LocalDynamoServer;
 import dev.bakery.testing.LocalS3;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +33,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * Cold start of the REST API Lambda: a fresh JVM per run on the shaded jar, against the local
- * emulators (DynamoDB Local over loopback HTTP, S3Proxy, the loopback AWS fake). Compares JVM
+ * emulators (dynalite over loopback HTTP, S3Proxy, the loopback AWS fake). Compares JVM
  * settings side by side and prints each against the targets (init + first request under 1.5 s,
  * jar under 20 MiB) as ratios.
  *
@@ -103,7 +102,7 @@ public final class ColdStartBench {
                 jars.put(" [" + Path.of(other).getFileName() + "]", Path.of(other));
             }
         }
-        try (LocalDynamoServer dynamo = LocalDynamoServer.start();
+        try (LocalDynamo dynamo = LocalDynamo.start();
                 LocalS3 s3 = LocalS3.start(LoopbackAws.ACCESS_KEY, LoopbackAws.SECRET_KEY);
                 LoopbackAws aws = LoopbackAws.start()) {
             s3.client().createBucket(r -> r.bucket(ApiHarness.BUCKET));

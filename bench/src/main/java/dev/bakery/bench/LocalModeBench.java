@@ -54,7 +54,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The embedded default end to end, in this JVM: {@link LocalServer} with the real state machine under
- * Node, DynamoDB Local, S3Proxy, docker-registry on a free loopback port, and agents as processes
+ * Node, dynalite, S3Proxy, docker-registry on a free loopback port, and agents as processes
  * with buildah, driven over REST and WebSocket as the CLI does. Two measurements:
  * <ol>
  * <li>control-plane overhead per build, sequential builds of a no-op-sized image (FROM scratch + COPY
@@ -173,7 +173,7 @@ public final class LocalModeBench {
                    task's startedAt / finishedAt as the agent wrote them (started: after its JVM booted and read its task;
                    finished: before it recorded the result and exited). build final: the build's updatedAt when
                    SUCCEEDED, the "Mark build succeeded" state's entered time (before its DynamoDB write). client sees
-                   done: the WebSocket "done" message arriving here (after the write, the stream poller, the notifier).\
+                   done: the WebSocket "done" message arriving here (after the write, the store's change feed, the notifier).\
                 """);
     }
 

@@ -16,6 +16,8 @@ public final class LocalAws {
     public static final String PRINCIPAL = "arn:aws:iam::" + ACCOUNT + ":user/bakery-local";
 
     public static final String TABLE = "bakery";
+    /** What the status notifier's events name as their source: the table's stream in AWS, its change feed here. */
+    public static final String TABLE_STREAM_ARN = "arn:aws:dynamodb:us-east-1:" + ACCOUNT + ":table/" + TABLE + "/stream/local";
     public static final String CONTEXT_BUCKET = "bakery-contexts";
     public static final String STATE_MACHINE_ARN = "arn:aws:states:us-east-1:" + ACCOUNT + ":stateMachine:bakery-build";
     public static final String CLUSTER_ARN = "arn:aws:ecs:us-east-1:" + ACCOUNT + ":cluster/bakery-local";

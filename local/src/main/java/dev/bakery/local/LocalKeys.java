@@ -10,7 +10,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * Manager endpoint check the signatures made with them, the server's own clients and its agent
  * processes (through their environment, which other users cannot read) sign with them. Anyone else
  * on the machine reaches the loopback port but cannot sign, so cannot read contexts or secrets.
- * Letters and digits only: DynamoDB Local refuses other characters in an access key.
+ * Letters and digits only: any access key service accepts them.
  */
 public record LocalKeys(String accessKeyId, String secretAccessKey) {
 

@@ -1,6 +1,8 @@
 package dev.bakery.local;
 
 import dev.bakery.emulators.DynamoDbEmulator;
+import dev.bakery.emulators.DynamoDbFront;
+import dev.bakery.emulators.RegistryEmulator;
 import dev.bakery.emulators.S3Emulator;
 import dev.bakery.functions.handler.LogForwarderHandler;
 import dev.bakery.functions.handler.PublishIndexHandler;
@@ -20,7 +22,8 @@ import dev.bakery.local.logs.LogPipeline;
 import dev.bakery.local.logs.LogStore;
 import dev.bakery.local.registry.LocalRegistry;
 import dev.bakery.local.secrets.LocalSecretVault;
-import dev.bakery.local.status.StreamPoller;
+import dev.bakery.local.status.ChangeFeed;
+import dev.bakery.aws.SigV4Verifier;
 import dev.bakery.local.tasks.ExecutionStarter;
 import dev.bakery.local.tasks.LocalExecutions;
 import dev.bakery.local.tasks.LocalTasks;
@@ -31,9 +34,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -42,15 +47,16 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The whole control plane on one machine (DESIGN.md, section Embedded default): DynamoDB Local and
+ * The whole control plane on one machine (DESIGN.md, section Embedded default): dynalite and
  * S3Proxy with their data under the data dir, a registry, the real handlers behind one loopback
- * port, the log pipeline and the stream poller feeding the WebSocket subscribers, and agents as
+ * port, the log pipeline and the store's change feed reaching the WebSocket subscribers, and agents as
  * local processes. Executions come from the {@link ExecutionStarter} the caller builds over
  * {@link LocalTasks} (normally the local Step Functions runner). close() stops everything in reverse order.
  */
 public final class LocalServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalServer.class);
+    private static final Set<String> KEY_ATTRIBUTES = Set.of(BakeryTable.PK, BakeryTable.SK);
 
     /**
      * @param dataDir      everything kept between runs lives here
@@ -66,7 +72,7 @@ public final class LocalServer implements AutoCloseable {
     private final String registry;
     private final LocalKeys keys;
     private final Gateway gateway;
-    private final DynamoDbEmulator dynamo;
+    private final DynamoDbFront table;
     private final S3Emulator s3;
     private final AgentProcesses agents;
     private final LogPipeline logs;
@@ -77,24 +83,34 @@ public final class LocalServer implements AutoCloseable {
         this.started = started;
         dataDir = config.dataDir();
         Files.createDirectories(dataDir);
+        // The store's socket, the run's keys and every build's files live here: its owner's alone.
+        Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
         EndpointFile.livePid(dataDir).ifPresent(pid -> {
             throw new UserError("bakery-local is already running on " + dataDir + " (pid " + pid
                     + "): stop it first, or pass another --data-dir");
         });
+        // A run that died (kill -9, a crash) left its registry, agents and the rest running: end them first.
+        int leftovers = ChildPids.killLeftovers(dataDir);
+        if (leftovers > 0) {
+            LOG.info("ended {} processes the previous run on {} left behind", leftovers, dataDir);
+        }
+        keep(ChildPids.watch(dataDir));
         int port = Ports.claim(config.port(), new UserError("port " + config.port()
                 + " on 127.0.0.1 is taken (is bakery-local already running?): stop what uses it, or pass --port N "
                 + "(0 picks a free port)"));
         URI rest = URI.create("http://127.0.0.1:" + port);
 
         if (config.registry() == null) {
-            registry = keep(LocalRegistry.start(dataDir.resolve("registry"), config.registryPort())).host();
+            registry = keep(new Supervised<>("docker-registry", () -> LocalRegistry.start(dataDir.resolve("registry"),
+                    config.registryPort()), RegistryEmulator::isAlive)).current().host();
         } else {
             registry = config.registry();
         }
         keys = LocalKeys.random();
-        dynamo = keep(DynamoDbEmulator.onDisk(dataDir.resolve("dynamodb")));
-        dynamo.createTableIfMissing(BakeryTable.definition(LocalAws.TABLE));
-        DynamoDbClient dynamoClient = keep(dynamo.client(keys.provider()));
+        ChangeFeed changes = keep(new ChangeFeed(LocalAws.TABLE_STREAM_ARN, LocalAws.REGION.id(), KEY_ATTRIBUTES));
+        table = startTable(changes);
+        DynamoDbClient dynamoClient = keep(DynamoDbEmulator.client(table.endpoint(), keys.provider()));
+        DynamoDbEmulator.createTableIfMissing(dynamoClient, BakeryTable.definition(LocalAws.TABLE));
         s3 = keep(S3Emulator.onDisk(dataDir.resolve("s3"), keys.credentials()));
         if (s3.client().listBuckets().buckets().stream().noneMatch(b -> b.name().equals(LocalAws.CONTEXT_BUCKET))) {
             s3.client().createBucket(r -> r.bucket(LocalAws.CONTEXT_BUCKET));
@@ -106,16 +122,19 @@ public final class LocalServer implements AutoCloseable {
         AtomicReference<Executions> executionsLater = new AtomicReference<>();
         ControlPlane plane = new ControlPlane(new LocalEdges(dynamoClient, s3, vault, logStore, connections,
                 executionsLater::get, Clock.systemUTC()));
-        failInterrupted(plane.store());
+        failInterrupted(plane.store(), vault);
+        // No agent runs yet: whatever is in the task directories (contexts, registry logins) is a dead run's.
+        if (Files.exists(dataDir.resolve("tasks"))) {
+            Main.deleteTree(dataDir.resolve("tasks"));
+        }
 
         logs = keep(new LogPipeline(logStore, new LogForwarderHandler(plane.logForwarder()), Clock.systemUTC()));
-        keep(StreamPoller.start(dynamoClient, keep(dynamo.streamsClient(keys.provider())), LocalAws.TABLE,
-                new StatusNotifierHandler(plane.statusNotifier())));
+        changes.deliverTo(new StatusNotifierHandler(plane.statusNotifier()));
 
         agents = keep(new AgentProcesses(new AgentProcesses.Settings(AgentProcesses.Settings.thisJvm(),
                 dataDir.resolve("tasks"), agentEnvironment(rest)), logs));
         ExecutionStarter starter = keep(runner.apply(new LocalTasks(agents, new PublishIndexHandler(plane.indexPublication()),
-                new DynamoDbUpdateItem(dynamo.endpoint()), vault)));
+                new DynamoDbUpdateItem(table.endpoint(), keys.provider()), vault)));
         executions = new LocalExecutions(starter, agents, rest);
         executionsLater.set(executions);
 
@@ -144,22 +163,43 @@ public final class LocalServer implements AutoCloseable {
      */
     private Map<String, String> agentEnvironment(URI rest) {
         return Map.of("BAKERY_TABLE", LocalAws.TABLE, "BAKERY_CONTEXT_BUCKET", LocalAws.CONTEXT_BUCKET,
-                "BAKERY_DYNAMODB_ENDPOINT", dynamo.endpoint().toString(), "BAKERY_S3_ENDPOINT", s3.endpoint().toString(),
+                "BAKERY_DYNAMODB_ENDPOINT", table.endpoint().toString(), "BAKERY_S3_ENDPOINT", s3.endpoint().toString(),
                 "AWS_ENDPOINT_URL_SECRETS_MANAGER", rest.toString(),
                 "AWS_REGION", LocalAws.REGION.id(), "AWS_ACCESS_KEY_ID", keys.accessKeyId(),
                 "AWS_SECRET_ACCESS_KEY", keys.secretAccessKey());
     }
 
-    /** Builds the previous run left unfinished have no execution any more: they failed. */
-    private static void failInterrupted(BuildStore store) {
+    /**
+     * dynalite with its LevelDB under the data dir, listening on a Unix socket there only (the data
+     * dir is its owner's alone), and its one way in for everyone: a front on 127.0.0.1 that takes
+     * requests signed with the run's keys and reports item changes in place of a stream.
+     */
+    private DynamoDbFront startTable(ChangeFeed changes) {
+        // Restarted on the same socket when it dies, so the front (and everyone behind it) never notices.
+        DynamoDbEmulator engine = keep(new Supervised<>("dynalite", () -> DynamoDbEmulator.onUnixSocket(
+                dataDir.resolve("dynamodb.sock"), dataDir.resolve("dynamodb")), DynamoDbEmulator::isAlive)).current();
+        SigV4Verifier verifier = new SigV4Verifier(keys.credentials(), LocalAws.REGION.id(), "dynamodb",
+                List.of("x-amz-target"), Clock.systemUTC());
+        return keep(DynamoDbFront.start(engine, (method, uri, headers, body) -> verifier.verify(method, uri, headers, body)
+                .map(refusal -> refusal.code() + ": " + refusal.message()), KEY_ATTRIBUTES, changes));
+    }
+
+    /**
+     * Builds the previous run left unfinished have no execution any more: they failed, and their
+     * secrets (inline registry passwords) go, as the execution's clean-up step would have removed them.
+     */
+    private static void failInterrupted(BuildStore store, LocalSecretVault vault) {
         for (BuildStatus status : Set.of(BuildStatus.QUEUED, BuildStatus.RUNNING)) {
             String next = null;
             do {
                 BuildPage page = store.list(100, status, next);
                 for (BuildRecord build : page.builds()) {
                     if (store.transition(build.id(), Set.of(BuildStatus.QUEUED, BuildStatus.RUNNING), BuildStatus.FAILED,
-                            "interrupted: bakery-local stopped while the build ran")) {
+                            "interrupted: the control plane (bakery-local) stopped while the build ran; submit it again")) {
                         store.cancelTasks(build.id());
+                        if (build.secretArn() != null) {
+                            vault.remove(build.secretArn());
+                        }
                         LOG.info("build {} was interrupted by the last stop: marked FAILED", build.id());
                     }
                 }
@@ -191,8 +231,9 @@ public final class LocalServer implements AutoCloseable {
         return keys;
     }
 
+    /** The store's front: it takes only requests signed with {@link #keys}. */
     public URI dynamoEndpoint() {
-        return dynamo.endpoint();
+        return table.endpoint();
     }
 
     public URI s3Endpoint() {

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bakery-local", mixinStandardHelpOptions = true, sortOptions = false, subcommands = DemoCommand.class,
         description = "Runs Bakery's control plane on this machine: the REST and WebSocket API on 127.0.0.1, "
-                + "DynamoDB Local, S3Proxy, a registry, and build agents with buildah.")
+                + "dynalite, S3Proxy, a registry, and build agents with buildah.")
 public final class Main implements Callable<Integer> {
 
     /** Exit code of a start refused for a reason the user can fix. */

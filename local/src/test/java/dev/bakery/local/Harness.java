@@ -97,6 +97,9 @@ final class Harness implements AutoCloseable {
     }
     private final HttpClient http = HttpClient.newHttpClient();
 
+    /** Where {@link #call} goes: this harness's server, or a bakery-local in another process. */
+    private final URI rest;
+
     private Harness(Path dataDir, String registry, int registryPort) {
         AtomicReference<LocalTasks> kept = new AtomicReference<>();
         server = LocalServer.start(new LocalServer.Config(dataDir, 0, registry, registryPort), tasks -> {
@@ -104,6 +107,18 @@ final class Harness implements AutoCloseable {
             return starts;
         });
         tasks = kept.get();
+        rest = server.restUri();
+    }
+
+    private Harness(URI rest) {
+        server = null;
+        tasks = null;
+        this.rest = rest;
+    }
+
+    /** A client of the REST API of a bakery-local running elsewhere (call, upload, submit only). */
+    static Harness client(URI rest) {
+        return new Harness(rest);
     }
 
     /** With a registry name that no test pushes to. */
@@ -119,7 +134,7 @@ final class Harness implements AutoCloseable {
     Answer call(String method, String path, Object body) throws IOException, InterruptedException {
         HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : JSON.writeValueAsString(body));
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.restUri().resolve(path))
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(rest.resolve(path))
                 .method(method, publisher).build(), HttpResponse.BodyHandlers.ofString());
         return new Answer(response.statusCode(), response.body().isEmpty() ? null : JSON.readTree(response.body()));
     }
@@ -242,6 +257,8 @@ final class Harness implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 }

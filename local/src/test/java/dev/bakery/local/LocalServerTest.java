@@ -90,7 +90,7 @@ class LocalServerTest {
             JsonNode subscribed = socket.await(m -> m.path("type").asText().equals("status"), 10);
             assertThat(subscribed.path("status").asText()).isEqualTo("QUEUED");
 
-            // What the state machine's first step does: the stream poller and the real notifier tell the subscriber.
+            // What the state machine's first step does: the store's change feed and the real notifier tell the subscriber.
             try (DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(local.server.dynamoEndpoint())
                     .region(LocalAws.REGION).credentialsProvider(local.server.keys().provider())
                     .httpClient(UrlConnectionHttpClient.create()).build()) {
@@ -141,7 +141,7 @@ class LocalServerTest {
             assertThat(builds).hasSize(1);
             assertThat(builds.get(0).path("buildId").asText()).isEqualTo(buildId);
             assertThat(builds.get(0).path("status").asText()).isEqualTo("FAILED");
-            assertThat(builds.get(0).path("error").asText()).contains("bakery-local stopped");
+            assertThat(builds.get(0).path("error").asText()).contains("the control plane (bakery-local) stopped");
             JsonNode lines = again.call("GET", "/builds/" + buildId + "/logs", null).json().path("lines");
             assertThat(lines).hasSize(1);
             assertThat(lines.get(0).path("message").asText()).contains("before the restart");

@@ -15,10 +15,8 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * Builds and their tasks in the single table. The plan is stored as its JSON (secret-free by
@@ -46,13 +44,25 @@ public final class BuildStore {
     }
 
     /**
-     * Writes the build, all its tasks and (when given) the caller's idempotency key at once, or
-     * nothing: fails with a {@code TransactionCanceledException} if the build id or the key exists.
+     * Writes the build, its tasks and (when given) the caller's idempotency key, without a transaction
+     * (dynalite has none; docs/architecture.md, section Data): the task items first, then the build
+     * item, which is what makes the build visible, so a reader never finds a build without its tasks;
+     * then the key, each write conditional on its item being new. When the key is taken already, the
+     * build just written is deleted again (nothing has started it) and
+     * {@link IdempotencyKeyTakenException} says so.
      *
      * @param expiresAt when DynamoDB's TTL may delete the build's items
      */
     public void create(BuildRecord build, List<TaskRecord> tasks, IdempotencyRecord idempotency, Instant expiresAt) {
-        List<TransactWriteItem> writes = new ArrayList<>();
+        AttributeValue expires = AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond()));
+        for (TaskRecord task : tasks) {
+            Map<String, AttributeValue> t = new HashMap<>(BakeryTable.key(BakeryTable.buildKey(build.id()),
+                    BakeryTable.taskKey(task.taskId())));
+            t.put("arch", AttributeValue.fromS(task.arch()));
+            t.put(STATUS, AttributeValue.fromS(task.status().name()));
+            t.put(BakeryTable.EXPIRES_AT, expires);
+            putNew(t);
+        }
         Map<String, AttributeValue> item = new HashMap<>(BakeryTable.key(BakeryTable.buildKey(build.id()), BakeryTable.META));
         item.put(STATUS, AttributeValue.fromS(build.status().name()));
         item.put(PLAN, AttributeValue.fromS(PlanJson.write(build.plan())));
@@ -71,25 +81,34 @@ public final class BuildStore {
         }
         item.put(BakeryTable.GSI1_PK, AttributeValue.fromS(RECENT_BUILDS));
         item.put(BakeryTable.GSI1_SK, AttributeValue.fromS(build.createdAt() + "#" + build.id()));
-        item.put(BakeryTable.EXPIRES_AT, AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond())));
-        writes.add(put(item, "attribute_not_exists(" + BakeryTable.PK + ")"));
-        for (TaskRecord task : tasks) {
-            Map<String, AttributeValue> t = new HashMap<>(BakeryTable.key(BakeryTable.buildKey(build.id()),
-                    BakeryTable.taskKey(task.taskId())));
-            t.put("arch", AttributeValue.fromS(task.arch()));
-            t.put(STATUS, AttributeValue.fromS(task.status().name()));
-            t.put(BakeryTable.EXPIRES_AT, AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond())));
-            writes.add(put(t, null));
+        item.put(BakeryTable.EXPIRES_AT, expires);
+        putNew(item);
+        if (idempotency == null) {
+            return;
         }
-        if (idempotency != null) {
-            Map<String, AttributeValue> key = new HashMap<>(BakeryTable.key(idempotencyKey(idempotency.principal(),
-                    idempotency.key()), BakeryTable.META));
-            key.put("requestHash", AttributeValue.fromS(idempotency.requestHash()));
-            key.put("buildId", AttributeValue.fromS(idempotency.buildId()));
-            key.put(BakeryTable.EXPIRES_AT, AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond())));
-            writes.add(put(key, "attribute_not_exists(" + BakeryTable.PK + ")"));
+        Map<String, AttributeValue> key = new HashMap<>(BakeryTable.key(idempotencyKey(idempotency.principal(),
+                idempotency.key()), BakeryTable.META));
+        key.put("requestHash", AttributeValue.fromS(idempotency.requestHash()));
+        key.put("buildId", AttributeValue.fromS(idempotency.buildId()));
+        key.put(BakeryTable.EXPIRES_AT, expires);
+        try {
+            putNew(key);
+        } catch (ConditionalCheckFailedException taken) {
+            delete(BakeryTable.buildKey(build.id()), BakeryTable.META);
+            for (TaskRecord task : tasks) {
+                delete(BakeryTable.buildKey(build.id()), BakeryTable.taskKey(task.taskId()));
+            }
+            throw new IdempotencyKeyTakenException(idempotency.principal(), idempotency.key());
         }
-        dynamo.transactWriteItems(r -> r.transactItems(writes));
+    }
+
+    /** Puts an item that must not exist yet. */
+    private void putNew(Map<String, AttributeValue> item) {
+        dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(" + BakeryTable.PK + ")"));
+    }
+
+    private void delete(String pk, String sk) {
+        dynamo.deleteItem(r -> r.tableName(table).key(BakeryTable.key(pk, sk)));
     }
 
     public Optional<IdempotencyRecord> idempotency(String principal, String key) {
@@ -347,14 +366,6 @@ public final class BuildStore {
     /** Records the published index on the build item; re-running with the same digest is harmless. */
     public void recordIndexDigest(String buildId, String digest) {
         setOnBuild(buildId, INDEX_DIGEST, digest);
-    }
-
-    private TransactWriteItem put(Map<String, AttributeValue> item, String condition) {
-        Put.Builder put = Put.builder().tableName(table).item(item);
-        if (condition != null) {
-            put.conditionExpression(condition);
-        }
-        return TransactWriteItem.builder().put(put.build()).build();
     }
 
     private static TaskRecord taskRecord(String buildId, Map<String, AttributeValue> item) {

@@ -15,11 +15,18 @@ import dev.bakery.store.testing.LocalDynamo;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import dev.bakery.core.status.BuildStatus;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Task state transitions on DynamoDB Local: results are taken once, final states stick. */
+/**
+ * Every call of the store on dynalite (no transactions there): creation with and without an
+ * idempotency key, listing, build and task transitions; results are taken once, final states stick.
+ */
 class BuildStoreTest {
 
     private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
@@ -37,6 +44,15 @@ class BuildStoreTest {
     @AfterAll
     static void stop() {
         dynamo.close();
+    }
+
+    private static BuildRecord queued(String buildId, Instant at) {
+        return BuildRecord.queued(buildId, plan(), "contexts/c.tar.gz", "arn:aws:iam::1:user/ci", Map.of("git", "abc"), at, null);
+    }
+
+    private static BuildPlan plan() {
+        return BuildPlanner.plan(PlanRequest.ofConfig(SourceFile.of("config.yaml",
+                "bake: [{arch: amd64, kaniko: {destination: \"localhost:5000/app:1\"}}]"))).builds().getFirst().plan();
     }
 
     private static void create(String buildId) {
@@ -101,5 +117,53 @@ class BuildStoreTest {
     void anUnknownTaskIsNamed() {
         create("s-4");
         assertThatThrownBy(() -> store.startTask("s-4", "riscv64", T0, null)).hasMessage("build s-4 has no task riscv64");
+    }
+
+    @Test
+    void aTakenIdempotencyKeyLeavesNoSecondBuildBehind() {
+        Instant expires = T0.plusSeconds(3600);
+        store.create(queued("i-1", T0), List.of(TaskRecord.pending("i-1", "amd64", "amd64")),
+                new IdempotencyRecord("arn:aws:iam::1:user/ci", "key-1", "hash", "i-1"), expires);
+        assertThatThrownBy(() -> store.create(queued("i-2", T0), List.of(TaskRecord.pending("i-2", "amd64", "amd64")),
+                new IdempotencyRecord("arn:aws:iam::1:user/ci", "key-1", "other", "i-2"), expires))
+                .isInstanceOf(IdempotencyKeyTakenException.class);
+        assertThat(store.idempotency("arn:aws:iam::1:user/ci", "key-1")).get()
+                .extracting(IdempotencyRecord::buildId, IdempotencyRecord::requestHash).containsExactly("i-1", "hash");
+        assertThat(store.idempotency("arn:aws:iam::2:user/other", "key-1")).isEmpty();
+        assertThat(store.build("i-2")).isEmpty();
+        assertThat(store.tasks("i-2")).isEmpty();
+        assertThat(store.build("i-1")).get().extracting(BuildRecord::labels).isEqualTo(Map.of("git", "abc"));
+        // A build id is never written twice.
+        assertThatThrownBy(() -> store.create(queued("i-1", T0), List.of(), null, expires))
+                .isInstanceOf(ConditionalCheckFailedException.class);
+    }
+
+    @Test
+    void buildsAreListedNewestFirstPageByPageAndMoveOnlyForward() {
+        Instant base = Instant.parse("2030-01-01T00:00:00Z");
+        for (int i = 0; i < 3; i++) {
+            Builds.create(store, queued("l-" + i, base.plusSeconds(i)), List.of(TaskRecord.pending("l-" + i, "amd64", "amd64")));
+        }
+        BuildPage first = store.list(2, null, null);
+        assertThat(first.builds()).extracting(BuildRecord::id).containsExactly("l-2", "l-1");
+        assertThat(store.list(1, null, first.next()).builds()).extracting(BuildRecord::id).containsExactly("l-0");
+
+        store.recordExecution("l-2", "arn:aws:states:us-east-1:1:execution:bakery:l-2");
+        assertThat(store.transition("l-2", Set.of(BuildStatus.QUEUED), BuildStatus.RUNNING, null)).isTrue();
+        store.cancelTasks("l-2");
+        assertThat(store.transition("l-2", Set.of(BuildStatus.RUNNING), BuildStatus.CANCELLED, "cancelled by me")).isTrue();
+        assertThat(store.transition("l-2", Set.of(BuildStatus.CANCELLED, BuildStatus.RUNNING), BuildStatus.RUNNING, null))
+                .isFalse();
+        store.recordIndexDigest("l-2", DIGEST);
+        assertThat(store.build("l-2")).get().extracting(BuildRecord::status, BuildRecord::error, BuildRecord::executionArn,
+                BuildRecord::indexDigest).containsExactly(BuildStatus.CANCELLED, "cancelled by me",
+                "arn:aws:states:us-east-1:1:execution:bakery:l-2", DIGEST);
+        assertThat(store.timedTasks("l-2")).singleElement().satisfies(timed -> {
+            assertThat(timed.task().status()).isEqualTo(TaskStatus.CANCELLED);
+            assertThat(timed.startedAt()).isNull();
+            assertThat(timed.finishedAt()).isNotNull();
+        });
+        assertThat(store.list(10, BuildStatus.CANCELLED, null).builds()).extracting(BuildRecord::id).contains("l-2")
+                .doesNotContain("l-1", "l-0");
     }
 }

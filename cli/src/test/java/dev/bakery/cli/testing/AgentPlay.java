@@ -20,16 +20,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.zip.GZIPOutputStream;
-import software.amazon.awssdk.services.dynamodb.model.Shard;
-import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
-import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * Plays what happens in AWS after a submission, through the real code paths: the state machine's
@@ -40,15 +35,12 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 public final class AgentPlay implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The iterator of a shard that has ended. */
-    private static final String CLOSED = "";
 
     private final LoopbackBakery bakery;
     private final LogForwarder forwarder;
     private final StatusNotifier notifier;
     private final LogEvents logs;
-    private final DynamoDbStreamsClient streams;
-    private final Map<String, String> iterators = new HashMap<>();
+    private int seen;
     private final Set<String> forwarded = new HashSet<>();
     private final Thread pump;
     private volatile boolean running = true;
@@ -58,8 +50,7 @@ public final class AgentPlay implements AutoCloseable {
         this.forwarder = new LogForwarder(bakery.subscriptions, bakery.poster());
         this.notifier = new StatusNotifier(bakery.subscriptions, bakery.poster(), bakery.harness.store);
         this.logs = new LogEvents(bakery.harness.aws.logs(ApiHarness.REGION));
-        this.streams = bakery.harness.dynamo.streamsClient();
-        pumpChanges(); // what is already in the stream is not news
+        pumpChanges(); // what is already in the table is not news
         pump = Thread.ofPlatform().daemon().name("stream-pump").start(() -> {
             while (running) {
                 try {
@@ -155,24 +146,12 @@ public final class AgentPlay implements AutoCloseable {
         Await.until(Duration.ofSeconds(20), condition, what);
     }
 
-    /** The stream's records since the last call, shard by shard. */
+    /** The table's item changes since the last call, as stream records (LocalDynamo records them). */
     private synchronized List<StreamChange> pumpChanges() {
-        String arn = bakery.harness.dynamo.client().describeTable(r -> r.tableName(LocalDynamo.TABLE)).table().latestStreamArn();
-        List<StreamChange> changes = new ArrayList<>();
-        for (Shard shard : streams.describeStream(r -> r.streamArn(arn)).streamDescription().shards()) {
-            String iterator = iterators.computeIfAbsent(shard.shardId(), id -> streams.getShardIterator(r -> r.streamArn(arn)
-                    .shardId(id).shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator());
-            while (!iterator.isEmpty()) {
-                String from = iterator;
-                var page = streams.getRecords(r -> r.shardIterator(from));
-                page.records().forEach(record -> changes.add(StreamChange.of(record)));
-                iterator = page.nextShardIterator() == null ? CLOSED : page.nextShardIterator();
-                if (page.records().isEmpty()) {
-                    break;
-                }
-            }
-            iterators.put(shard.shardId(), iterator);
-        }
+        var all = bakery.harness.dynamo.changes();
+        List<StreamChange> changes = all.subList(seen, all.size()).stream()
+                .map(c -> new StreamChange(c.eventName(), c.oldImage(), c.newImage())).toList();
+        seen = all.size();
         return changes;
     }
 

@@ -38,8 +38,8 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 /**
  * The Bakery API on 127.0.0.1 with the real server code behind a small Jetty front, as the local mode
  * will serve it: HTTP requests become API Gateway proxy events for {@link RestApiHandler} (over
- * DynamoDB Local, S3Proxy and the loopback Step Functions / CloudWatch Logs of {@link ApiHarness}),
- * and WebSocket connections go through {@link WebSocketRoutes} with subscriptions in DynamoDB Local;
+ * dynalite, S3Proxy and the loopback Step Functions / CloudWatch Logs of {@link ApiHarness}),
+ * and WebSocket connections go through {@link WebSocketRoutes} with subscriptions in dynalite;
  * pushes reach the socket through a {@link ConnectionPoster}, as PostToConnection would.
  * {@link AgentPlay} plays the agents and the state machine against it.
  */

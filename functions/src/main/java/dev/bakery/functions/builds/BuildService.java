@@ -15,6 +15,7 @@ import dev.bakery.store.BuildPage;
 import dev.bakery.store.BuildRecord;
 import dev.bakery.core.status.BuildStatus;
 import dev.bakery.store.BuildStore;
+import dev.bakery.store.IdempotencyKeyTakenException;
 import dev.bakery.store.IdempotencyRecord;
 import dev.bakery.store.TaskRecord;
 import java.time.Clock;
@@ -27,7 +28,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * What the REST API does with builds: submit (validated, idempotent, secrets split off, one
@@ -118,7 +118,7 @@ public final class BuildService {
                 : new IdempotencyRecord(principal, submission.idempotencyKey(), submission.requestHash(), buildId);
         try {
             store.create(build, tasks, idempotency, now.plus(settings.retention()));
-        } catch (TransactionCanceledException raced) {
+        } catch (IdempotencyKeyTakenException raced) {
             forget(secretArn);
             // Another request with the same key won the race: answer as it was answered.
             return earlier(submission, principal).orElseThrow(() -> raced);

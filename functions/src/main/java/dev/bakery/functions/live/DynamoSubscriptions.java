@@ -11,14 +11,11 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -30,8 +27,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * <li>subscription {@code BUILD#<buildId>}/{@code SUB#<connectionId>}: {@code connectionId},
  * {@code subscribedAt}, {@code expiresAt} (subscribe time + {@link #TTL}).</li>
  * </ul>
- * Every operation is idempotent. A subscription is written in one transaction with the connection's
- * set, on the condition that the connection exists; a disconnect deletes the connection item first
+ * Every operation is idempotent. A subscription is written before the connection's set, which is
+ * updated on the condition that the connection exists (see {@link #subscribe}); a disconnect deletes the connection item first
  * and takes the set from the deleted item, so a subscribe racing a disconnect either lands in that
  * set or fails. Items whose {@code expiresAt} has passed count as absent (DynamoDB deletes them
  * lazily, up to days later).
@@ -142,26 +139,33 @@ public final class DynamoSubscriptions implements Subscriptions {
         subscription.put(CONNECTION_ID, AttributeValue.fromS(connectionId));
         subscription.put(SUBSCRIBED_AT, AttributeValue.fromS(at.toString()));
         subscription.put(BakeryTable.EXPIRES_AT, expiry(at));
-        TransactWriteItem put = TransactWriteItem.builder().put(p -> p.tableName(table).item(subscription)).build();
-        TransactWriteItem follow = TransactWriteItem.builder().update(u -> u.tableName(table)
-                .key(key(connectionKey(connectionId), BakeryTable.META))
-                .updateExpression("ADD #builds :build")
-                .conditionExpression("attribute_exists(#pk)")
-                .expressionAttributeNames(Map.of("#builds", BUILDS, "#pk", BakeryTable.PK))
-                .expressionAttributeValues(Map.of(":build", AttributeValue.fromSs(List.of(buildId))))).build();
-        try {
-            dynamo.transactWriteItems(r -> r.transactItems(put, follow));
-        } catch (TransactionCanceledException e) {
-            if (e.hasCancellationReasons() && e.cancellationReasons().size() == 2
-                    && "ConditionalCheckFailed".equals(code(e.cancellationReasons().get(1)))) {
-                throw new UnknownConnectionException(connectionId);
-            }
-            throw e;
+        // No transaction (dynalite has none): the subscription first, then the connection's set on the
+        // condition that the connection exists. A disconnect racing this either deleted the connection
+        // before the set was updated (the condition fails and the subscription is taken back here) or
+        // after (the set names the build and the disconnect deletes the subscription).
+        dynamo.putItem(r -> r.tableName(table).item(subscription));
+        if (!updateFollowed(connectionId, "ADD", buildId)) {
+            dynamo.deleteItem(r -> r.tableName(table).key(key(BakeryTable.buildKey(buildId), subscriptionKey(connectionId))));
+            throw new UnknownConnectionException(connectionId);
         }
     }
 
-    private static String code(CancellationReason reason) {
-        return reason == null ? null : reason.code();
+    /**
+     * Adds the build to, or deletes it from ({@code action}), the connection's set of followed builds.
+     *
+     * @return false when there is no connection item (none is created)
+     */
+    private boolean updateFollowed(String connectionId, String action, String buildId) {
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(key(connectionKey(connectionId), BakeryTable.META))
+                    .updateExpression(action + " #builds :build")
+                    .conditionExpression("attribute_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#builds", BUILDS, "#pk", BakeryTable.PK))
+                    .expressionAttributeValues(Map.of(":build", AttributeValue.fromSs(List.of(buildId)))));
+            return true;
+        } catch (ConditionalCheckFailedException gone) {
+            return false;
+        }
     }
 
     @Override
@@ -170,15 +174,8 @@ public final class DynamoSubscriptions implements Subscriptions {
         // subscription item, which a disconnect deletes harmlessly; the other order could leave an
         // item nobody removes before its TTL.
         dynamo.deleteItem(r -> r.tableName(table).key(key(BakeryTable.buildKey(buildId), subscriptionKey(connectionId))));
-        try {
-            dynamo.updateItem(r -> r.tableName(table).key(key(connectionKey(connectionId), BakeryTable.META))
-                    .updateExpression("DELETE #builds :build")
-                    .conditionExpression("attribute_exists(#pk)")
-                    .expressionAttributeNames(Map.of("#builds", BUILDS, "#pk", BakeryTable.PK))
-                    .expressionAttributeValues(Map.of(":build", AttributeValue.fromSs(List.of(buildId)))));
-        } catch (ConditionalCheckFailedException gone) {
-            // no connection item (disconnected): nothing to update, and no item is created
-        }
+        // false when disconnected: nothing to update
+        updateFollowed(connectionId, "DELETE", buildId);
     }
 
     /** The unexpired subscriptions of the build, every page. */

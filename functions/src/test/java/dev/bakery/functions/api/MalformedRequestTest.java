@@ -468,7 +468,7 @@ class MalformedRequestTest {
     void anUnexpectedFailureIsA500WithoutDetails() throws Exception {
         ApiHarness broken = new ApiHarness(MAX_BODY, MAX_CONTEXT);
         try {
-            broken.dynamo.client().close();
+            broken.dynamo.close(); // the store is gone
             RestApiHandler handler = new RestApiHandler(broken.api);
 
             APIGatewayProxyResponseEvent response = handler.handleRequest(event("GET", "/builds/{id}",

@@ -184,7 +184,7 @@ class WebSocketHandlerTest {
 
     @Test
     void anUnexpectedFailureAnswers500AndTellsTheCaller() {
-        // a table that does not exist: DynamoDB Local's real ResourceNotFoundException
+        // a table that does not exist: dynalite's real ResourceNotFoundException
         DynamoSubscriptions broken = new DynamoSubscriptions(dynamo.client(), "no-such-table", Clock.systemUTC());
         handler = new WebSocketHandler(new WebSocketRoutes(broken,
                 new BuildStore(dynamo.client(), "no-such-table", Clock.systemUTC()), Clock.systemUTC()), poster);

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The publish step end to end: task results in DynamoDB Local, images in a real loopback registry. */
+/** The publish step end to end: task results in dynalite, images in a real loopback registry. */
 class IndexPublicationTest {
 
     private static LoopbackRegistry registry;
@@ -124,7 +124,7 @@ class IndexPublicationTest {
         BuildPlan plan = plan(registry.host() + "/shop/dup:1", "amd64");
         create("b-5", plan);
         assertThatThrownBy(() -> create("b-5", plan))
-                .isInstanceOf(software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException.class);
+                .isInstanceOf(software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException.class);
         assertThat(store.build("b-5")).get().extracting(BuildRecord::plan).isEqualTo(plan);
         assertThat(List.of(store.build("b-5").orElseThrow().status())).containsExactly(BuildStatus.QUEUED);
     }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** Connections and subscriptions on DynamoDB Local, read back as raw items where the layout matters. */
+/** Connections and subscriptions on dynalite, read back as raw items where the layout matters. */
 class DynamoSubscriptionsTest {
 
     private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The forwarder with the real pieces around it: subscriptions in DynamoDB Local, posts through the
+ * The forwarder with the real pieces around it: subscriptions in dynalite, posts through the
  * signed PostToConnection client to a loopback API Gateway that answers 410 and 429 like AWS.
  */
 class LogForwarderOnDynamoTest {

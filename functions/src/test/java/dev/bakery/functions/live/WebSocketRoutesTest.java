@@ -26,7 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The WebSocket routes over DynamoDB Local: every message gets one answer, never silence. */
+/** The WebSocket routes over dynalite: every message gets one answer, never silence. */
 class WebSocketRoutesTest {
 
     static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");

@@ -36,7 +36,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
- * A bridge against real stand-ins: fabric8's mock API server, DynamoDB Local, and the loopback AWS
+ * A bridge against real stand-ins: fabric8's mock API server, dynalite, and the loopback AWS
  * server for the activity API, CloudWatch Logs and Secrets Manager. Timings are milliseconds.
  */
 public final class BridgeHarness implements AutoCloseable {

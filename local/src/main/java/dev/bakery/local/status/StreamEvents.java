@@ -3,38 +3,48 @@ package dev.bakery.local.status;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamViewType;
+import dev.bakery.emulators.DynamoDbFront.ItemChange;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.Record;
 
-/** DynamoDB Streams records (SDK v2 model) as the event Lambda's event source mapping would deliver. */
+/** Item changes as the event a Lambda's DynamoDB stream event source mapping would deliver. */
 final class StreamEvents {
 
     private StreamEvents() {
     }
 
-    static DynamodbEvent event(List<Record> records, String streamArn) {
-        List<DynamodbEvent.DynamodbStreamRecord> converted = new ArrayList<>(records.size());
-        for (Record record : records) {
-            var stream = record.dynamodb();
-            StreamRecord dynamodb = new StreamRecord().withKeys(image(stream.keys())).withNewImage(image(stream.newImage()))
-                    .withOldImage(image(stream.oldImage())).withSequenceNumber(stream.sequenceNumber())
-                    .withSizeBytes(stream.sizeBytes())
-                    .withStreamViewType(StreamViewType.fromValue(stream.streamViewTypeAsString()));
-            if (stream.approximateCreationDateTime() != null) {
-                dynamodb.setApproximateCreationDateTime(Date.from(stream.approximateCreationDateTime()));
-            }
+    /**
+     * @param keyAttributes the table's key attribute names
+     * @param firstSequence the sequence number of the first change (they count up, as in a shard)
+     */
+    static DynamodbEvent event(List<ItemChange> changes, String streamArn, String region, Set<String> keyAttributes,
+            long firstSequence) {
+        List<DynamodbEvent.DynamodbStreamRecord> converted = new ArrayList<>(changes.size());
+        long sequence = firstSequence;
+        for (ItemChange change : changes) {
+            Map<String, AttributeValue> keys = new LinkedHashMap<>();
+            Map<String, AttributeValue> any = change.newImage().isEmpty() ? change.oldImage() : change.newImage();
+            keyAttributes.forEach(name -> {
+                if (any.containsKey(name)) {
+                    keys.put(name, any.get(name));
+                }
+            });
+            StreamRecord dynamodb = new StreamRecord().withKeys(image(keys)).withNewImage(image(change.newImage()))
+                    .withOldImage(image(change.oldImage())).withSequenceNumber(Long.toString(sequence))
+                    .withStreamViewType(StreamViewType.NEW_AND_OLD_IMAGES);
+            dynamodb.setApproximateCreationDateTime(new Date());
             DynamodbEvent.DynamodbStreamRecord lambda = new DynamodbEvent.DynamodbStreamRecord();
-            lambda.setEventID(record.eventID());
-            lambda.setEventName(record.eventNameAsString());
+            lambda.setEventID(Long.toString(sequence++));
+            lambda.setEventName(change.eventName());
             lambda.setEventSource("aws:dynamodb");
-            lambda.setEventVersion(record.eventVersion());
-            lambda.setAwsRegion(record.awsRegion());
+            lambda.setEventVersion("1.1");
+            lambda.setAwsRegion(region);
             lambda.setEventSourceARN(streamArn);
             lambda.setDynamodb(dynamodb);
             converted.add(lambda);
@@ -46,7 +56,7 @@ final class StreamEvents {
 
     private static Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image(
             Map<String, AttributeValue> image) {
-        // The SDK answers an empty auto-construct map for an image the record does not have.
+        // A record has no old image for an INSERT and no new one for a REMOVE.
         if (image == null || image.isEmpty()) {
             return null;
         }

@@ -4,21 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bakery.emulators.DynamoJson;
 import dev.bakery.local.statemachine.ExecutionContext;
 import dev.bakery.local.statemachine.TaskFailure;
 import dev.bakery.local.statemachine.TaskHandler;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -47,11 +43,11 @@ public final class DynamoDbUpdateItem implements TaskHandler {
 
     private final DynamoDbClient dynamo;
 
-    /** @param endpoint the local DynamoDB engine's (any credentials and region do) */
-    public DynamoDbUpdateItem(URI endpoint) {
+    /** @param endpoint the local store's, which takes requests signed with {@code credentials} */
+    public DynamoDbUpdateItem(URI endpoint, AwsCredentialsProvider credentials) {
         // The integration does not retry; the state's Retry field does.
         this.dynamo = DynamoDbClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .credentialsProvider(credentials)
                 .httpClient(UrlConnectionHttpClient.create())
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
     }
@@ -136,79 +132,16 @@ public final class DynamoDbUpdateItem implements TaskHandler {
         return request.build();
     }
 
+    /** DynamoDB's JSON as the SDK's values; a malformed one is the integration's validation error. */
     private static Map<String, AttributeValue> item(JsonNode json) throws TaskFailure {
-        if (json == null) {
-            return null;
+        try {
+            return DynamoJson.item(json);
+        } catch (IllegalArgumentException e) {
+            throw new TaskFailure("DynamoDB.ValidationException", e.getMessage());
         }
-        Map<String, AttributeValue> item = new LinkedHashMap<>();
-        for (var field : json.properties()) {
-            item.put(field.getKey(), value(field.getValue()));
-        }
-        return item;
-    }
-
-    /** One value in DynamoDB's JSON, e.g. {@code {"S": "x"}}. */
-    private static AttributeValue value(JsonNode json) throws TaskFailure {
-        if (json == null || !json.isObject() || json.size() != 1) {
-            throw new TaskFailure("DynamoDB.ValidationException", "not an attribute value: " + json);
-        }
-        var entry = json.properties().iterator().next();
-        JsonNode v = entry.getValue();
-        return switch (entry.getKey()) {
-            case "S" -> AttributeValue.fromS(v.asText());
-            case "N" -> AttributeValue.fromN(v.asText());
-            case "B" -> AttributeValue.fromB(SdkBytes.fromByteArray(Base64.getDecoder().decode(v.asText())));
-            case "BOOL" -> AttributeValue.fromBool(v.asBoolean());
-            case "NULL" -> AttributeValue.fromNul(v.asBoolean());
-            case "SS" -> AttributeValue.fromSs(texts(v));
-            case "NS" -> AttributeValue.fromNs(texts(v));
-            case "BS" -> AttributeValue.fromBs(texts(v).stream()
-                    .map(b -> SdkBytes.fromByteArray(Base64.getDecoder().decode(b))).toList());
-            case "M" -> AttributeValue.fromM(item(v));
-            case "L" -> {
-                List<AttributeValue> list = new ArrayList<>();
-                for (JsonNode element : v) {
-                    list.add(value(element));
-                }
-                yield AttributeValue.fromL(list);
-            }
-            default -> throw new TaskFailure("DynamoDB.ValidationException", "unknown attribute value type " + entry.getKey());
-        };
-    }
-
-    private static List<String> texts(JsonNode array) {
-        List<String> texts = new ArrayList<>();
-        array.forEach(t -> texts.add(t.asText()));
-        return texts;
     }
 
     private static ObjectNode json(Map<String, AttributeValue> item) {
-        ObjectNode json = JSON.createObjectNode();
-        item.forEach((name, value) -> json.set(name, json(value)));
-        return json;
-    }
-
-    private static ObjectNode json(AttributeValue value) {
-        ObjectNode json = JSON.createObjectNode();
-        switch (value.type()) {
-            case S -> json.put("S", value.s());
-            case N -> json.put("N", value.n());
-            case B -> json.put("B", Base64.getEncoder().encodeToString(value.b().asByteArray()));
-            case BOOL -> json.put("BOOL", value.bool());
-            case NUL -> json.put("NULL", true);
-            case SS -> value.ss().forEach(json.putArray("SS")::add);
-            case NS -> value.ns().forEach(json.putArray("NS")::add);
-            case BS -> {
-                ArrayNode bs = json.putArray("BS");
-                value.bs().forEach(b -> bs.add(Base64.getEncoder().encodeToString(b.asByteArray())));
-            }
-            case M -> json.set("M", json(value.m()));
-            case L -> {
-                ArrayNode list = json.putArray("L");
-                value.l().forEach(v -> list.add(json(v)));
-            }
-            default -> throw new IllegalStateException("DynamoDB answered an attribute of unknown type: " + value);
-        }
-        return json;
+        return DynamoJson.json(item);
     }
 }

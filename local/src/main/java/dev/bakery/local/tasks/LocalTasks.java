@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <li>{@code lambda:invoke} of the index publisher: the real {@link PublishIndexHandler}, answered
  * as {@code {ExecutedVersion, Payload, StatusCode}}; its exception fails the state with the
  * exception's class name as the error, as a Java Lambda's would;</li>
- * <li>{@code dynamodb:updateItem} and {@code aws-sdk:dynamodb:query}: {@link DynamoDbUpdateItem} on DynamoDB Local;</li>
+ * <li>{@code dynamodb:updateItem} and {@code aws-sdk:dynamodb:query}: {@link DynamoDbUpdateItem} on the local store (dynalite);</li>
  * <li>{@code events:putEvents}: logged (no bus on one machine);</li>
  * <li>{@code aws-sdk:secretsmanager:deleteSecret}: the local vault, a missing secret as
  * {@code SecretsManager.ResourceNotFoundException}.</li>

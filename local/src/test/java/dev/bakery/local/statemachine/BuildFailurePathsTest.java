@@ -18,7 +18,6 @@ import dev.bakery.core.status.TaskResult;
 import dev.bakery.core.status.TaskStatus;
 import dev.bakery.store.testing.Builds;
 import dev.bakery.store.testing.LocalDynamo;
-import dev.bakery.store.testing.LocalDynamoServer;
 import dev.bakery.local.secrets.LocalSecretVault;
 import dev.bakery.local.tasks.DynamoDbUpdateItem;
 import java.nio.file.Files;
@@ -51,7 +50,7 @@ import org.junit.jupiter.api.TestFactory;
  * <p>Each run starts from a build of three tasks (x86_64 on Fargate Spot, arm64 on Fargate, arm64 on
  * Kubernetes) with an index to publish and a per-build secret, in which otherwise everything works, or, for
  * states only a failure reaches, the x86_64 agent crashes or is interrupted. DynamoDB Task states go to
- * DynamoDB Local, the secret lives in the local vault, and a cancel is the API's own {@link BuildService#cancel}.
+ * dynalite, the secret lives in the local vault, and a cancel is the API's own {@link BuildService#cancel}.
  *
  * <p>Every path must end with the build in a final status, every task final and the secret deleted. The
  * four states that do that work cannot do it when they themselves keep failing: then the execution fails
@@ -115,7 +114,7 @@ class BuildFailurePathsTest {
         return all;
     }
 
-    private static LocalDynamoServer dynamo;
+    private static LocalDynamo dynamo;
     private static BuildStore store;
     private static LocalSecretVault vault;
     private static Path vaultDir;
@@ -127,11 +126,11 @@ class BuildFailurePathsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        dynamo = LocalDynamoServer.start();
+        dynamo = LocalDynamo.start();
         store = new BuildStore(dynamo.client(), LocalDynamo.TABLE, Clock.systemUTC());
         vaultDir = Files.createTempDirectory("bakery-failure-paths");
         vault = new LocalSecretVault(vaultDir);
-        DynamoDbUpdateItem updateItem = new DynamoDbUpdateItem(dynamo.endpoint());
+        DynamoDbUpdateItem updateItem = new DynamoDbUpdateItem(dynamo.endpoint(), LocalDynamo.KEYS);
         TaskHandler tasks = (state, resource, parameters, context) -> RUNS.get(context.executionName())
                 .call(state, resource, parameters, context, updateItem);
         machine = LocalStateMachine.create("bakery-build", TestDefinitions.buildStateMachine(), NodeRuntime.locate(), tasks);

@@ -18,7 +18,6 @@ import dev.bakery.core.status.TaskResult;
 import dev.bakery.core.status.TaskStatus;
 import dev.bakery.store.testing.Builds;
 import dev.bakery.store.testing.LocalDynamo;
-import dev.bakery.store.testing.LocalDynamoServer;
 import dev.bakery.local.tasks.DynamoDbUpdateItem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,7 +39,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The build state machine file, executed by aws-local-stepfunctions: DynamoDB tasks go to DynamoDB Local,
+ * The build state machine file, executed by aws-local-stepfunctions: DynamoDB tasks go to dynalite,
  * the other Task states to agents played by each test, every call recorded with its parameters.
  */
 class BuildStateMachineTest {
@@ -54,7 +53,7 @@ class BuildStateMachineTest {
     private static final String THROTTLED = "Rate exceeded (Service: AmazonECS; Status Code: 400; Error Code:"
             + " ThrottlingException; Request ID: 7f1c)";
 
-    private static LocalDynamoServer dynamo;
+    private static LocalDynamo dynamo;
     private static DynamoDbClient client;
     private static BuildStore store;
     private static LocalStateMachine machine;
@@ -62,12 +61,12 @@ class BuildStateMachineTest {
 
     @BeforeAll
     static void start() {
-        dynamo = LocalDynamoServer.start();
-        client = dynamo.client();
+        dynamo = LocalDynamo.start();
+        client = dynamo.newClient();
         store = new BuildStore(client, LocalDynamo.TABLE, Clock.systemUTC());
         TaskRouter router = TaskRouter.builder()
-                .on(DynamoDbUpdateItem.RESOURCE, new DynamoDbUpdateItem(dynamo.endpoint()))
-                .on(DynamoDbUpdateItem.QUERY, new DynamoDbUpdateItem(dynamo.endpoint()))
+                .on(DynamoDbUpdateItem.RESOURCE, new DynamoDbUpdateItem(dynamo.endpoint(), LocalDynamo.KEYS))
+                .on(DynamoDbUpdateItem.QUERY, new DynamoDbUpdateItem(dynamo.endpoint(), LocalDynamo.KEYS))
                 .on(RUN_TASK, (state, resource, parameters, context) -> scenario(context).runTask(parameters, context))
                 .on(TestDefinitions.K8S_ACTIVITY, (state, resource, parameters, context) ->
                         scenario(context).agent(parameters.path("taskId").asText()).run(parameters, context))

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bakery.store.testing.LocalDynamo;
-import dev.bakery.store.testing.LocalDynamoServer;
 import dev.bakery.local.statemachine.ExecutionContext;
 import dev.bakery.local.statemachine.TaskFailure;
 import java.net.URI;
@@ -43,14 +42,14 @@ class DynamoDbUpdateItemTest {
         }
     };
 
-    private static LocalDynamoServer dynamo;
+    private static LocalDynamo dynamo;
     private static DynamoDbUpdateItem updateItem;
 
     @BeforeAll
     static void start() {
-        dynamo = LocalDynamoServer.start();
-        updateItem = new DynamoDbUpdateItem(dynamo.endpoint());
-        try (DynamoDbClient client = dynamo.client()) {
+        dynamo = LocalDynamo.start();
+        updateItem = new DynamoDbUpdateItem(dynamo.endpoint(), LocalDynamo.KEYS);
+        try (DynamoDbClient client = dynamo.newClient()) {
             client.putItem(r -> r.tableName(LocalDynamo.TABLE).item(Map.of("pk", AttributeValue.fromS("BUILD#b-ddb"),
                     "sk", AttributeValue.fromS("META"), "status", AttributeValue.fromS("QUEUED"))));
         }
@@ -95,7 +94,7 @@ class DynamoDbUpdateItemTest {
                  "ExpressionAttributeValues": {":a": {"S": "1"}}}"""), CONTEXT))
                 .isInstanceOfSatisfying(TaskFailure.class, failure ->
                         assertThat(failure.error()).isEqualTo("DynamoDB.ResourceNotFoundException"));
-        DynamoDbUpdateItem nowhere = new DynamoDbUpdateItem(URI.create("http://127.0.0.1:9"));
+        DynamoDbUpdateItem nowhere = new DynamoDbUpdateItem(URI.create("http://127.0.0.1:9"), LocalDynamo.KEYS);
         assertThatThrownBy(() -> nowhere.handle("Mark", DynamoDbUpdateItem.RESOURCE, json("{}"), CONTEXT))
                 .isInstanceOfSatisfying(TaskFailure.class, failure ->
                         assertThat(failure.error()).isEqualTo("DynamoDB.SdkClientException"));

@@ -16,11 +16,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-class LocalDynamoServerTest {
+class LocalDynamoTest {
 
     @Test
     void servesTheTableOverLoopbackHttp() {
-        try (LocalDynamoServer server = LocalDynamoServer.start(); DynamoDbClient client = server.client()) {
+        try (LocalDynamo server = LocalDynamo.start(); DynamoDbClient client = server.newClient()) {
             assertThat(server.endpoint().getHost()).isEqualTo("127.0.0.1");
             BuildPlan plan = BuildPlanner.plan(PlanRequest.ofConfig(SourceFile.of("config.yaml",
                     "bake: [{arch: arm64, kaniko: {no-push: true}}]"))).builds().getFirst().plan();

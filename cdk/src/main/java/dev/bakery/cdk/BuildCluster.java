@@ -1,5 +1,6 @@
 package dev.bakery.cdk;
 
+import dev.bakery.core.BuildContainer;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -17,14 +18,19 @@ import software.amazon.awscdk.services.ecr.assets.DockerImageAsset;
 import software.amazon.awscdk.services.ecr.assets.Platform;
 import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
 import software.amazon.awscdk.services.ecs.Cluster;
+import software.amazon.awscdk.services.ecs.ContainerDefinition;
 import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
+import software.amazon.awscdk.services.ecs.ContainerDependency;
+import software.amazon.awscdk.services.ecs.ContainerDependencyCondition;
 import software.amazon.awscdk.services.ecs.ContainerImage;
 import software.amazon.awscdk.services.ecs.ContainerInsights;
 import software.amazon.awscdk.services.ecs.CpuArchitecture;
 import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
 import software.amazon.awscdk.services.ecs.LogDriver;
+import software.amazon.awscdk.services.ecs.MountPoint;
 import software.amazon.awscdk.services.ecs.OperatingSystemFamily;
 import software.amazon.awscdk.services.ecs.RuntimePlatform;
+import software.amazon.awscdk.services.ecs.Volume;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.logs.LogGroup;
@@ -32,8 +38,12 @@ import software.constructs.Construct;
 
 /**
  * Where builds run: an ECS cluster with the FARGATE and FARGATE_SPOT capacity providers (no instances,
- * nothing to pay while idle) and exactly two task definitions, one per CPU architecture, running the
- * agent image. Size is a task-level override per build, so builds never add task definition revisions.
+ * nothing to pay while idle) and exactly two task definitions, one per CPU architecture, each with two
+ * containers sharing a volume on the task's ephemeral storage: the agent (our Java, essential: the task
+ * ends when it does) and the build container ({@link BuildContainer}: the Kaniko fork's debug image,
+ * unmodified, started through {@code env -i}, with no environment, secret or log driver of its own: its
+ * output reaches CloudWatch only through the agent, masked). Size is a task-level override per build,
+ * so builds never add task definition revisions.
  * Both share one task role (what the agent may do) and one execution role (pull the image, write logs),
  * and write to one build log group that the API replays and the log forwarder streams. The agent image
  * is a tag in the stack's own agent repository (context agentImageTag: immutable tags, old ones expire),
@@ -95,16 +105,16 @@ public final class BuildCluster extends Construct {
                 .<ContainerImage>map(tag -> ContainerImage.fromEcrRepository(repository, tag))
                 .or(() -> settings.agentImage().map(this::registryImage)).orElse(null);
         amd64 = taskDefinition("Amd64", CpuArchitecture.X86_64, registry != null ? registry
-                : assetImage("Amd64", Platform.LINUX_AMD64, settings), storage);
+                : assetImage("Amd64", Platform.LINUX_AMD64, settings), storage, settings);
         arm64 = taskDefinition("Arm64", CpuArchitecture.ARM64, registry != null ? registry
-                : assetImage("Arm64", Platform.LINUX_ARM64, settings), storage);
+                : assetImage("Arm64", Platform.LINUX_ARM64, settings), storage, settings);
         Nag.suppress(executionRole, Nag.IAM5, "ecr:GetAuthorizationToken, which pulling the agent image needs, has no"
                 + " resource-level permissions (AWS requires Resource \"*\"); the pull itself is limited to the agent repository.",
                 Nag.anyResource());
     }
 
     private FargateTaskDefinition taskDefinition(String id, CpuArchitecture architecture, ContainerImage image,
-            Storage storage) {
+            Storage storage, BakerySettings settings) {
         FargateTaskDefinition definition = FargateTaskDefinition.Builder.create(this, id)
                 .runtimePlatform(RuntimePlatform.builder()
                         .operatingSystemFamily(OperatingSystemFamily.LINUX)
@@ -113,12 +123,16 @@ public final class BuildCluster extends Construct {
                 // The defaults; every build overrides cpu and memory at the task level.
                 .cpu(512)
                 .memoryLimitMiB(2048)
-                // Kaniko unpacks base images and snapshots layers on local disk.
-                .ephemeralStorageGiB(50)
+                // Kaniko unpacks base images and snapshots layers on local disk; the context is there too.
+                .ephemeralStorageGiB(settings.ephemeralStorageGiB())
                 .taskRole(taskRole)
                 .executionRole(executionRole)
                 .build();
-        definition.addContainer(CONTAINER, ContainerDefinitionOptions.builder()
+        // No host: a task-scoped volume on the ephemeral storage, gone with the task.
+        definition.addVolume(Volume.builder().name(BuildContainer.VOLUME).build());
+        MountPoint shared = MountPoint.builder().sourceVolume(BuildContainer.VOLUME)
+                .containerPath(BuildContainer.VOLUME_PATH).readOnly(false).build();
+        ContainerDefinition agent = definition.addContainer(CONTAINER, ContainerDefinitionOptions.builder()
                 .containerName(CONTAINER)
                 .image(image)
                 .essential(true)
@@ -132,6 +146,22 @@ public final class BuildCluster extends Construct {
                         .streamPrefix("build")
                         .build()))
                 .build());
+        agent.addMountPoints(shared);
+        ContainerDefinition build = definition.addContainer(BuildContainer.NAME, ContainerDefinitionOptions.builder()
+                .containerName(BuildContainer.NAME)
+                .image(ContainerImage.fromRegistry(settings.kanikoImage()))
+                // Not essential: when it ends, the agent records how; the task ends when the agent does.
+                .essential(false)
+                .entryPoint(BuildContainer.entryPoint())
+                .command(BuildContainer.command())
+                .build());
+        build.addMountPoints(shared);
+        // The agent is up before the build container starts waiting for its go-ahead.
+        build.addContainerDependencies(ContainerDependency.builder().container(agent)
+                .condition(ContainerDependencyCondition.START).build());
+        Nag.suppress(definition, "AwsSolutions-ECS7", "The build container has no log driver on purpose: its output goes"
+                + " through a FIFO to the agent, which masks every secret value and writes it as its own lines to the build"
+                + " log group; a driver of its own would send the build's output to CloudWatch unmasked.");
         Nag.suppress(definition, "AwsSolutions-ECS2", "The environment holds only resource names (table, bucket, region);"
                 + " registry passwords never enter the task environment: the agent reads them from Secrets Manager.");
         return definition;
@@ -162,8 +192,7 @@ public final class BuildCluster extends Construct {
                 .directory(settings.repository().root().toString())
                 .file("agent/Dockerfile")
                 .platform(platform)
-                .buildArgs(Map.of("KANIKO_IMAGE", settings.kanikoImage().orElseThrow(),
-                        "JRE_IMAGE", settings.jreImage().orElseThrow()))
+                .buildArgs(Map.of("JRE_IMAGE", settings.jreImage().orElseThrow()))
                 // The Dockerfile reads only these from the repository root.
                 .ignoreMode(IgnoreMode.DOCKER)
                 .exclude(List.of("*", "!agent/Dockerfile", "!agent/target/bakery-agent.jar", "!agent/target/lib"))

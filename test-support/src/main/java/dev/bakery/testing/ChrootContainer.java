@@ -2,7 +2,6 @@ package dev.bakery.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -36,7 +35,6 @@ public final class ChrootContainer {
         Path busybox = Files.createDirectories(root.resolveSibling(root.getFileName() + "-busybox"));
         Files.copy(Path.of("/bin/busybox"), busybox.resolve("busybox"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         installApplets(busybox);
-        Files.createDirectories(root.resolve("busybox"));
         Path executor = Files.createDirectories(root.resolve("kaniko")).resolve("executor");
         try (InputStream in = ChrootContainer.class.getResourceAsStream("kaniko-executor.sh")) {
             Files.write(executor, in.readAllBytes());
@@ -68,13 +66,8 @@ public final class ChrootContainer {
         return root;
     }
 
-    /** Bind-mounts a host directory at a path inside (created when missing). */
+    /** Bind-mounts a host directory or file at a path inside (created when missing, as a runtime does). */
     public ChrootContainer mount(Path host, String inside) {
-        try {
-            Files.createDirectories(root.resolve(inside.substring(1)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         mounts.add(Map.entry(host, inside));
         return this;
     }
@@ -84,13 +77,16 @@ public final class ChrootContainer {
      * exactly {@code environment}, in {@code workingDir} inside.
      */
     public Process start(List<String> command, Map<String, String> environment, String workingDir) throws IOException {
-        // A runtime's /proc of the container's PID namespace and a /dev (the host's: null, zero, urandom).
+        // A runtime's /proc of the container's PID namespace and a /dev of its own with the usual devices.
         StringBuilder setup = new StringBuilder("set -e; mkdir -p \"$R/proc\" \"$R/dev\"; mount -t proc proc \"$R/proc\";"
-                + " mount --bind /dev \"$R/dev\"; ");
+                + " mount -t tmpfs -o mode=755 tmpfs \"$R/dev\"; for d in null zero full random urandom tty; do"
+                + " touch \"$R/dev/$d\"; mount --bind /dev/$d \"$R/dev/$d\"; done; ");
         List<String> argv = new ArrayList<>(List.of("unshare", "--mount", "--pid", "--fork", "--kill-child", "/bin/sh", "-c"));
         int i = 0;
         for (Map.Entry<Path, String> mount : mounts) {
-            setup.append("mount --bind \"$M").append(i).append("\" \"$R").append(mount.getValue()).append("\"; ");
+            String target = "\"$R" + mount.getValue() + "\"";
+            setup.append(Files.isDirectory(mount.getKey()) ? "mkdir -p " + target : "mkdir -p \"$(dirname " + target + ")\"; touch "
+                    + target).append("; mount --bind \"$M").append(i).append("\" ").append(target).append("; ");
             i++;
         }
         // The runtime's environment only: env -i, then the container's variables; then the working directory.

@@ -154,23 +154,12 @@ class TaskDefinitionRunTest {
         Task task = run("b-env", DESTINATION, "FROM scratch\nRUN echo sleeping; sleep 120\n");
         Await.until(Duration.ofSeconds(60), () -> task.agentOutput().contains("\"msg\":\"sleeping\""), "the RUN step");
 
-        List<Long> pids = task.buildContainer.descendants().map(ProcessHandle::pid).toList();
-        Path buildRoot = dir.resolve("build-root").toRealPath();
-        int inside = 0;
-        for (long pid : pids) {
-            Path proc = Path.of("/proc", Long.toString(pid));
-            try {
-                if (!Files.readSymbolicLink(proc.resolve("root")).equals(buildRoot)) {
-                    continue; // unshare and the host shell that set the container up
-                }
-                inside++;
-                String environ = new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8);
-                assertThat(environ).as("/proc/%d/environ in the build container", pid).doesNotContain("AWS_");
-            } catch (java.nio.file.NoSuchFileException gone) {
-                // a process that ended meanwhile
-            }
+        List<Long> inside = task.buildRoot.processesInside(task.buildContainer);
+        for (long pid : inside) {
+            String environ = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ")), StandardCharsets.UTF_8);
+            assertThat(environ).as("/proc/%d/environ in the build container", pid).doesNotContain("AWS_");
         }
-        assertThat(inside).as("processes of the build container: its PID 1, the executor, the RUN step").isGreaterThanOrEqualTo(3);
+        assertThat(inside).as("processes of the build container: its PID 1, the executor, the RUN step").hasSizeGreaterThanOrEqualTo(3);
         task.stopTask();
     }
 
@@ -200,12 +189,14 @@ class TaskDefinitionRunTest {
     private final class Task {
         private final Process agent;
         private final Process buildContainer;
+        private final ChrootContainer buildRoot;
         private final ByteArrayOutputStream agentOut = new ByteArrayOutputStream();
         private final Path volume;
 
-        Task(Process agent, Process buildContainer, Path volume) {
+        Task(Process agent, Process buildContainer, ChrootContainer buildRoot, Path volume) {
             this.agent = agent;
             this.buildContainer = buildContainer;
+            this.buildRoot = buildRoot;
             this.volume = volume;
             Thread pump = new Thread(() -> {
                 try {
@@ -223,14 +214,14 @@ class TaskDefinitionRunTest {
             if (!agent.waitFor(120, TimeUnit.SECONDS)) {
                 throw new AssertionError("the agent did not end within 120 s: " + agentOutput());
             }
-            signal(buildContainer, "TERM");
+            ChrootContainer.signal(buildContainer, "TERM");
             return agent.exitValue();
         }
 
         /** StopTask: SIGTERM to each container's PID 1. */
         void stopTask() {
-            signal(agent, "TERM");
-            signal(buildContainer, "TERM");
+            ChrootContainer.signal(agent, "TERM");
+            ChrootContainer.signal(buildContainer, "TERM");
         }
 
         String agentOutput() {
@@ -242,17 +233,6 @@ class TaskDefinitionRunTest {
         String digestTheExecutorWrote() throws IOException {
             return Files.readString(volume.resolve("docker/digest-amd64"));
         }
-    }
-
-    /** The container's PID 1: the child of its unshare. */
-    private static void signal(Process container, String signal) {
-        container.children().forEach(pid1 -> {
-            try {
-                new ProcessBuilder("kill", "-" + signal, Long.toString(pid1.pid())).start().waitFor();
-            } catch (IOException | InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        });
     }
 
     /** Creates the build, uploads its context and runs the X86_64 task definition for its amd64 task. */
@@ -272,6 +252,7 @@ class TaskDefinitionRunTest {
             volumes.put(v.path("Name").asText(), volume);
         }
         Map<String, Process> containers = new LinkedHashMap<>();
+        ChrootContainer buildRoot = null;
         for (JsonNode container : ordered(definition.path("ContainerDefinitions"))) {
             String name = container.path("Name").asText();
             ChrootContainer root;
@@ -294,6 +275,7 @@ class TaskDefinitionRunTest {
             } else {
                 assertThat(container.path("Image").asText()).isEqualTo(Synthesized.KANIKO_IMAGE);
                 root = ChrootContainer.kanikoDebug(dir.resolve("build-root"));
+                buildRoot = root;
                 container.path("EntryPoint").forEach(part -> command.add(part.asText()));
                 container.path("Command").forEach(part -> command.add(part.asText()));
                 // The debug image's own ENV and WORKDIR (deploy/Dockerfile of the fork).
@@ -318,7 +300,7 @@ class TaskDefinitionRunTest {
         }
         assertThat(definition.path("ContainerDefinitions")).filteredOn(c -> c.path("Essential").asBoolean())
                 .singleElement().satisfies(c -> assertThat(c.path("Name").asText()).isEqualTo(BuildCluster.CONTAINER));
-        return new Task(containers.get(BuildCluster.CONTAINER), containers.get(dev.bakery.core.BuildContainer.NAME), volume);
+        return new Task(containers.get(BuildCluster.CONTAINER), containers.get(dev.bakery.core.BuildContainer.NAME), buildRoot, volume);
     }
 
     /** Containers in DependsOn order (a container after those it depends on). */

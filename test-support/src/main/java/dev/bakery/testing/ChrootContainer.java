@@ -2,6 +2,7 @@ package dev.bakery.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -106,5 +107,34 @@ public final class ChrootContainer {
             builder.environment().put("M" + i++, mount.getKey().toString());
         }
         return builder.start();
+    }
+
+    /** Sends a signal to the container's PID 1 (the child of {@code unshare}), as a runtime stopping it does. */
+    public static void signal(Process started, String signal) {
+        started.children().forEach(pid1 -> {
+            try {
+                new ProcessBuilder("kill", "-" + signal, Long.toString(pid1.pid())).start().waitFor();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /** The processes running inside this container's root (not the host's unshare and setup shell), by PID. */
+    public List<Long> processesInside(Process started) throws IOException {
+        Path real = root.toRealPath();
+        List<Long> inside = new ArrayList<>();
+        for (ProcessHandle process : started.descendants().toList()) {
+            try {
+                if (Files.readSymbolicLink(Path.of("/proc", Long.toString(process.pid()), "root")).equals(real)) {
+                    inside.add(process.pid());
+                }
+            } catch (java.nio.file.NoSuchFileException ended) {
+                // gone meanwhile
+            }
+        }
+        return inside;
     }
 }

@@ -16,6 +16,7 @@ import dev.bakery.agent.spec.TaskSpec;
 import dev.bakery.agent.spec.TaskSpecs;
 import dev.bakery.aws.AwsClients;
 import dev.bakery.core.BuildContainer;
+import dev.bakery.registry.EcrPushSession;
 import dev.bakery.registry.EcrTokens;
 import dev.bakery.registry.PlanCredentials;
 import dev.bakery.registry.SecretsManagerSecrets;
@@ -44,7 +45,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@code DOCKER_CONFIG} (default {@code /bakery/docker}; build secrets' files live in
  * {@code bakery-secrets} next to it), all on the shared volume by default;
  * {@code BAKERY_S3_ENDPOINT} and {@code BAKERY_DYNAMODB_ENDPOINT} point at local emulators,
- * {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} (the SDK's own setting) at another Secrets Manager.</li>
+ * {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} (the SDK's own setting) at another Secrets Manager;
+ * {@code BAKERY_PUSH_ROLE_ARN}: the role assumed for ECR logins limited to the task's repositories
+ * (without it, ECR registries need a login in the plan).</li>
  * </ul>
  */
 public final class Main {
@@ -113,7 +116,11 @@ public final class Main {
             default -> throw new IllegalArgumentException("BAKERY_BUILDER must be kaniko or buildah");
         };
         SecretsManagerSecrets secrets = new SecretsManagerSecrets(aws.configure(SecretsManagerClient.builder()).build());
-        PlanCredentials logins = new PlanCredentials(spec.task().credentials(), spec.buildId(), secrets, EcrTokens.none());
+        // ECR logins only through the push role, scoped to this task's repositories: never this role's own ECR rights.
+        String pushRole = env.getOrDefault("BAKERY_PUSH_ROLE_ARN", "");
+        EcrTokens ecr = pushRole.isBlank() ? EcrTokens.none()
+                : EcrPushSession.tokens(aws, pushRole, spec.buildId() + "-" + spec.taskId(), spec.task());
+        PlanCredentials logins = new PlanCredentials(spec.task().credentials(), spec.buildId(), secrets, ecr);
         ProcessRunner runner = new ProcessRunner(log);
         long maxContext = Long.parseLong(env.getOrDefault("BAKERY_MAX_CONTEXT_BYTES", Long.toString(DEFAULT_MAX_CONTEXT_BYTES)));
         Agent agent = new Agent(spec, new Agent.Paths(workspace, dockerConfig, digestFile, secretsDir,

@@ -31,6 +31,7 @@ import software.amazon.awscdk.services.ecs.MountPoint;
 import software.amazon.awscdk.services.ecs.OperatingSystemFamily;
 import software.amazon.awscdk.services.ecs.RuntimePlatform;
 import software.amazon.awscdk.services.ecs.Volume;
+import software.amazon.awscdk.services.iam.ArnPrincipal;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.logs.LogGroup;
@@ -62,6 +63,7 @@ public final class BuildCluster extends Construct {
     private final LogGroup logGroup;
     private final Role taskRole;
     private final Role executionRole;
+    private final Role pushRole;
     private final FargateTaskDefinition amd64;
     private final FargateTaskDefinition arm64;
     private final Repository repository;
@@ -78,13 +80,23 @@ public final class BuildCluster extends Construct {
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
 
+        // The task role is the agent's: the build container never holds its credentials (env -i; the
+        // credentials endpoint needs the relative URI only the agent's environment has). It has no ECR
+        // rights: the agent assumes the push role with a session policy limited to its task's repositories
+        // and hands Kaniko only the token of that session (docs/security.md).
         taskRole = Role.Builder.create(this, "AgentRole")
                 .assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
-                .description("Bakery build agent: reads its task and context, records its result, pushes images")
+                .description("Bakery build agent: reads its task and context, records its result, assumes the push role")
                 .build();
         storage.grantItems(taskRole, "GetItem", "UpdateItem");
         storage.grantContextRead(taskRole);
-        RegistryAccess.grant(taskRole, settings);
+        RegistryAccess.grantSecrets(taskRole, settings);
+        pushRole = Role.Builder.create(this, "PushRole")
+                .assumedBy(new ArnPrincipal(taskRole.getRoleArn()))
+                .description("Bakery builds push to ECR: assumed by the agent with a session policy of one task's repositories")
+                .build();
+        RegistryAccess.grantEcr(pushRole, settings);
+        pushRole.grantAssumeRole(taskRole);
         executionRole = Role.Builder.create(this, "ExecutionRole")
                 .assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
                 .description("Bakery build agent: ECS pulls the agent image and writes its logs")
@@ -140,6 +152,7 @@ public final class BuildCluster extends Construct {
                 .environment(Map.of(
                         "BAKERY_TABLE", storage.table().getTableName(),
                         "BAKERY_CONTEXT_BUCKET", storage.bucket().getBucketName(),
+                        "BAKERY_PUSH_ROLE_ARN", pushRole.getRoleArn(),
                         "AWS_REGION", Stack.of(this).getRegion()))
                 .logging(LogDriver.awsLogs(AwsLogDriverProps.builder()
                         .logGroup(logGroup)
@@ -162,7 +175,8 @@ public final class BuildCluster extends Construct {
         Nag.suppress(definition, "AwsSolutions-ECS7", "The build container has no log driver on purpose: its output goes"
                 + " through a FIFO to the agent, which masks every secret value and writes it as its own lines to the build"
                 + " log group; a driver of its own would send the build's output to CloudWatch unmasked.");
-        Nag.suppress(definition, "AwsSolutions-ECS2", "The environment holds only resource names (table, bucket, region);"
+        Nag.suppress(definition, "AwsSolutions-ECS2", "The environment holds only resource names (table, bucket, region,"
+                + " push role);"
                 + " registry passwords never enter the task environment: the agent reads them from Secrets Manager.");
         return definition;
     }
@@ -214,6 +228,11 @@ public final class BuildCluster extends Construct {
 
     public Role executionRole() {
         return executionRole;
+    }
+
+    /** What an agent assumes, scoped to its task's repositories, for the ECR logins it hands Kaniko. */
+    public Role pushRole() {
+        return pushRole;
     }
 
     public FargateTaskDefinition amd64() {

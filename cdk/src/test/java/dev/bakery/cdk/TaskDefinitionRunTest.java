@@ -323,7 +323,10 @@ class TaskDefinitionRunTest {
         return ordered;
     }
 
-    /** A template value: a literal, or a Ref to the region, or the table or the bucket (as the stack's outputs name them). */
+    /**
+     * A template value: a literal, the region, the table or the bucket (as the stack's outputs name them), or
+     * the push role's ARN.
+     */
     private String resolve(JsonNode value) {
         if (value.isTextual()) {
             return value.asText();
@@ -331,6 +334,10 @@ class TaskDefinitionRunTest {
         String ref = value.path("Ref").asText();
         if (ref.equals("AWS::Region")) {
             return REGION;
+        }
+        if (value.equals(JSON.createObjectNode().set("Fn::GetAtt", JSON.createArrayNode()
+                .add(SYNTH.logicalId(SYNTH.stack().builds().pushRole())).add("Arn")))) {
+            return "arn:aws:iam::111122223333:role/bakery-push"; // assumed only for ECR destinations, which these builds have none of
         }
         if (value.equals(SYNTH.json().at("/Outputs/TableName/Value"))) {
             return LocalDynamo.TABLE;

@@ -18,9 +18,10 @@ import java.util.Objects;
  * @param nodeSelector            added to the {@code kubernetes.io/arch} selector every Job gets
  * @param ttlSecondsAfterFinished how long finished Jobs (and their pods and logs) stay
  * @param region                  the AWS region, passed to the agent (it reads registry secrets there)
+ * @param pushRoleArn             the role the agent assumes, scoped to a task's repositories, for ECR logins; null: none
  */
 public record AgentPod(String image, String kanikoImage, String serviceAccount, List<String> imagePullSecrets, List<Toleration> tolerations,
-        Map<String, String> nodeSelector, int ttlSecondsAfterFinished, String region) {
+        Map<String, String> nodeSelector, int ttlSecondsAfterFinished, String region, String pushRoleArn) {
 
     public AgentPod {
         Objects.requireNonNull(image, "image");

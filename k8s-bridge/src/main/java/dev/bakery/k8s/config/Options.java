@@ -46,6 +46,11 @@ public final class Options {
                     + " Env: BAKERY_KANIKO_IMAGE")
     String kanikoImage;
 
+    @Option(names = "--push-role-arn", descriptionKey = "BAKERY_PUSH_ROLE_ARN",
+            description = "The role agents assume for ECR logins limited to their task's repositories (the stack's push"
+                    + " role, or one like it that trusts the agents' role). Env: BAKERY_PUSH_ROLE_ARN")
+    String pushRoleArn;
+
     @Option(names = "--namespace", descriptionKey = "BAKERY_NAMESPACE",
             description = "Namespace of the Jobs; default: the bridge's own. Env: BAKERY_NAMESPACE")
     String namespace;
@@ -139,7 +144,7 @@ public final class Options {
     public BridgeConfig config(String namespace) {
         List<Toleration> parsed = tolerations.stream().filter(t -> !t.isBlank()).map(Tolerations::parse).toList();
         AgentPod agent = new AgentPod(agentImage, kanikoImage, agentServiceAccount, imagePullSecrets.stream().filter(s -> !s.isBlank()).toList(),
-                parsed, nodeSelector, Math.toIntExact(jobTtl.toSeconds()), region);
+                parsed, nodeSelector, Math.toIntExact(jobTtl.toSeconds()), region, pushRoleArn);
         return new BridgeConfig(activityArn, workerName, namespace, bridgeName, slots, table, contextBucket, logGroup, agent,
                 new Timing(heartbeat, poll, unschedulableAfter, urlLifetime));
     }

@@ -159,12 +159,16 @@ public final class JobTemplate {
     }
 
     private List<EnvVar> env(TrackedTask tracked) {
-        return List.of(
+        List<EnvVar> env = new ArrayList<>(List.of(
                 new EnvVar("BAKERY_TASK_SPEC_FILE", SPEC_DIR + "/" + SPEC_KEY, null),
                 new EnvVar("BAKERY_TERMINATION_LOG", TERMINATION_LOG, null),
                 new EnvVar("BAKERY_BUILD_ID", tracked.buildId(), null),
                 new EnvVar("BAKERY_TASK_ID", tracked.taskId(), null),
-                new EnvVar("AWS_REGION", agent.region(), null));
+                new EnvVar("AWS_REGION", agent.region(), null)));
+        if (agent.pushRoleArn() != null) {
+            env.add(new EnvVar("BAKERY_PUSH_ROLE_ARN", agent.pushRoleArn(), null));
+        }
+        return env;
     }
 
     /** The agent's task spec file ({@code {buildId, taskId, plan, contextUrl}}): the presigned URL is a credential. */

@@ -146,7 +146,8 @@ class BridgeTest {
         assertThat(pod.getShareProcessNamespace()).isNotEqualTo(Boolean.TRUE);
         assertThat(agent.getEnv()).extracting(e -> e.getName() + "=" + e.getValue()).contains(
                 "BAKERY_TASK_SPEC_FILE=/var/run/bakery/task.json", "BAKERY_TERMINATION_LOG=/dev/termination-log",
-                "BAKERY_BUILD_ID=" + buildId, "BAKERY_TASK_ID=arm64", "AWS_REGION=eu-west-1");
+                "BAKERY_BUILD_ID=" + buildId, "BAKERY_TASK_ID=arm64", "AWS_REGION=eu-west-1",
+                "BAKERY_PUSH_ROLE_ARN=" + BridgeHarness.PUSH_ROLE);
         assertThat(agent.getTerminationMessagePath()).isEqualTo("/dev/termination-log");
 
         // The Secret the agent reads its task from, owned by the Job, readable by the agent's own loader.

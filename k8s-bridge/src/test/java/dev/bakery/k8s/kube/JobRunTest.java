@@ -158,7 +158,7 @@ class JobRunTest {
         serve(dockerfile);
         TrackedTask tracked = new TrackedTask("token-1", "b-job", "amd64", "bakery-amd64-0123456789", "kaniko");
         JobTemplate template = new JobTemplate(new AgentPod(BridgeHarness.AGENT_IMAGE, BridgeHarness.KANIKO_IMAGE, "bakery-agent",
-                List.of(), List.of(), Map.of(), 3600, "eu-west-1"), "bakery", "bakery");
+                List.of(), List.of(), Map.of(), 3600, "eu-west-1", BridgeHarness.PUSH_ROLE), "bakery", "bakery");
         Job job = template.job(tracked, plan.task("amd64"), false);
         Secret spec = template.taskSpec(tracked.jobName(), JSON.writeValueAsString(JSON.createObjectNode()
                 .put("buildId", "b-job").put("taskId", "amd64")

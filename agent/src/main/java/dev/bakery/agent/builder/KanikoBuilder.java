@@ -196,16 +196,16 @@ public final class KanikoBuilder implements Builder {
         BuildTask task = request.task();
         StringBuilder plan = new StringBuilder();
         for (Map.Entry<String, String> variable : new TreeMap<>(task.env()).entrySet()) {
-            if (!VARIABLE.matcher(variable.getKey()).matches()) {
+            if (!VARIABLE.matcher(variable.getKey()).matches() || variable.getKey().startsWith("bakery_")) {
                 throw new IOException("env " + variable.getKey() + " of task " + task.id() + " is not a variable name"
-                        + " (letters, digits and _, not starting with a digit)");
+                        + " the build container takes (letters, digits and _, not starting with a digit or bakery_)");
             }
             plan.append("export ").append(variable.getKey()).append('=').append(quoted(variable.getValue())).append('\n');
         }
         // The logins the agent wrote, not the image's /kaniko/.docker.
         plan.append("export DOCKER_CONFIG=").append(quoted(dockerConfig.toString())).append('\n');
-        plan.append("workspace=").append(quoted(request.workspace().toString())).append('\n');
-        plan.append("secrets=").append(quoted(secrets.toString())).append('\n');
+        plan.append("bakery_workspace=").append(quoted(request.workspace().toString())).append('\n');
+        plan.append("bakery_secrets=").append(quoted(secrets.toString())).append('\n');
         plan.append("set --");
         for (String argument : arguments(request)) {
             plan.append(" \\\n  ").append(quoted(argument));

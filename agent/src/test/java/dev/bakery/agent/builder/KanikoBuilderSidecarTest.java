@@ -57,9 +57,9 @@ class KanikoBuilderSidecarTest {
     void theBuildContainerRunsScriptsAndExecutorAndTheAgentRelaysItsOutputAndReadsTheDigest() throws Exception {
         BuildRequest request = request("""
                 global:
-                  env: {GREETING: "it's me"}
+                  env: {GREETING: "it's me", workspace: elsewhere, v: shadowed}
                   pre-script: echo "pre $GREETING" > pre.txt
-                  post-script: echo "post-script saw $(cat pre.txt)"
+                  post-script: echo "post-script saw $(cat pre.txt) and $workspace $v"
                   kaniko: {destination: "registry.example.com/app:1", tags: [stable]}
                 bake:
                 - arch: amd64
@@ -72,7 +72,7 @@ class KanikoBuilderSidecarTest {
         assertThat(outcome.pushed()).map(Object::toString)
                 .containsExactly("registry.example.com/app:1", "registry.example.com/app:stable");
         assertThat(output()).contains("\"step\":\"build\",\"level\":\"info\",\"msg\":\"built by it's me\"",
-                "\"step\":\"post-script\",\"level\":\"info\",\"msg\":\"post-script saw pre it's me\"");
+                "\"step\":\"post-script\",\"level\":\"info\",\"msg\":\"post-script saw pre it's me and elsewhere shadowed\"");
     }
 
     @Test

@@ -132,7 +132,9 @@ public final class Agent {
         Map<String, String> env = new HashMap<>(task.env());
         // The secrets' files exist from here until the builder is done, never for the post-script.
         try (SecretFiles secretFiles = credentials(task)) {
-            script("pre-script", task.preScript(), env);
+            if (!builder.runsScripts()) {
+                script("pre-script", task.preScript(), env);
+            }
             BuildRequest request = new BuildRequest(task, paths.workspace(), paths.digestFile(), secretFiles.files());
             try (AgentLog.Step step = log.step("build")) {
                 outcome = builder.build(request, runner);
@@ -143,7 +145,9 @@ public final class Agent {
                 }
             }
         }
-        script("post-script", task.postScript(), env);
+        if (!builder.runsScripts()) {
+            script("post-script", task.postScript(), env);
+        }
         return new TaskResult(TaskStatus.SUCCEEDED, outcome.digest(),
                 outcome.pushed().stream().map(ImageReference::toString).toList(), 0, started, clock.instant(), null, false);
     }

@@ -15,6 +15,8 @@ import dev.bakery.agent.result.TerminationLogSink;
 import dev.bakery.agent.spec.TaskSpec;
 import dev.bakery.agent.spec.TaskSpecs;
 import dev.bakery.aws.AwsClients;
+import dev.bakery.core.BuildContainer;
+import dev.bakery.registry.EcrPushSession;
 import dev.bakery.registry.EcrTokens;
 import dev.bakery.registry.PlanCredentials;
 import dev.bakery.registry.SecretsManagerSecrets;
@@ -36,12 +38,16 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <li>ECS: {@code BAKERY_BUILD_ID}, {@code BAKERY_TASK_ID}, {@code BAKERY_TABLE}, {@code BAKERY_CONTEXT_BUCKET}, {@code AWS_REGION};</li>
  * <li>k8s: {@code BAKERY_TASK_SPEC_FILE} (build id, task id, plan, presigned context URL), result in
  * {@code BAKERY_TERMINATION_LOG} (default {@code /dev/termination-log});</li>
- * <li>{@code BAKERY_BUILDER} {@code kaniko} (default) or {@code buildah} (local mode, with
- * {@code BAKERY_BUILDAH_ROOT}); {@code BAKERY_WORKSPACE} (default {@code /workspace}),
- * {@code DOCKER_CONFIG} (default {@code /kaniko/.docker}; build secrets' files live in
- * {@code bakery-secrets} next to it, {@code /kaniko/bakery-secrets}, which Kaniko never snapshots);
+ * <li>{@code BAKERY_BUILDER} {@code kaniko} (default: the build container, through the volume both
+ * mount at {@code BAKERY_SHARED}, default {@code /bakery}, which it must pick up within
+ * {@code BAKERY_BUILD_START_SECONDS}, default 300) or {@code buildah} (local mode, with
+ * {@code BAKERY_BUILDAH_ROOT}); {@code BAKERY_WORKSPACE} (default {@code /bakery/workspace}),
+ * {@code DOCKER_CONFIG} (default {@code /bakery/docker}; build secrets' files live in
+ * {@code bakery-secrets} next to it), all on the shared volume by default;
  * {@code BAKERY_S3_ENDPOINT} and {@code BAKERY_DYNAMODB_ENDPOINT} point at local emulators,
- * {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} (the SDK's own setting) at another Secrets Manager.</li>
+ * {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} (the SDK's own setting) at another Secrets Manager;
+ * {@code BAKERY_PUSH_ROLE_ARN}: the role assumed for ECR logins limited to the task's repositories
+ * (without it, ECR registries need a login in the plan).</li>
  * </ul>
  */
 public final class Main {
@@ -49,6 +55,8 @@ public final class Main {
     /** The JVM must be gone within 10 s of SIGTERM (ECS then kills it); the child gets 7 of those. */
     private static final long SHUTDOWN_WAIT_SECONDS = 9;
     private static final long DEFAULT_MAX_CONTEXT_BYTES = 2L << 30;
+    /** The build container's image pull and start, from the go-ahead: Fargate pulls both images before starting either. */
+    private static final long DEFAULT_BUILD_START_SECONDS = 300;
 
     private Main() {
     }
@@ -91,14 +99,16 @@ public final class Main {
                     EcsTaskArn.lookUp(env, Duration.ofSeconds(2), bootLog).orElse(null));
         }
         AgentLog log = new AgentLog(System.out, Clock.systemUTC(), spec.buildId(), spec.taskId(), spec.task().arch().key());
-        Path workspace = Path.of(env.getOrDefault("BAKERY_WORKSPACE", "/workspace"));
-        Path dockerConfig = Path.of(env.getOrDefault("DOCKER_CONFIG", "/kaniko/.docker")).resolve("config.json");
+        Path shared = Path.of(env.getOrDefault("BAKERY_SHARED", BuildContainer.VOLUME_PATH));
+        Path workspace = Path.of(env.getOrDefault("BAKERY_WORKSPACE", shared.resolve("workspace").toString()));
+        Path dockerConfig = Path.of(env.getOrDefault("DOCKER_CONFIG", shared.resolve("docker").toString())).resolve("config.json");
         Path digestFile = dockerConfig.getParent().resolve("digest-" + spec.taskId());
-        // Next to DOCKER_CONFIG: under /kaniko in the image (Kaniko keeps its own copies in /kaniko/secrets),
-        // in the task's directory in local mode.
+        // Next to DOCKER_CONFIG: on the shared volume (a mount Kaniko never snapshots), in the task's
+        // directory in local mode.
         Path secretsDir = dockerConfig.getParent().resolveSibling("bakery-secrets");
         Builder builder = switch (env.getOrDefault("BAKERY_BUILDER", "kaniko")) {
-            case "kaniko" -> new KanikoBuilder();
+            case "kaniko" -> new KanikoBuilder(shared, dockerConfig.getParent(), secretsDir, log, Duration.ofSeconds(
+                    Long.parseLong(env.getOrDefault("BAKERY_BUILD_START_SECONDS", Long.toString(DEFAULT_BUILD_START_SECONDS)))));
             case "buildah" -> {
                 Path root = Path.of(required(env, "BAKERY_BUILDAH_ROOT"));
                 yield new BuildahBuilder("buildah", root.resolve("storage"), root.resolve("run"), dockerConfig);
@@ -106,7 +116,11 @@ public final class Main {
             default -> throw new IllegalArgumentException("BAKERY_BUILDER must be kaniko or buildah");
         };
         SecretsManagerSecrets secrets = new SecretsManagerSecrets(aws.configure(SecretsManagerClient.builder()).build());
-        PlanCredentials logins = new PlanCredentials(spec.task().credentials(), spec.buildId(), secrets, EcrTokens.none());
+        // ECR logins only through the push role, scoped to this task's repositories: never this role's own ECR rights.
+        String pushRole = env.getOrDefault("BAKERY_PUSH_ROLE_ARN", "");
+        EcrTokens ecr = pushRole.isBlank() ? EcrTokens.none()
+                : EcrPushSession.tokens(aws, pushRole, spec.buildId() + "-" + spec.taskId(), spec.task());
+        PlanCredentials logins = new PlanCredentials(spec.task().credentials(), spec.buildId(), secrets, ecr);
         ProcessRunner runner = new ProcessRunner(log);
         long maxContext = Long.parseLong(env.getOrDefault("BAKERY_MAX_CONTEXT_BYTES", Long.toString(DEFAULT_MAX_CONTEXT_BYTES)));
         Agent agent = new Agent(spec, new Agent.Paths(workspace, dockerConfig, digestFile, secretsDir,

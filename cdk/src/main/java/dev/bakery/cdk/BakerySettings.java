@@ -19,8 +19,9 @@ import software.constructs.Node;
  * @param agentImageTag       the agent image (both archs) as a tag of the stack's own repository: the documented way
  * @param agentImage          the agent image (both archs) in any registry, pinned by digest
  * @param agentImageFromSource build agent/ here as two Docker image assets instead (needs Docker with BuildKit)
- * @param kanikoImage         with agentImageFromSource: the Kaniko base of the agent image (its KANIKO_IMAGE build arg)
- * @param jreImage            with agentImageFromSource: the JRE the agent image copies (its JRE_IMAGE build arg)
+ * @param kanikoImage         the build container's image: the Kaniko fork's debug image, unmodified, pinned by digest
+ * @param jreImage            with agentImageFromSource: the agent image's base (its JRE_IMAGE build arg), pinned by digest
+ * @param ephemeralStorageGiB the build task's disk (Fargate ephemeral storage), shared by both containers
  * @param apiGatewayCloudWatchRole set the account's API Gateway CloudWatch Logs role (the stages' access logs need it)
  * @param k8sBridge           add the Step Functions activity the Kubernetes bridge polls
  * @param vpcId               an existing VPC; empty: a new one without NAT gateways
@@ -37,21 +38,21 @@ import software.constructs.Node;
  */
 public record BakerySettings(Repository repository, Optional<String> agentImageTag, Optional<String> agentImage,
         boolean agentImageFromSource,
-        Optional<String> kanikoImage, Optional<String> jreImage, boolean apiGatewayCloudWatchRole, boolean k8sBridge,
+        String kanikoImage, Optional<String> jreImage, int ephemeralStorageGiB, boolean apiGatewayCloudWatchRole, boolean k8sBridge,
         Optional<String> vpcId, List<String> subnetIds, List<String> securityGroupIds, boolean assignPublicIp,
         List<String> registrySecrets, List<String> ecrRepositories, List<String> githubRepos,
         Optional<String> githubOidcProvider, int contextDays, int buildRetentionDays, RetentionDays logRetention) {
 
     /**
      * The Kaniko release the agent is written for: the fork's debug variant (it has the busybox shell the
-     * pre- and post-scripts run in). v1.28.3 is the newest tag of github.com/osscontainertools/kaniko; its
+     * build container's command and the pre- and post-scripts run in). v1.28.3 is the newest tag of github.com/osscontainertools/kaniko; its
      * cmd/executor/cmd/root.go has every flag KanikoBuilder passes, --secret included, and RUN
      * --mount=type=secret is on unconditionally since v1.28.0 (CHANGELOG.md). No digest comes with it:
      * none was read from the registry, so a deployment pins the one it read itself.
      */
     public static final String KANIKO_TAG = "ghcr.io/osscontainertools/kaniko:v1.28.3-debug";
-    /** The JRE agent/Dockerfile copies into the agent image; pinned by digest by the deployment, like Kaniko. */
-    public static final String JRE_TAG = "eclipse-temurin:21-jre";
+    /** The agent image's base (agent/Dockerfile, of its Java major); pinned by digest by the deployment, like Kaniko. */
+    public static final String JRE_TAG = "eclipse-temurin:25-jre";
     private static final Pattern PINNED = Pattern.compile("[^@\\s]+@sha256:[0-9a-f]{64}");
 
     public BakerySettings {
@@ -69,12 +70,22 @@ public record BakerySettings(Repository repository, Optional<String> agentImageT
                     + " 128), not " + tag);
         });
         agentImage.ifPresent(reference -> pinned("agentImage", reference, reference.replaceAll("@.*", "")));
+        if (kanikoImage == null) {
+            throw new IllegalArgumentException("context kanikoImage is needed: the build container's image, -c kanikoImage="
+                    + KANIKO_TAG + "@sha256:DIGEST, where DIGEST is what `crane digest " + KANIKO_TAG + "` prints");
+        }
+        pinned("kanikoImage", kanikoImage, KANIKO_TAG);
         if (agentImageFromSource) {
-            pinned("kanikoImage", kanikoImage.orElseThrow(() -> missing("kanikoImage", KANIKO_TAG)), KANIKO_TAG);
-            pinned("jreImage", jreImage.orElseThrow(() -> missing("jreImage", JRE_TAG)), JRE_TAG);
-        } else if (kanikoImage.isPresent() || jreImage.isPresent()) {
-            throw new IllegalArgumentException("context kanikoImage and jreImage only apply with agentImageFromSource=true"
+            pinned("jreImage", jreImage.orElseThrow(() -> new IllegalArgumentException("context jreImage is needed with"
+                    + " agentImageFromSource=true: -c jreImage=" + JRE_TAG + "@sha256:DIGEST, where DIGEST is what `crane digest "
+                    + JRE_TAG + "` prints")), JRE_TAG);
+        } else if (jreImage.isPresent()) {
+            throw new IllegalArgumentException("context jreImage only applies with agentImageFromSource=true"
                     + " (an agent image pushed to a registry was built with its own)");
+        }
+        if (ephemeralStorageGiB < 21 || ephemeralStorageGiB > 200) {
+            throw new IllegalArgumentException("context ephemeralStorageGiB must be between 21 and 200 (Fargate's range), not "
+                    + ephemeralStorageGiB);
         }
         if (vpcId.isPresent() && subnetIds.isEmpty()) {
             throw new IllegalArgumentException("context vpcId needs subnetIds too (comma-separated subnet ids of that VPC)");
@@ -88,11 +99,6 @@ public record BakerySettings(Repository repository, Optional<String> agentImageT
                         + "\" is not owner/repo or owner/repo:ref-pattern (e.g. acme/shop:ref:refs/heads/main)");
             }
         }
-    }
-
-    private static IllegalArgumentException missing(String key, String tag) {
-        return new IllegalArgumentException("context " + key + " is needed with agentImageFromSource=true: -c " + key + "="
-                + tag + "@sha256:DIGEST, where DIGEST is what `crane digest " + tag + "` prints");
     }
 
     /** @param tag what {@code crane digest} should be asked about */
@@ -110,8 +116,9 @@ public record BakerySettings(Repository repository, Optional<String> agentImageT
                 context.apply("agentImageTag"),
                 context.apply("agentImage"),
                 bool(context, "agentImageFromSource", false),
-                context.apply("kanikoImage"),
+                context.apply("kanikoImage").orElse(null),
                 context.apply("jreImage"),
+                number(context, "ephemeralStorageGiB", 50),
                 bool(context, "apiGatewayCloudWatchRole", true),
                 bool(context, "k8sBridge", false),
                 context.apply("vpcId"),
@@ -141,6 +148,16 @@ public record BakerySettings(Repository repository, Optional<String> agentImageT
                 ? value.substring(1, value.length() - 1) : value)
                 .map(value -> Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList())
                 .filter(values -> !values.isEmpty()).orElse(fallback);
+    }
+
+    private static int number(Function<String, Optional<String>> context, String key, int fallback) {
+        return context.apply(key).map(value -> {
+            try {
+                return Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("context " + key + " must be a whole number, not " + value);
+            }
+        }).orElse(fallback);
     }
 
     private static int days(Function<String, Optional<String>> context, String key, int fallback) {

@@ -1,5 +1,6 @@
 package dev.bakery.cdk;
 
+import dev.bakery.core.BuildContainer;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -17,14 +18,20 @@ import software.amazon.awscdk.services.ecr.assets.DockerImageAsset;
 import software.amazon.awscdk.services.ecr.assets.Platform;
 import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
 import software.amazon.awscdk.services.ecs.Cluster;
+import software.amazon.awscdk.services.ecs.ContainerDefinition;
 import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
+import software.amazon.awscdk.services.ecs.ContainerDependency;
+import software.amazon.awscdk.services.ecs.ContainerDependencyCondition;
 import software.amazon.awscdk.services.ecs.ContainerImage;
 import software.amazon.awscdk.services.ecs.ContainerInsights;
 import software.amazon.awscdk.services.ecs.CpuArchitecture;
 import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
 import software.amazon.awscdk.services.ecs.LogDriver;
+import software.amazon.awscdk.services.ecs.MountPoint;
 import software.amazon.awscdk.services.ecs.OperatingSystemFamily;
 import software.amazon.awscdk.services.ecs.RuntimePlatform;
+import software.amazon.awscdk.services.ecs.Volume;
+import software.amazon.awscdk.services.iam.ArnPrincipal;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.logs.LogGroup;
@@ -32,8 +39,12 @@ import software.constructs.Construct;
 
 /**
  * Where builds run: an ECS cluster with the FARGATE and FARGATE_SPOT capacity providers (no instances,
- * nothing to pay while idle) and exactly two task definitions, one per CPU architecture, running the
- * agent image. Size is a task-level override per build, so builds never add task definition revisions.
+ * nothing to pay while idle) and exactly two task definitions, one per CPU architecture, each with two
+ * containers sharing a volume on the task's ephemeral storage: the agent (our Java, essential: the task
+ * ends when it does) and the build container ({@link BuildContainer}: the Kaniko fork's debug image,
+ * unmodified, started through {@code env -i}, with no environment, secret or log driver of its own: its
+ * output reaches CloudWatch only through the agent, masked). Size is a task-level override per build,
+ * so builds never add task definition revisions.
  * Both share one task role (what the agent may do) and one execution role (pull the image, write logs),
  * and write to one build log group that the API replays and the log forwarder streams. The agent image
  * is a tag in the stack's own agent repository (context agentImageTag: immutable tags, old ones expire),
@@ -52,6 +63,7 @@ public final class BuildCluster extends Construct {
     private final LogGroup logGroup;
     private final Role taskRole;
     private final Role executionRole;
+    private final Role pushRole;
     private final FargateTaskDefinition amd64;
     private final FargateTaskDefinition arm64;
     private final Repository repository;
@@ -68,13 +80,23 @@ public final class BuildCluster extends Construct {
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
 
+        // The task role is the agent's: the build container never holds its credentials (env -i; the
+        // credentials endpoint needs the relative URI only the agent's environment has). It has no ECR
+        // rights: the agent assumes the push role with a session policy limited to its task's repositories
+        // and hands Kaniko only the token of that session (docs/security.md).
         taskRole = Role.Builder.create(this, "AgentRole")
                 .assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
-                .description("Bakery build agent: reads its task and context, records its result, pushes images")
+                .description("Bakery build agent: reads its task and context, records its result, assumes the push role")
                 .build();
         storage.grantItems(taskRole, "GetItem", "UpdateItem");
         storage.grantContextRead(taskRole);
-        RegistryAccess.grant(taskRole, settings);
+        RegistryAccess.grantSecrets(taskRole, settings);
+        pushRole = Role.Builder.create(this, "PushRole")
+                .assumedBy(new ArnPrincipal(taskRole.getRoleArn()))
+                .description("Bakery builds push to ECR: assumed by the agent with a session policy of one task's repositories")
+                .build();
+        RegistryAccess.grantEcr(pushRole, settings);
+        pushRole.grantAssumeRole(taskRole);
         executionRole = Role.Builder.create(this, "ExecutionRole")
                 .assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
                 .description("Bakery build agent: ECS pulls the agent image and writes its logs")
@@ -95,16 +117,16 @@ public final class BuildCluster extends Construct {
                 .<ContainerImage>map(tag -> ContainerImage.fromEcrRepository(repository, tag))
                 .or(() -> settings.agentImage().map(this::registryImage)).orElse(null);
         amd64 = taskDefinition("Amd64", CpuArchitecture.X86_64, registry != null ? registry
-                : assetImage("Amd64", Platform.LINUX_AMD64, settings), storage);
+                : assetImage("Amd64", Platform.LINUX_AMD64, settings), storage, settings);
         arm64 = taskDefinition("Arm64", CpuArchitecture.ARM64, registry != null ? registry
-                : assetImage("Arm64", Platform.LINUX_ARM64, settings), storage);
+                : assetImage("Arm64", Platform.LINUX_ARM64, settings), storage, settings);
         Nag.suppress(executionRole, Nag.IAM5, "ecr:GetAuthorizationToken, which pulling the agent image needs, has no"
                 + " resource-level permissions (AWS requires Resource \"*\"); the pull itself is limited to the agent repository.",
                 Nag.anyResource());
     }
 
     private FargateTaskDefinition taskDefinition(String id, CpuArchitecture architecture, ContainerImage image,
-            Storage storage) {
+            Storage storage, BakerySettings settings) {
         FargateTaskDefinition definition = FargateTaskDefinition.Builder.create(this, id)
                 .runtimePlatform(RuntimePlatform.builder()
                         .operatingSystemFamily(OperatingSystemFamily.LINUX)
@@ -113,12 +135,16 @@ public final class BuildCluster extends Construct {
                 // The defaults; every build overrides cpu and memory at the task level.
                 .cpu(512)
                 .memoryLimitMiB(2048)
-                // Kaniko unpacks base images and snapshots layers on local disk.
-                .ephemeralStorageGiB(50)
+                // Kaniko unpacks base images and snapshots layers on local disk; the context is there too.
+                .ephemeralStorageGiB(settings.ephemeralStorageGiB())
                 .taskRole(taskRole)
                 .executionRole(executionRole)
                 .build();
-        definition.addContainer(CONTAINER, ContainerDefinitionOptions.builder()
+        // No host: a task-scoped volume on the ephemeral storage, gone with the task.
+        definition.addVolume(Volume.builder().name(BuildContainer.VOLUME).build());
+        MountPoint shared = MountPoint.builder().sourceVolume(BuildContainer.VOLUME)
+                .containerPath(BuildContainer.VOLUME_PATH).readOnly(false).build();
+        ContainerDefinition agent = definition.addContainer(CONTAINER, ContainerDefinitionOptions.builder()
                 .containerName(CONTAINER)
                 .image(image)
                 .essential(true)
@@ -126,13 +152,31 @@ public final class BuildCluster extends Construct {
                 .environment(Map.of(
                         "BAKERY_TABLE", storage.table().getTableName(),
                         "BAKERY_CONTEXT_BUCKET", storage.bucket().getBucketName(),
+                        "BAKERY_PUSH_ROLE_ARN", pushRole.getRoleArn(),
                         "AWS_REGION", Stack.of(this).getRegion()))
                 .logging(LogDriver.awsLogs(AwsLogDriverProps.builder()
                         .logGroup(logGroup)
                         .streamPrefix("build")
                         .build()))
                 .build());
-        Nag.suppress(definition, "AwsSolutions-ECS2", "The environment holds only resource names (table, bucket, region);"
+        agent.addMountPoints(shared);
+        ContainerDefinition build = definition.addContainer(BuildContainer.NAME, ContainerDefinitionOptions.builder()
+                .containerName(BuildContainer.NAME)
+                .image(ContainerImage.fromRegistry(settings.kanikoImage()))
+                // Not essential: when it ends, the agent records how; the task ends when the agent does.
+                .essential(false)
+                .entryPoint(BuildContainer.entryPoint())
+                .command(BuildContainer.command())
+                .build());
+        build.addMountPoints(shared);
+        // The agent is up before the build container starts waiting for its go-ahead.
+        build.addContainerDependencies(ContainerDependency.builder().container(agent)
+                .condition(ContainerDependencyCondition.START).build());
+        Nag.suppress(definition, "AwsSolutions-ECS7", "The build container has no log driver on purpose: its output goes"
+                + " through a FIFO to the agent, which masks every secret value and writes it as its own lines to the build"
+                + " log group; a driver of its own would send the build's output to CloudWatch unmasked.");
+        Nag.suppress(definition, "AwsSolutions-ECS2", "The environment holds only resource names (table, bucket, region,"
+                + " push role);"
                 + " registry passwords never enter the task environment: the agent reads them from Secrets Manager.");
         return definition;
     }
@@ -162,8 +206,7 @@ public final class BuildCluster extends Construct {
                 .directory(settings.repository().root().toString())
                 .file("agent/Dockerfile")
                 .platform(platform)
-                .buildArgs(Map.of("KANIKO_IMAGE", settings.kanikoImage().orElseThrow(),
-                        "JRE_IMAGE", settings.jreImage().orElseThrow()))
+                .buildArgs(Map.of("JRE_IMAGE", settings.jreImage().orElseThrow()))
                 // The Dockerfile reads only these from the repository root.
                 .ignoreMode(IgnoreMode.DOCKER)
                 .exclude(List.of("*", "!agent/Dockerfile", "!agent/target/bakery-agent.jar", "!agent/target/lib"))
@@ -185,6 +228,11 @@ public final class BuildCluster extends Construct {
 
     public Role executionRole() {
         return executionRole;
+    }
+
+    /** What an agent assumes, scoped to its task's repositories, for the ECR logins it hands Kaniko. */
+    public Role pushRole() {
+        return pushRole;
     }
 
     public FargateTaskDefinition amd64() {

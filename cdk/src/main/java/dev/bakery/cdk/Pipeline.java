@@ -124,9 +124,10 @@ public final class Pipeline extends Construct {
                                 "name", List.of(Map.of("prefix", "b-"))))
                         .build())
                 .targets(List.of(SfnStateMachine.Builder.create(stateMachine)
-                        .input(RuleTargetInput.fromObject(Map.of("finish", Map.of(
+                        // Sorted: Map.of's order changes from one JVM to the next, and so would the template.
+                        .input(RuleTargetInput.fromObject(Map.of("finish", new java.util.TreeMap<>(Map.of(
                                 "buildId", EventField.fromPath("$.detail.name"),
-                                "status", EventField.fromPath("$.detail.status")))))
+                                "status", EventField.fromPath("$.detail.status"))))))
                         .build()))
                 .build();
     }

@@ -15,8 +15,14 @@ class BakerySettingsTest {
 
     private static final BakerySettings.Repository REPOSITORY = BakerySettings.Repository.locate(Path.of(""));
 
+    private static final String KANIKO = BakerySettings.KANIKO_TAG + "@sha256:" + "b".repeat(64);
+
+    /** The context given, with the build container's image unless the context names its own (null: none). */
     private static BakerySettings settings(Map<String, Object> context) {
-        return BakerySettings.fromContext(new App(AppProps.builder().context(context).build()).getNode(), REPOSITORY);
+        Map<String, Object> full = new java.util.HashMap<>(Map.of("kanikoImage", KANIKO));
+        full.putAll(context);
+        full.values().removeIf(java.util.Objects::isNull);
+        return BakerySettings.fromContext(new App(AppProps.builder().context(full).build()).getNode(), REPOSITORY);
     }
 
     private static final String AGENT = "ghcr.io/acme/bakery-agent@sha256:" + "a".repeat(64);
@@ -30,7 +36,8 @@ class BakerySettingsTest {
         assertThat(settings.apiGatewayCloudWatchRole()).isTrue();
         assertThat(settings.agentImage()).contains(AGENT);
         assertThat(settings.agentImageFromSource()).isFalse();
-        assertThat(settings.kanikoImage()).isEmpty();
+        assertThat(settings.kanikoImage()).isEqualTo(KANIKO);
+        assertThat(settings.ephemeralStorageGiB()).isEqualTo(50);
         assertThat(settings.registrySecrets()).containsExactly("bakery/*");
         assertThat(settings.contextDays()).isEqualTo(7);
         assertThat(settings.logRetention()).isEqualTo(RetentionDays.ONE_MONTH);
@@ -64,22 +71,22 @@ class BakerySettingsTest {
 
     /** No Kaniko or JRE digest ships with the project: none was read from a registry. */
     @Test
-    void buildingTheAgentHereNeedsKanikoAndJrePinnedAndSaysHowToReadTheirDigests() {
-        assertThatThrownBy(() -> settings(Map.of("agentImageFromSource", "true")))
-                .hasMessage("context kanikoImage is needed with agentImageFromSource=true: -c kanikoImage="
+    void theBuildContainersKanikoAndTheAgentsJreArePinnedAndSynthSaysHowToReadTheirDigests() {
+        Map<String, Object> noKaniko = new java.util.HashMap<>(Map.of("agentImage", AGENT));
+        noKaniko.put("kanikoImage", null);
+        assertThatThrownBy(() -> settings(noKaniko))
+                .hasMessage("context kanikoImage is needed: the build container's image, -c kanikoImage="
                         + "ghcr.io/osscontainertools/kaniko:v1.28.3-debug@sha256:DIGEST, where DIGEST is what"
                         + " `crane digest ghcr.io/osscontainertools/kaniko:v1.28.3-debug` prints");
-        String kaniko = BakerySettings.KANIKO_TAG + "@sha256:" + "b".repeat(64);
-        assertThatThrownBy(() -> settings(Map.of("agentImageFromSource", "true", "kanikoImage", kaniko)))
-                .hasMessageContaining("`crane digest eclipse-temurin:21-jre` prints");
-        assertThatThrownBy(() -> settings(Map.of("agentImageFromSource", "true", "kanikoImage", BakerySettings.KANIKO_TAG,
-                "jreImage", BakerySettings.JRE_TAG + "@sha256:" + "c".repeat(64))))
+        assertThatThrownBy(() -> settings(Map.of("agentImage", AGENT, "kanikoImage", BakerySettings.KANIKO_TAG)))
                 .hasMessageContaining("context kanikoImage must be pinned by digest");
-        assertThatThrownBy(() -> settings(Map.of("agentImage", AGENT, "kanikoImage", kaniko)))
-                .hasMessageContaining("only apply with agentImageFromSource=true");
-        BakerySettings fromSource = settings(Map.of("agentImageFromSource", "true", "kanikoImage", kaniko,
+        assertThatThrownBy(() -> settings(Map.of("agentImageFromSource", "true")))
+                .hasMessageContaining("`crane digest eclipse-temurin:25-jre` prints");
+        assertThatThrownBy(() -> settings(Map.of("agentImage", AGENT, "jreImage", BakerySettings.JRE_TAG + "@sha256:" + "c".repeat(64))))
+                .hasMessageContaining("only applies with agentImageFromSource=true");
+        BakerySettings fromSource = settings(Map.of("agentImageFromSource", "true",
                 "jreImage", BakerySettings.JRE_TAG + "@sha256:" + "c".repeat(64), "apiGatewayCloudWatchRole", "false"));
-        assertThat(fromSource.kanikoImage()).contains(kaniko);
+        assertThat(fromSource.kanikoImage()).isEqualTo(KANIKO);
         assertThat(fromSource.apiGatewayCloudWatchRole()).isFalse();
     }
 
@@ -91,6 +98,8 @@ class BakerySettingsTest {
         assertThatThrownBy(() -> settings(Map.of("agentImage", AGENT, "contextDays", "0"))).hasMessageContaining("context contextDays must be a positive");
         assertThatThrownBy(() -> settings(Map.of("agentImage", AGENT, "logRetentionDays", "10"))).hasMessageContaining("logRetentionDays must be one of");
         assertThatThrownBy(() -> settings(Map.of("agentImage", AGENT, "githubRepos", "just-a-name"))).hasMessageContaining("owner/repo");
+        assertThatThrownBy(() -> settings(Map.of("agentImage", AGENT, "ephemeralStorageGiB", "20")))
+                .hasMessage("context ephemeralStorageGiB must be between 21 and 200 (Fargate's range), not 20");
     }
 
     @Test

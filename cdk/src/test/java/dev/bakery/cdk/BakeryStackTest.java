@@ -18,7 +18,7 @@ class BakeryStackTest {
     private final Synthesized synth = Synthesized.fromSource();
 
     @Test
-    void exactlyTwoTaskDefinitionsOneX86OneArmRunningTheAgent() {
+    void exactlyTwoTaskDefinitionsOneX86OneArmEachWithTheAgentAndTheBuildContainerSharingAVolume() {
         Map<String, JsonNode> definitions = synth.resources("AWS::ECS::TaskDefinition");
         assertThat(definitions).hasSize(2);
         List<String> architectures = new ArrayList<>();
@@ -27,18 +27,45 @@ class BakeryStackTest {
             architectures.add(properties.path("RuntimePlatform").path("CpuArchitecture").asText());
             assertThat(properties.path("RuntimePlatform").path("OperatingSystemFamily").asText()).isEqualTo("LINUX");
             assertThat(properties.path("RequiresCompatibilities").toString()).isEqualTo("[\"FARGATE\"]");
+            assertThat(properties.path("EphemeralStorage").path("SizeInGiB").asInt()).isEqualTo(50);
+            // A task-scoped volume (no host path, no EFS): on the ephemeral storage, gone with the task.
+            assertThat(properties.path("Volumes").toString()).isEqualTo("[{\"Name\":\"bakery\"}]");
             JsonNode containers = properties.path("ContainerDefinitions");
-            assertThat(containers).hasSize(1);
-            assertThat(containers.get(0).path("Name").asText()).isEqualTo("agent");
-            assertThat(containers.get(0).path("LogConfiguration").path("LogDriver").asText()).isEqualTo("awslogs");
-            assertThat(containers.get(0).path("LogConfiguration").path("Options").path("awslogs-group").path("Ref").asText())
+            assertThat(containers).hasSize(2);
+            JsonNode agent = containers.get(0);
+            assertThat(agent.path("Name").asText()).isEqualTo("agent");
+            assertThat(agent.path("Essential").asBoolean()).as("the task ends when the agent does").isTrue();
+            assertThat(agent.path("LogConfiguration").path("LogDriver").asText()).isEqualTo("awslogs");
+            assertThat(agent.path("LogConfiguration").path("Options").path("awslogs-group").path("Ref").asText())
                     .isEqualTo(synth.logicalId(synth.stack().builds().logGroup()));
+            assertThat(agent.path("MountPoints").toString())
+                    .isEqualTo("[{\"ContainerPath\":\"/bakery\",\"ReadOnly\":false,\"SourceVolume\":\"bakery\"}]");
+
+            JsonNode build = containers.get(1);
+            assertThat(build.path("Name").asText()).isEqualTo("build");
+            assertThat(build.path("Image").asText()).as("the Kaniko fork's debug image, unmodified, pinned by digest")
+                    .isEqualTo(Synthesized.KANIKO_IMAGE)
+                    .matches("ghcr\\.io/osscontainertools/kaniko:[^@]+-debug@sha256:[0-9a-f]{64}");
+            assertThat(build.path("Essential").asBoolean()).isFalse();
+            assertThat(build.path("EntryPoint").toString())
+                    .isEqualTo("[\"/busybox/env\",\"-i\",\"/busybox/sh\",\"-c\"]");
+            assertThat(build.path("Command")).hasSize(1);
+            assertThat(build.path("Command").get(0).asText()).isEqualTo(dev.bakery.core.BuildContainer.command().get(0));
+            assertThat(build.path("MountPoints")).isEqualTo(agent.path("MountPoints"));
+            assertThat(build.path("DependsOn").toString())
+                    .isEqualTo("[{\"Condition\":\"START\",\"ContainerName\":\"agent\"}]");
+            // Nothing of the task's reaches it by the task definition: no variable, secret or log driver (its
+            // output reaches the logs only through the agent, masked).
+            assertThat(build.has("Environment")).isFalse();
+            assertThat(build.has("Secrets")).isFalse();
+            assertThat(build.has("EnvironmentFiles")).isFalse();
+            assertThat(build.has("LogConfiguration")).isFalse();
         }
         assertThat(architectures).containsExactlyInAnyOrder("X86_64", "ARM64");
     }
 
     @Test
-    void agentImageIsBuiltFromAgentDirectoryOncePerPlatformWithThePinnedKanikoAndJre() throws Exception {
+    void agentImageIsBuiltFromAgentDirectoryOncePerPlatformOnThePinnedJre() throws Exception {
         JsonNode assets = new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.nio.file.Path.of(
                 synth.assembly().getDirectory(), synth.stack().getArtifactId() + ".assets.json").toFile()).path("dockerImages");
         List<String> platforms = new ArrayList<>();
@@ -46,8 +73,7 @@ class BakeryStackTest {
             JsonNode source = image.getValue().path("source");
             platforms.add(source.path("platform").asText());
             assertThat(source.path("dockerFile").asText()).isEqualTo("agent/Dockerfile");
-            assertThat(source.path("dockerBuildArgs").path("KANIKO_IMAGE").asText()).isEqualTo(Synthesized.KANIKO_IMAGE);
-            assertThat(source.path("dockerBuildArgs").path("JRE_IMAGE").asText()).isEqualTo(Synthesized.JRE_IMAGE);
+            assertThat(source.path("dockerBuildArgs").toString()).isEqualTo("{\"JRE_IMAGE\":\"" + Synthesized.JRE_IMAGE + "\"}");
             // Only what the Dockerfile copies is staged, not the whole checkout.
             java.nio.file.Path staged = java.nio.file.Path.of(synth.assembly().getDirectory(), source.path("directory").asText());
             try (var files = java.nio.file.Files.list(staged)) {

@@ -120,6 +120,41 @@ class LeastPrivilegeTest {
                 .noneMatch(g -> g.list("Action").stream().anyMatch(a -> a.equals("iam:PassRole") || a.equals("ecs:RunTask")));
     }
 
+    /**
+     * The role split (docs/security.md): ECS gives a task's role to every container, so what keeps it
+     * from the build's code is that the build container never holds its credentials (no environment,
+     * no shared PID namespace to read the agent's, env -i) and that the role itself reaches no ECR: an
+     * agent pushes through a session of the push role limited to its task's repositories.
+     */
+    @ParameterizedTest
+    @MethodSource("variants")
+    void theBuildContainersCodeReachesNoSecretTableOrEcrThroughTheTaskRole(Synthesized synth) {
+        String taskRole = synth.logicalId(synth.stack().builds().taskRole());
+        String pushRole = synth.logicalId(synth.stack().builds().pushRole());
+        List<Grant> taskRoleGrants = grants(synth).stream()
+                .filter(g -> g.owner().path("Properties").path("Roles").toString().contains("\"" + taskRole + "\"")).toList();
+        assertThat(taskRoleGrants).isNotEmpty().allSatisfy(g -> assertThat(g.list("Action")).noneMatch(a -> a.startsWith("ecr:")));
+        assertThat(taskRoleGrants).filteredOn(g -> g.list("Action").contains("sts:AssumeRole")).singleElement()
+                .satisfies(g -> assertThat(g.list("Resource")).containsExactly(getAtt(pushRole)));
+        JsonNode trust = synth.resources("AWS::IAM::Role").get(pushRole).at("/Properties/AssumeRolePolicyDocument/Statement");
+        assertThat(trust).singleElement().satisfies(s -> assertThat(s.path("Principal").path("AWS").toString())
+                .isEqualTo(getAtt(taskRole)));
+        assertThat(grants(synth)).filteredOn(g -> g.owner().path("Properties").path("Roles").toString().contains("\"" + pushRole + "\""))
+                .allSatisfy(g -> assertThat(g.list("Action")).allMatch(a -> a.startsWith("ecr:")));
+
+        assertThat(synth.resources("AWS::ECS::TaskDefinition").values()).hasSize(2).allSatisfy(definition -> {
+            JsonNode properties = definition.path("Properties");
+            assertThat(properties.has("PidMode")).as("no PID namespace shared with the agent").isFalse();
+            assertThat(properties.has("IpcMode")).isFalse();
+            JsonNode build = properties.path("ContainerDefinitions").get(1);
+            assertThat(build.path("Name").asText()).isEqualTo("build");
+            assertThat(build.has("Environment") || build.has("Secrets") || build.has("EnvironmentFiles")).isFalse();
+            assertThat(build.path("EntryPoint").get(0).asText()).isEqualTo("/busybox/env");
+            assertThat(build.path("EntryPoint").get(1).asText()).isEqualTo("-i");
+            assertThat(build.path("Image").asText()).matches("ghcr\\.io/osscontainertools/kaniko:[^@]+-debug@sha256:[0-9a-f]{64}");
+        });
+    }
+
     private static String getAtt(String logicalId) {
         return "{\"Fn::GetAtt\":[\"" + logicalId + "\",\"Arn\"]}";
     }

@@ -59,6 +59,8 @@ class OptionalFeaturesTest {
                 assertThat(definition.path("Properties").path("ContainerDefinitions").get(0).path("Image").toString())
                         .contains("111122223333.dkr.ecr.eu-west-1.")
                         .contains("/bakery-agent@sha256:0123456789abcdef"));
+        assertThat(synth.resources("AWS::ECS::TaskDefinition").values()).allSatisfy(definition ->
+                assertThat(definition.at("/Properties/EphemeralStorage/SizeInGiB").asInt()).isEqualTo(100));
         String executionRole = synth.logicalId(synth.stack().builds().executionRole());
         assertThat(LeastPrivilegeTest.grants(synth)).filteredOn(g -> g.owner().path("Properties").path("Roles").toString()
                 .contains(executionRole) && g.list("Action").contains("ecr:BatchGetImage"))

@@ -27,7 +27,7 @@ record Synthesized(BakeryStack stack, Template template, JsonNode json, CloudAss
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<Map<String, String>, Synthesized> CACHE = new ConcurrentHashMap<>();
 
-    /** Pinned-looking references for the Docker asset path; no synth pulls them. */
+    /** Pinned-looking references: the build container's image and the Docker asset's base; no synth pulls them. */
     static final String KANIKO_IMAGE = BakerySettings.KANIKO_TAG + "@sha256:" + "1".repeat(64);
     static final String JRE_IMAGE = BakerySettings.JRE_TAG + "@sha256:" + "2".repeat(64);
 
@@ -38,7 +38,7 @@ record Synthesized(BakeryStack stack, Template template, JsonNode json, CloudAss
 
     /** The documented deployment: the agent image is a tag of the stack's own repository. */
     static Synthesized documented() {
-        return with(Map.of("agentImageTag", "0.1.0"));
+        return with(Map.of("agentImageTag", "0.1.0", "kanikoImage", KANIKO_IMAGE));
     }
 
     /**
@@ -53,6 +53,8 @@ record Synthesized(BakeryStack stack, Template template, JsonNode json, CloudAss
                 "vpcId", "vpc-0123456789abcdef0",
                 "subnetIds", "subnet-0aaaaaaaaaaaaaaaa,subnet-0bbbbbbbbbbbbbbbb",
                 "assignPublicIp", "false",
+                "kanikoImage", KANIKO_IMAGE,
+                "ephemeralStorageGiB", "100",
                 "agentImage", "111122223333.dkr.ecr.eu-west-1.amazonaws.com/bakery-agent@sha256:"
                         + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
     }

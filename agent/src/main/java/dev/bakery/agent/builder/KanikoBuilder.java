@@ -1,19 +1,35 @@
 package dev.bakery.agent.builder;
 
+import dev.bakery.agent.log.AgentLog;
 import dev.bakery.agent.process.ProcessRunner;
+import dev.bakery.core.BuildContainer;
 import dev.bakery.core.BuildTask;
 import dev.bakery.core.CacheOptions;
 import dev.bakery.core.ImageReference;
 import dev.bakery.core.KanikoOptions;
+import java.io.BufferedReader;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
- * Turns the same spec into Kaniko's flags (the executor is {@value #EXECUTOR}).
+ * The production builder: Kaniko in the task's second container ({@link BuildContainer}), which holds
+ * no AWS credential. The agent writes the plan (the build's environment, the executor's arguments,
+ * the scripts) on the shared volume, gives the go-ahead, relays the container's output as its own
+ * masked lines and reads the exit code it leaves. The same spec becomes the arguments of the image's
+ * {@code /kaniko/executor}.
  *
  * <p>The arguments always come in this order. A flag and its value are one argv element
  * ({@code --name=value}), so no value is ever split, and no shell ever reads them:
@@ -33,7 +49,7 @@ import java.util.TreeMap;
  *   <li>{@code --label=KEY=VALUE} for each label, sorted by key</li>
  *   <li>{@code --secret=id=ID,src=FILE} for each build secret of the task, in the plan's order: the
  *       fork's buildx-compatible flag for {@code RUN --mount=type=secret} (osscontainertools/kaniko
- *       pull requests 391 and 409). The files are under {@code /kaniko}, which Kaniko never
+ *       pull requests 391 and 409). The files are on the shared volume, a mount that Kaniko never
  *       snapshots or wipes, so they exist for every stage and never reach a layer</li>
  *   <li>only when the cache is enabled: {@code --cache=true}, then {@code --cache-repo=},
  *       {@code --cache-ttl=}, {@code --cache-copy-layers=true}, {@code --cache-run-layers=<bool>},
@@ -56,41 +72,243 @@ import java.util.TreeMap;
  */
 public final class KanikoBuilder implements Builder {
 
-    public static final String EXECUTOR = "/kaniko/executor";
-
     /** Pushes to a registry are retried this many times before the build fails. */
     static final int PUSH_RETRIES = 3;
 
-    private final String executor;
+    private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final long POLL_MILLIS = 100;
+    /** After SIGTERM: the build container's trap stops the running step and leaves its exit code (ECS kills at 10 s). */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(7);
+    /** Between the output's end and the exit code (both written just before the build container ends), and back. */
+    private static final Duration END_GRACE = Duration.ofSeconds(5);
 
-    /** Runs {@value #EXECUTOR}. */
-    public KanikoBuilder() {
-        this(EXECUTOR);
+    private final Path shared;
+    private final Path dockerConfig;
+    private final Path secrets;
+    private final AgentLog log;
+    private final Duration startTimeout;
+
+    /**
+     * @param shared       the volume both containers mount ({@link BuildContainer#VOLUME_PATH} in each)
+     * @param dockerConfig the directory of the registry logins' config.json, on that volume
+     * @param secrets      the build secrets' directory, on that volume; the build container removes it
+     *                     before the post-script
+     * @param startTimeout how long the build container may take to pick up the go-ahead (its image pull included)
+     */
+    public KanikoBuilder(Path shared, Path dockerConfig, Path secrets, AgentLog log, Duration startTimeout) {
+        this.shared = shared;
+        this.dockerConfig = dockerConfig;
+        this.secrets = secrets;
+        this.log = log;
+        this.startTimeout = startTimeout;
     }
 
-    /** Runs another executable with the same arguments (tests). */
-    KanikoBuilder(String executor) {
-        this.executor = executor;
+    /** The build container runs the pre- and post-script, in its own environment, not the agent. */
+    @Override
+    public boolean runsScripts() {
+        return true;
     }
 
     /**
-     * Runs the executor once: it builds, pushes to every destination and writes the digest. A digest
-     * file left from an earlier run is removed first, so a digest read afterwards is this build's.
+     * Hands the task to the build container and relays its output until it has left its exit code.
+     * A digest file left from an earlier run is removed first, so a digest read afterwards is this
+     * build's. The agent never waits forever: not for a build container that does not start, nor for
+     * one that ends without an exit code, nor after a termination.
      */
     @Override
     public BuildOutcome build(BuildRequest request, ProcessRunner runner) throws IOException, InterruptedException {
         Files.deleteIfExists(request.digestFile());
-        List<String> command = new ArrayList<>();
-        command.add(executor);
-        command.addAll(arguments(request));
-        ProcessRunner.Outcome outcome = runner.run(command, request.workspace(), Map.of(), "build");
-        if (!outcome.succeeded()) {
-            return new BuildOutcome(outcome.exitCode() == 0 ? 143 : outcome.exitCode(), null, List.of(),
-                    outcome.lastLine(), outcome.interrupted());
+        Path exit = shared.resolve(BuildContainer.EXIT);
+        Files.deleteIfExists(exit);
+        writePlan(request);
+        Path fifo = shared.resolve(BuildContainer.OUTPUT);
+        Files.deleteIfExists(fifo);
+        mkfifo(fifo);
+        Relay relay = new Relay(fifo);
+        Path go = shared.resolve(BuildContainer.GO);
+        Files.writeString(shared.resolve(BuildContainer.GO + ".new"), "");
+        Files.move(shared.resolve(BuildContainer.GO + ".new"), go, StandardCopyOption.ATOMIC_MOVE);
+        relay.start();
+
+        long startBy = System.nanoTime() + startTimeout.toNanos();
+        long stopBy = Long.MAX_VALUE;
+        while (!Files.exists(exit) && !relay.ended()) {
+            if (runner.terminated() && stopBy == Long.MAX_VALUE) {
+                Files.writeString(shared.resolve(BuildContainer.STOP), "");
+                stopBy = System.nanoTime() + STOP_GRACE.toNanos();
+            }
+            if (!relay.connected() && System.nanoTime() > Math.min(startBy, stopBy)) {
+                relay.abandon();
+                return runner.terminated()
+                        ? new BuildOutcome(143, null, List.of(), "terminated before the build container started", true)
+                        : new BuildOutcome(1, null, List.of(), "the build container did not start within "
+                                + startTimeout.toSeconds() + " s of the go-ahead", false);
+            }
+            if (System.nanoTime() > stopBy) {
+                relay.abandon();
+                return new BuildOutcome(143, null, List.of(), "the build container did not stop within "
+                        + STOP_GRACE.toSeconds() + " s of the termination", true);
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+        relay.awaitEnd(END_GRACE);
+        String[] ended = awaitExit(exit);
+        if (ended == null) {
+            return new BuildOutcome(runner.terminated() ? 143 : 1, null, List.of(), "the build container stopped without"
+                    + " leaving its exit code (killed, or out of memory?) during its " + relay.step() + " step"
+                    + (relay.lastLine().isEmpty() ? "" : "; its last line: " + relay.lastLine()), runner.terminated());
+        }
+        String step = ended[0];
+        int code = Integer.parseInt(ended[1]);
+        if (code != 0) {
+            String error = switch (step) {
+                case "build" -> relay.lastLine();
+                default -> step + " failed (exit code " + code + ")" + (relay.lastLine().isEmpty() ? "" : ": " + relay.lastLine());
+            };
+            return new BuildOutcome(code, null, List.of(), error, runner.terminated());
         }
         List<ImageReference> pushed = request.task().kaniko().noPush() ? List.of() : request.task().destinations();
         String digest = pushed.isEmpty() ? null : DigestFile.read(request.digestFile());
         return new BuildOutcome(0, digest, pushed, null, false);
+    }
+
+    /** The exit file's {@code STEP CODE}, or null when the build container left none. */
+    private static String[] awaitExit(Path exit) throws IOException, InterruptedException {
+        long by = System.nanoTime() + END_GRACE.toNanos();
+        while (!Files.exists(exit) && System.nanoTime() < by) {
+            Thread.sleep(POLL_MILLIS);
+        }
+        if (!Files.exists(exit)) {
+            return null;
+        }
+        String[] ended = Files.readString(exit).strip().split(" ");
+        if (ended.length != 2 || !ended[1].matches("\\d{1,3}")) {
+            throw new IOException("the build container left an exit file that is not \"STEP CODE\": " + String.join(" ", ended));
+        }
+        return ended;
+    }
+
+    /**
+     * The build's environment and the executor's arguments as the build container's shell reads them,
+     * each value single-quoted (so nothing in it is ever expanded), and the scripts as files of their own.
+     */
+    private void writePlan(BuildRequest request) throws IOException {
+        BuildTask task = request.task();
+        StringBuilder plan = new StringBuilder();
+        for (Map.Entry<String, String> variable : new TreeMap<>(task.env()).entrySet()) {
+            if (!VARIABLE.matcher(variable.getKey()).matches() || variable.getKey().startsWith("bakery_")) {
+                throw new IOException("env " + variable.getKey() + " of task " + task.id() + " is not a variable name"
+                        + " the build container takes (letters, digits and _, not starting with a digit or bakery_)");
+            }
+            plan.append("export ").append(variable.getKey()).append('=').append(quoted(variable.getValue())).append('\n');
+        }
+        // The logins the agent wrote, not the image's /kaniko/.docker.
+        plan.append("export DOCKER_CONFIG=").append(quoted(dockerConfig.toString())).append('\n');
+        plan.append("bakery_workspace=").append(quoted(request.workspace().toString())).append('\n');
+        plan.append("bakery_secrets=").append(quoted(secrets.toString())).append('\n');
+        plan.append("set --");
+        for (String argument : arguments(request)) {
+            plan.append(" \\\n  ").append(quoted(argument));
+        }
+        plan.append('\n');
+        write(shared.resolve(BuildContainer.PLAN), plan.toString());
+        script(BuildContainer.PRE_SCRIPT, task.preScript());
+        script(BuildContainer.POST_SCRIPT, task.postScript());
+        Files.deleteIfExists(shared.resolve(BuildContainer.STOP));
+    }
+
+    private void script(String name, String text) throws IOException {
+        Path file = shared.resolve(name);
+        Files.deleteIfExists(file);
+        if (text != null) {
+            write(file, text.endsWith("\n") ? text : text + "\n");
+        }
+    }
+
+    /** Readable by root only: the plan may carry the build's own environment values. */
+    private static void write(Path file, String text) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, text);
+    }
+
+    static String quoted(String value) {
+        return "'" + value.replace("'", "'\\''") + "'";
+    }
+
+    private static void mkfifo(Path fifo) throws IOException, InterruptedException {
+        Process mkfifo = new ProcessBuilder("mkfifo", "-m", "600", fifo.toString()).redirectErrorStream(true).start();
+        String output = new String(mkfifo.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (mkfifo.waitFor() != 0) {
+            throw new IOException("cannot create the output FIFO " + fifo + ": " + output);
+        }
+    }
+
+    /**
+     * Reads the build container's output from the FIFO and logs each line as the agent's own, masked,
+     * under the step the build container announced. Opening the FIFO waits for its writer, so
+     * {@link #connected()} says whether the build container started.
+     */
+    private final class Relay extends Thread {
+        private final Path fifo;
+        private volatile boolean connected;
+        private volatile boolean ended;
+        private volatile String step = "setup";
+        private volatile String lastLine = "";
+
+        Relay(Path fifo) {
+            super("build-output");
+            setDaemon(true);
+            this.fifo = fifo;
+        }
+
+        @Override
+        public void run() {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(new FileInputStream(fifo.toFile()),
+                    StandardCharsets.UTF_8))) {
+                connected = true;
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    if (line.startsWith(BuildContainer.STEP_MARKER)) {
+                        step = line.substring(BuildContainer.STEP_MARKER.length()).strip();
+                    } else if (!line.isBlank()) {
+                        log.line(step, "info", line);
+                        lastLine = log.masked(line); // it becomes the result's error, stored and shown
+                    }
+                }
+            } catch (IOException e) {
+                log.warn(step, "lost the build container's output: " + e.getMessage());
+            } finally {
+                ended = true;
+            }
+        }
+
+        boolean connected() {
+            return connected;
+        }
+
+        boolean ended() {
+            return ended;
+        }
+
+        String step() {
+            return step;
+        }
+
+        String lastLine() {
+            return lastLine;
+        }
+
+        void awaitEnd(Duration grace) throws InterruptedException {
+            join(grace.toMillis());
+        }
+
+        /** Releases a reader still waiting for a writer, by being that writer for a moment. */
+        void abandon() throws IOException {
+            if (!connected && !ended) {
+                new FileOutputStream(fifo.toFile()).close();
+            }
+        }
     }
 
     /** The executor's argv after the executable, in the order documented on the class. */

@@ -22,8 +22,9 @@ import java.util.Set;
 /**
  * Writes the builder's registry logins as a Docker {@code config.json}: {@code auths} for every
  * registry the plan has credentials for (passwords read from Secrets Manager at this moment, never
- * before), and Kaniko's {@code ecr-login} credential helper for ECR registries, which then use the
- * task role. Readable by its owner only.
+ * before), and for each ECR registry of the task's destinations and cache a token that reaches only
+ * those repositories ({@code dev.bakery.registry.EcrPushSession}): the build container has no AWS
+ * credential to run a credential helper with, and must not. Readable by its owner only.
  */
 public final class DockerConfig {
 
@@ -39,6 +40,14 @@ public final class DockerConfig {
         List<Login> written = new ArrayList<>();
         Set<String> registries = new LinkedHashSet<>();
         task.credentials().stream().map(RegistryCredential::registry).forEach(registries::add);
+        task.destinations().stream().map(ImageReference::registry).filter(host -> EcrHost.parse(host).isPresent())
+                .forEach(registries::add);
+        if (task.kaniko().cache().repo() != null) {
+            String cacheHost = task.kaniko().cache().repo().split("/")[0];
+            if (EcrHost.parse(cacheHost).isPresent()) {
+                registries.add(cacheHost);
+            }
+        }
         for (String registry : registries) {
             Login login = logins.loginFor(registry).orElseThrow(
                     () -> new IOException("no login could be read for " + registry));
@@ -47,16 +56,6 @@ public final class DockerConfig {
             // Docker Hub's key in config.json is its v1 URL, the one every client looks up.
             auths.putObject(registry.equals("docker.io") ? "https://index.docker.io/v1/" : registry).put("auth", auth);
             written.add(login);
-        }
-        Set<String> ecr = new LinkedHashSet<>();
-        task.destinations().stream().map(ImageReference::registry).forEach(ecr::add);
-        if (task.kaniko().cache().repo() != null) {
-            ecr.add(task.kaniko().cache().repo().split("/")[0]);
-        }
-        ecr.removeIf(host -> EcrHost.parse(host).isEmpty() || registries.contains(host));
-        if (!ecr.isEmpty()) {
-            ObjectNode helpers = config.putObject("credHelpers");
-            ecr.forEach(host -> helpers.put(host, "ecr-login"));
         }
         Files.createDirectories(file.getParent());
         Files.deleteIfExists(file);

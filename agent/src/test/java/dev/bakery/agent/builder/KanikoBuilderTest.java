@@ -3,25 +3,16 @@ package dev.bakery.agent.builder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bakery.agent.log.AgentLog;
-import dev.bakery.agent.process.ProcessRunner;
 import dev.bakery.core.BuildPlan;
 import dev.bakery.core.BuildPlanner;
 import dev.bakery.core.BuildTask;
 import dev.bakery.core.PlanRequest;
 import dev.bakery.core.SourceFile;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,7 +28,7 @@ class KanikoBuilderTest {
 
     /**
      * @param taskId   which task of the plan
-     * @param expected the whole argv after {@link KanikoBuilder#EXECUTOR}
+     * @param expected the whole argv after {@code /kaniko/executor}
      */
     record Case(String name, String yaml, String taskId, List<String> expected) {
         @Override
@@ -771,107 +762,11 @@ class KanikoBuilderTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("comma");
     }
 
-    private static final String DIGEST = "sha256:" + "ab".repeat(32);
 
     /**
      * A stand-in for the executor: records its argv one per line, writes {@code digest} to the
      * {@code --digest-file} it was given, prints {@code line} and exits with {@code exit}.
      */
-    private static Path fakeExecutor(Path dir, String digest, String line, int exit) throws IOException {
-        Path script = dir.resolve("executor");
-        Files.writeString(script, """
-                #!/bin/sh
-                for a in "$@"; do printf '%%s\\n' "$a" >> "%s"; done
-                for a in "$@"; do case "$a" in --digest-file=*) f="${a#--digest-file=}";; esac; done
-                [ -n "%s" ] && printf '%%s' "%s" > "$f"
-                echo "%s"
-                exit %d
-                """.formatted(dir.resolve("argv"), digest, digest, line, exit));
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-        return script;
-    }
-
-    private static ProcessRunner runner() {
-        PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        return new ProcessRunner(new AgentLog(out, Clock.systemUTC(), "b1", "amd64", "amd64"));
-    }
-
-    private static BuildRequest request(String yaml, Path dir) throws IOException {
-        Path workspace = Files.createDirectories(dir.resolve("workspace"));
-        return new BuildRequest(plan(yaml).task("amd64"), workspace, dir.resolve("digest"));
-    }
-
-    @Test
-    void buildRunsTheExecutorWithTheArgumentsAndReturnsTheDigestAndEveryDestination(@TempDir Path dir)
-            throws Exception {
-        BuildRequest request = request("""
-                global:
-                  kaniko:
-                    destination: registry.example.com/app:1
-                    tags: [stable]
-                    build-args: {NOTE: "a,b\\nc"}
-                bake:
-                - arch: amd64
-                """, dir);
-        Files.writeString(request.digestFile(), "sha256:" + "00".repeat(32));
-        BuildOutcome outcome = new KanikoBuilder(fakeExecutor(dir, DIGEST, "pushed", 0).toString())
-                .build(request, runner());
-        assertThat(outcome.succeeded()).isTrue();
-        assertThat(outcome.digest()).isEqualTo(DIGEST);
-        assertThat(outcome.pushed()).map(Object::toString)
-                .containsExactly("registry.example.com/app:1", "registry.example.com/app:stable");
-        // The argv arrives intact: the newline inside NOTE splits the recording, not the argument.
-        assertThat(KanikoBuilder.arguments(request)).contains("--build-arg=NOTE=a,b\nc");
-        assertThat(String.join("\n", Files.readAllLines(dir.resolve("argv"))))
-                .isEqualTo(String.join("\n", KanikoBuilder.arguments(request)));
-    }
-
-    @Test
-    void aFailedBuildReportsItsExitCodeAndLastLineAndNoDigest(@TempDir Path dir) throws Exception {
-        BuildRequest request = request("""
-                global:
-                  kaniko: {destination: "registry.example.com/app:1"}
-                bake:
-                - arch: amd64
-                """, dir);
-        Files.writeString(request.digestFile(), DIGEST);
-        BuildOutcome outcome = new KanikoBuilder(fakeExecutor(dir, "", "error building image: boom", 1).toString())
-                .build(request, runner());
-        assertThat(outcome.succeeded()).isFalse();
-        assertThat(outcome.exitCode()).isEqualTo(1);
-        assertThat(outcome.digest()).isNull();
-        assertThat(outcome.pushed()).isEmpty();
-        assertThat(outcome.error()).contains("boom");
-        assertThat(request.digestFile()).as("a stale digest is never left for a reader").doesNotExist();
-    }
-
-    @Test
-    void aNoPushBuildPushesNothingAndNeedsNoDigest(@TempDir Path dir) throws Exception {
-        BuildRequest request = request("""
-                global:
-                  kaniko: {no-push: true}
-                bake:
-                - arch: amd64
-                """, dir);
-        BuildOutcome outcome = new KanikoBuilder(fakeExecutor(dir, "", "built", 0).toString()).build(request, runner());
-        assertThat(outcome.succeeded()).isTrue();
-        assertThat(outcome.digest()).isNull();
-        assertThat(outcome.pushed()).isEmpty();
-    }
-
-    @Test
-    void aSuccessWithoutADigestIsAnError(@TempDir Path dir) throws Exception {
-        BuildRequest request = request("""
-                global:
-                  kaniko: {destination: "registry.example.com/app:1"}
-                bake:
-                - arch: amd64
-                """, dir);
-        KanikoBuilder builder = new KanikoBuilder(fakeExecutor(dir, "", "done", 0).toString());
-        assertThatThrownBy(() -> builder.build(request, runner())).isInstanceOf(IOException.class)
-                .hasMessageContaining("wrote no digest");
-    }
-
     static BuildPlan plan(String yaml) {
         return BuildPlanner.plan(PlanRequest.ofConfig(SourceFile.of("config.yaml", yaml))).builds().getFirst().plan();
     }

@@ -33,7 +33,7 @@ class DockerConfigTest {
     }
 
     @Test
-    void writesLoginsFromSecretsAndTheEcrHelperForEcrRegistries() throws Exception {
+    void writesLoginsFromSecretsAndTheScopedEcrTokenNoCredentialHelper() throws Exception {
         PlannedBuild build = BuildPlanner.plan(PlanRequest.ofConfig(SourceFile.of("config.yaml", """
                 global:
                   kaniko-credentials:
@@ -51,13 +51,18 @@ class DockerConfigTest {
         Path file = temp.resolve("docker/config.json");
 
         List<Login> written = DockerConfig.write(file, task,
-                new PlanCredentials(task.credentials(), "b-1", secrets::get, EcrTokens.none()));
+                new PlanCredentials(task.credentials(), "b-1", secrets::get,
+                        host -> java.util.Optional.of(new Login("AWS", "token-of-" + host.host()))));
 
-        assertThat(written).extracting(Login::username).containsExactly("builder", "hubber");
+        assertThat(written).extracting(Login::username).containsExactly("builder", "hubber", "AWS");
         JsonNode config = new ObjectMapper().readTree(file.toFile());
         assertThat(config.path("auths").path("registry.example.com").path("auth").asText()).isEqualTo(auth("builder", "inline-pass"));
         assertThat(config.path("auths").path("https://index.docker.io/v1/").path("auth").asText()).isEqualTo(auth("hubber", "hub-token"));
-        assertThat(config.path("credHelpers").path("123456789012.dkr.ecr.eu-west-1.amazonaws.com").asText()).isEqualTo("ecr-login");
+        // The destination's and the cache's registry, one login (its token reaches only those repositories).
+        assertThat(config.path("auths").path("123456789012.dkr.ecr.eu-west-1.amazonaws.com").path("auth").asText())
+                .isEqualTo(auth("AWS", "token-of-123456789012.dkr.ecr.eu-west-1.amazonaws.com"));
+        // A helper would need AWS credentials in the build container, which has none.
+        assertThat(config.has("credHelpers")).isFalse();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
     }
 

@@ -1,6 +1,7 @@
 package dev.bakery.functions.aws;
 
 import dev.bakery.aws.AwsErrors;
+import dev.bakery.core.log.LogStreams;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Comparator;
@@ -90,6 +91,8 @@ public final class LogEvents {
         List<Event> events = response.events().stream()
                 .map(e -> new Event(Objects.requireNonNullElse(e.eventId(), ""), Objects.requireNonNullElse(e.timestamp(), 0L),
                         Objects.requireNonNullElse(e.message(), ""), Objects.requireNonNullElse(e.logStreamName(), "")))
+                // A stream that names its build (LogStreams) gives no line to another build, whatever the line says.
+                .filter(e -> LogStreams.build(e.logStream()).map(buildId::equals).orElse(true))
                 .sorted(ORDER) // FilterLogEvents interleaves the streams it searched
                 .toList();
         String next = response.nextToken();

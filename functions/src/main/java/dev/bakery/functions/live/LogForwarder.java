@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bakery.core.live.LiveMessage;
 import dev.bakery.core.log.AgentLine;
+import dev.bakery.core.log.LogStreams;
 import dev.bakery.core.live.LiveMessages;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -28,7 +29,8 @@ import java.util.zip.GZIPInputStream;
  * {@code {messageType, owner, logGroup, logStream, subscriptionFilters, logEvents: [{id, timestamp, message}]}}.
  * A {@code CONTROL_MESSAGE} (CloudWatch checking that the destination is reachable) is ignored. Each
  * event's message is one agent line, {@code {ts, buildId, taskId, arch, step, level, msg}}; a line that
- * is not a JSON object with a {@code buildId} is skipped and counted, never costing the other lines.
+ * is not a JSON object with a {@code buildId}, or that names another build than its stream does
+ * ({@link LogStreams}), is skipped and counted, never costing the other lines.
  *
  * <p>Lines are grouped by build in their order; each build's subscribers are looked up once, and its
  * lines go out in as few messages as fit in {@link ConnectionPoster#MAX_FRAME_BYTES} (UTF-8 bytes of the
@@ -94,9 +96,11 @@ public final class LogForwarder {
         Map<String, List<LiveMessage.Line>> byBuild = new LinkedHashMap<>();
         int lines = 0;
         int skipped = 0;
+        // A payload is one stream's; a stream that names its build takes no line for another.
+        String owner = LogStreams.build(payload.path("logStream").asText("")).orElse(null);
         for (JsonNode event : events) {
             Parsed parsed = parse(event);
-            if (parsed == null) {
+            if (parsed == null || owner != null && !owner.equals(parsed.buildId())) {
                 skipped++;
                 continue;
             }

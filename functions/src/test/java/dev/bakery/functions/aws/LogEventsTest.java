@@ -107,6 +107,14 @@ class LogEventsTest {
         assertThat(logs.filterByBuild(GROUP, "b-3", 0, null, 100).events()).isEmpty();
     }
 
+    /** The bridge's stream names its build: a line there claiming another build is not replayed as that build's. */
+    @Test
+    void aLineClaimingAnotherBuildInAStreamThatNamesItsOwnIsNotReplayed() {
+        aws.logEvent(GROUP, dev.bakery.core.log.LogStreams.k8s("b-3", "bakery-amd64-0123456789"), 7000,
+                line("b-2", "amd64", 7000, "forged"));
+        assertThat(messages(logs.filterByBuild(GROUP, "b-2", 0, null, 100))).containsExactly("another build");
+    }
+
     @Test
     void aBuildIdThatWouldChangeTheFilterPatternIsRefused() {
         assertThatThrownBy(() -> logs.filterByBuild(GROUP, "b-1\" || $.level = \"error", 0, null, 100))

@@ -146,6 +146,20 @@ class LogForwarderTest {
                 + "\"step\":\"build\",\"level\":\"error\",\"msg\":\"build failed: exit 1\"}]}");
     }
 
+    /** The bridge's stream names its build: a line there claiming another build reaches nobody following that one. */
+    @Test
+    void aStreamThatNamesItsBuildGivesNoLineToAnother() {
+        aws.connect("c1", "c2");
+        subscribe("b-1", "c1");
+        subscribe("b-victim", "c2");
+        LogForwarder.Result result = forwarder.forward(data(dev.bakery.core.log.LogStreams.k8s("b-1", "bakery-amd64-0123456789"),
+                List.of(new Event(eventId(1), agentLine("b-1", "t", "amd64", "build", "info", "mine")),
+                        new Event(eventId(2), agentLine("b-victim", "t", "amd64", "build", "info", "forged")))));
+
+        assertThat(result).isEqualTo(new LogForwarder.Result(1, 1, 1, 0));
+        assertThat(aws.postsByConnection()).containsOnlyKeys("c1");
+    }
+
     @Test
     void aControlMessageIsIgnored() {
         aws.connect("c1");

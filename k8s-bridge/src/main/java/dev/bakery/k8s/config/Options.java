@@ -41,6 +41,16 @@ public final class Options {
             description = "The agent image (multi-arch). Env: BAKERY_AGENT_IMAGE")
     String agentImage;
 
+    @Option(names = "--kaniko-image", descriptionKey = "BAKERY_KANIKO_IMAGE", required = true,
+            description = "The build container's image: ghcr.io/osscontainertools/kaniko:<version>-debug@sha256:<digest>."
+                    + " Env: BAKERY_KANIKO_IMAGE")
+    String kanikoImage;
+
+    @Option(names = "--push-role-arn", descriptionKey = "BAKERY_PUSH_ROLE_ARN",
+            description = "The role agents assume for ECR logins limited to their task's repositories (the stack's push"
+                    + " role, or one like it that trusts the agents' role). Env: BAKERY_PUSH_ROLE_ARN")
+    String pushRoleArn;
+
     @Option(names = "--namespace", descriptionKey = "BAKERY_NAMESPACE",
             description = "Namespace of the Jobs; default: the bridge's own. Env: BAKERY_NAMESPACE")
     String namespace;
@@ -133,8 +143,8 @@ public final class Options {
      */
     public BridgeConfig config(String namespace) {
         List<Toleration> parsed = tolerations.stream().filter(t -> !t.isBlank()).map(Tolerations::parse).toList();
-        AgentPod agent = new AgentPod(agentImage, agentServiceAccount, imagePullSecrets.stream().filter(s -> !s.isBlank()).toList(),
-                parsed, nodeSelector, Math.toIntExact(jobTtl.toSeconds()), region);
+        AgentPod agent = new AgentPod(agentImage, kanikoImage, agentServiceAccount, imagePullSecrets.stream().filter(s -> !s.isBlank()).toList(),
+                parsed, nodeSelector, Math.toIntExact(jobTtl.toSeconds()), region, pushRoleArn);
         return new BridgeConfig(activityArn, workerName, namespace, bridgeName, slots, table, contextBucket, logGroup, agent,
                 new Timing(heartbeat, poll, unschedulableAfter, urlLifetime));
     }

@@ -1,5 +1,6 @@
 package dev.bakery.k8s.kube;
 
+import dev.bakery.core.BuildContainer;
 import dev.bakery.core.BuildTask;
 import dev.bakery.k8s.config.AgentPod;
 import dev.bakery.k8s.task.TrackedTask;
@@ -18,7 +19,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Job that runs one task, and the Secrets it mounts. The Job is created suspended: its Secrets
+ * The Job that runs one task, and the Secrets it mounts. Its pod has the agent container and the build
+ * container ({@link BuildContainer}: the Kaniko fork's debug image, unmodified, through {@code env -i})
+ * sharing an {@code emptyDir}. The build container gets no service-account token (none is mounted in
+ * the pod) and, by the pod identity webhook's {@value #SKIP_CONTAINERS} annotation, none of the AWS
+ * web-identity variables and token files EKS injects into a pod's containers. The Job is created suspended: its Secrets
  * are created next, owned by the Job (so Kubernetes deletes them with it), and only then is it let
  * run, so its pod never starts without them and an image pull never races its pull secret.
  */
@@ -38,7 +43,11 @@ public final class JobTemplate {
     public static final String TASK_TOKEN = "bakery.dev/task-token";
     public static final String CONTAINER = "bakery.dev/container";
 
+    /** The EKS pod identity webhook injects no AWS credentials into the containers this annotation names. */
+    public static final String SKIP_CONTAINERS = "eks.amazonaws.com/skip-containers";
     static final String SPEC_DIR = "/var/run/bakery";
+    /** The agent streams; the build's memory and CPU are the build container's. */
+    private static final Map<String, Quantity> AGENT_RESOURCES = Map.of("cpu", new Quantity("250m"), "memory", new Quantity("512Mi"));
     static final String SPEC_KEY = "task.json";
     static final String TERMINATION_LOG = "/dev/termination-log";
     private static final String DEFAULT_CONTAINER = "kaniko";
@@ -70,6 +79,10 @@ public final class JobTemplate {
      */
     public Job job(TrackedTask tracked, BuildTask task, boolean withPullSecret) {
         String name = tracked.jobName();
+        if (tracked.container().equals(BuildContainer.NAME)) {
+            throw new IllegalArgumentException("kaniko.container-name \"" + BuildContainer.NAME + "\" is the build container's"
+                    + " name in the pod: choose another name for the agent's container");
+        }
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(MANAGED_BY, MANAGER);
         labels.put(BRIDGE, Names.labelValue(bridgeName));
@@ -104,11 +117,12 @@ public final class JobTemplate {
                     .withActiveDeadlineSeconds((long) task.timeoutSeconds())
                     .withTtlSecondsAfterFinished(agent.ttlSecondsAfterFinished())
                     .withNewTemplate()
-                        .withNewMetadata().withLabels(podLabels).endMetadata()
+                        .withNewMetadata().withLabels(podLabels)
+                            .withAnnotations(Map.of(SKIP_CONTAINERS, BuildContainer.NAME)).endMetadata()
                         .withNewSpec()
                             .withRestartPolicy("Never")
                             .withServiceAccountName(agent.serviceAccount())
-                            // The agent never calls the Kubernetes API; IRSA projects its own token.
+                            // Neither container calls the Kubernetes API; IRSA projects the agent's own token.
                             .withAutomountServiceAccountToken(false)
                             .withNodeSelector(nodeSelector)
                             .withTolerations(agent.tolerations())
@@ -117,14 +131,27 @@ public final class JobTemplate {
                                 .withName(tracked.container())
                                 .withImage(agent.image())
                                 .withEnv(env(tracked))
-                                .withNewResources().withRequests(resources).withLimits(resources).endResources()
+                                .withNewResources().withRequests(AGENT_RESOURCES).withLimits(AGENT_RESOURCES).endResources()
                                 .addNewVolumeMount().withName("task").withMountPath(SPEC_DIR).withReadOnly(true).endVolumeMount()
+                                .addNewVolumeMount().withName(BuildContainer.VOLUME).withMountPath(BuildContainer.VOLUME_PATH)
+                                .endVolumeMount()
                                 .withTerminationMessagePath(TERMINATION_LOG)
                                 .withTerminationMessagePolicy("File")
+                            .endContainer()
+                            .addNewContainer()
+                                .withName(BuildContainer.NAME)
+                                .withImage(agent.kanikoImage())
+                                .withCommand(BuildContainer.entryPoint())
+                                .withArgs(BuildContainer.command())
+                                .withNewResources().withRequests(resources).withLimits(resources).endResources()
+                                .addNewVolumeMount().withName(BuildContainer.VOLUME).withMountPath(BuildContainer.VOLUME_PATH)
+                                .endVolumeMount()
                             .endContainer()
                             .addNewVolume().withName("task")
                                 .withNewSecret().withSecretName(name).withDefaultMode(0400).endSecret()
                             .endVolume()
+                            // The context, the logins and the build's output FIFO; gone with the pod.
+                            .addNewVolume().withName(BuildContainer.VOLUME).withNewEmptyDir().endEmptyDir().endVolume()
                         .endSpec()
                     .endTemplate()
                 .endSpec()
@@ -132,12 +159,16 @@ public final class JobTemplate {
     }
 
     private List<EnvVar> env(TrackedTask tracked) {
-        return List.of(
+        List<EnvVar> env = new ArrayList<>(List.of(
                 new EnvVar("BAKERY_TASK_SPEC_FILE", SPEC_DIR + "/" + SPEC_KEY, null),
                 new EnvVar("BAKERY_TERMINATION_LOG", TERMINATION_LOG, null),
                 new EnvVar("BAKERY_BUILD_ID", tracked.buildId(), null),
                 new EnvVar("BAKERY_TASK_ID", tracked.taskId(), null),
-                new EnvVar("AWS_REGION", agent.region(), null));
+                new EnvVar("AWS_REGION", agent.region(), null)));
+        if (agent.pushRoleArn() != null) {
+            env.add(new EnvVar("BAKERY_PUSH_ROLE_ARN", agent.pushRoleArn(), null));
+        }
+        return env;
     }
 
     /** The agent's task spec file ({@code {buildId, taskId, plan, contextUrl}}): the presigned URL is a credential. */

@@ -1,5 +1,6 @@
 package dev.bakery.k8s.task;
 
+import dev.bakery.core.log.LogStreams;
 import java.util.Objects;
 
 /**
@@ -20,7 +21,7 @@ public record TrackedTask(String token, String buildId, String taskId, String jo
 
     /** The task's CloudWatch Logs stream in the build log group. */
     public String logStream() {
-        return "k8s/" + buildId + "/" + jobName;
+        return LogStreams.k8s(buildId, jobName);
     }
 
     @Override

@@ -122,14 +122,32 @@ class BridgeTest {
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
         assertThat(pod.getImagePullSecrets()).extracting(r -> r.getName()).containsExactly("regcred");
         assertThat(job.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("bakery.dev/job", jobName(job));
+        assertThat(pod.getContainers()).hasSize(2);
         Container agent = pod.getContainers().getFirst();
         assertThat(agent.getName()).isEqualTo("kaniko");
         assertThat(agent.getImage()).isEqualTo(BridgeHarness.AGENT_IMAGE);
-        assertThat(agent.getResources().getRequests()).isEqualTo(Map.of("cpu", new Quantity("1500m"), "memory", new Quantity("3072Mi")));
-        assertThat(agent.getResources().getLimits()).isEqualTo(agent.getResources().getRequests());
+        assertThat(agent.getResources().getRequests()).isEqualTo(Map.of("cpu", new Quantity("250m"), "memory", new Quantity("512Mi")));
+        // The build's size is the build container's: Kaniko does the work.
+        Container build = pod.getContainers().get(1);
+        assertThat(build.getName()).isEqualTo("build");
+        assertThat(build.getImage()).isEqualTo(BridgeHarness.KANIKO_IMAGE);
+        assertThat(build.getCommand()).containsExactly("/busybox/env", "-i", "/busybox/sh", "-c");
+        assertThat(build.getArgs()).isEqualTo(dev.bakery.core.BuildContainer.command());
+        assertThat(build.getEnv()).isEmpty();
+        assertThat(build.getResources().getRequests()).isEqualTo(Map.of("cpu", new Quantity("1500m"), "memory", new Quantity("3072Mi")));
+        assertThat(build.getResources().getLimits()).isEqualTo(build.getResources().getRequests());
+        assertThat(build.getVolumeMounts()).extracting(m -> m.getName() + ":" + m.getMountPath()).containsExactly("bakery:/bakery");
+        assertThat(agent.getVolumeMounts()).extracting(m -> m.getName() + ":" + m.getMountPath())
+                .containsExactly("task:/var/run/bakery", "bakery:/bakery");
+        assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("bakery")).singleElement()
+                .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+        // No web-identity variables or token files from the EKS webhook, no service-account token, no shared PIDs.
+        assertThat(job.getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry("eks.amazonaws.com/skip-containers", "build");
+        assertThat(pod.getShareProcessNamespace()).isNotEqualTo(Boolean.TRUE);
         assertThat(agent.getEnv()).extracting(e -> e.getName() + "=" + e.getValue()).contains(
                 "BAKERY_TASK_SPEC_FILE=/var/run/bakery/task.json", "BAKERY_TERMINATION_LOG=/dev/termination-log",
-                "BAKERY_BUILD_ID=" + buildId, "BAKERY_TASK_ID=arm64", "AWS_REGION=eu-west-1");
+                "BAKERY_BUILD_ID=" + buildId, "BAKERY_TASK_ID=arm64", "AWS_REGION=eu-west-1",
+                "BAKERY_PUSH_ROLE_ARN=" + BridgeHarness.PUSH_ROLE);
         assertThat(agent.getTerminationMessagePath()).isEqualTo("/dev/termination-log");
 
         // The Secret the agent reads its task from, owned by the Job, readable by the agent's own loader.

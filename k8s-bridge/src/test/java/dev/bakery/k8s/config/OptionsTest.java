@@ -10,17 +10,18 @@ import picocli.CommandLine;
 
 class OptionsTest {
 
-    private static final Map<String, String> ENV = Map.of(
-            "BAKERY_ACTIVITY_ARN", "arn:aws:states:eu-west-1:111122223333:activity:bakery-k8s",
-            "AWS_REGION", "eu-west-1",
-            "BAKERY_TABLE", "bakery",
-            "BAKERY_CONTEXT_BUCKET", "bakery-contexts",
-            "BAKERY_LOG_GROUP", "/bakery/builds",
-            "BAKERY_AGENT_IMAGE", "registry.example.com/bakery/agent:1.0",
-            "HOSTNAME", "bakery-k8s-bridge-7d9f-x2",
-            "BAKERY_TOLERATIONS", "kubernetes.io/arch=arm64:NoSchedule,dedicated:NoExecute",
-            "BAKERY_NODE_SELECTOR", "karpenter.sh/capacity-type=on-demand",
-            "BAKERY_HEARTBEAT", "20s");
+    private static final Map<String, String> ENV = Map.ofEntries(
+            Map.entry("BAKERY_ACTIVITY_ARN", "arn:aws:states:eu-west-1:111122223333:activity:bakery-k8s"),
+            Map.entry("AWS_REGION", "eu-west-1"),
+            Map.entry("BAKERY_TABLE", "bakery"),
+            Map.entry("BAKERY_CONTEXT_BUCKET", "bakery-contexts"),
+            Map.entry("BAKERY_LOG_GROUP", "/bakery/builds"),
+            Map.entry("BAKERY_AGENT_IMAGE", "registry.example.com/bakery/agent:1.0"),
+            Map.entry("HOSTNAME", "bakery-k8s-bridge-7d9f-x2"),
+            Map.entry("BAKERY_TOLERATIONS", "kubernetes.io/arch=arm64:NoSchedule,dedicated:NoExecute"),
+            Map.entry("BAKERY_NODE_SELECTOR", "karpenter.sh/capacity-type=on-demand"),
+            Map.entry("BAKERY_HEARTBEAT", "20s"),
+            Map.entry("BAKERY_KANIKO_IMAGE", "ghcr.io/osscontainertools/kaniko:v1.28.3-debug@sha256:" + "1".repeat(64)));
 
     @Test
     void theEnvironmentConfiguresTheBridge() {

@@ -46,6 +46,9 @@ public final class BridgeHarness implements AutoCloseable {
     public static final String LOG_GROUP = "/bakery/builds";
     public static final String CONTEXT_KEY = "contexts/" + "ab".repeat(32) + ".tar.gz";
     public static final String AGENT_IMAGE = "registry.example.com/bakery/agent:1.0";
+    public static final String PUSH_ROLE = "arn:aws:iam::111122223333:role/bakery-push";
+    /** A digest-pinned placeholder: none of the real image was read here. */
+    public static final String KANIKO_IMAGE = "ghcr.io/osscontainertools/kaniko:v1.28.3-debug@sha256:" + "1".repeat(64);
     public static final Timing TIMING = new Timing(Duration.ofMillis(300), Duration.ofMillis(40), Duration.ofMinutes(5),
             Duration.ofHours(1));
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,9 +60,9 @@ public final class BridgeHarness implements AutoCloseable {
     public final MutableClock clock = new MutableClock();
     public final BuildStore store = new BuildStore(dynamo.client(), LocalDynamo.TABLE, Clock.systemUTC());
     public final String activityArn = aws.activity(REGION, "bakery-k8s");
-    public final AgentPod agent = new AgentPod(AGENT_IMAGE, "bakery-agent", List.of("regcred"),
+    public final AgentPod agent = new AgentPod(AGENT_IMAGE, KANIKO_IMAGE, "bakery-agent", List.of("regcred"),
             List.of(Tolerations.parse("kubernetes.io/arch=arm64:NoSchedule"), Tolerations.parse("dedicated:NoExecute")),
-            Map.of("node.kubernetes.io/lifecycle", "on-demand"), 3600, REGION);
+            Map.of("node.kubernetes.io/lifecycle", "on-demand"), 3600, REGION, PUSH_ROLE);
     private final S3Presigner presigner = S3Presigner.builder().region(Region.of(REGION))
             .credentialsProvider(LoopbackAws.credentials()).build();
     private final List<Bridge> bridges = new ArrayList<>();

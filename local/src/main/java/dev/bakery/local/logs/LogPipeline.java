@@ -122,7 +122,7 @@ public final class LogPipeline implements AutoCloseable {
         payload.put("messageType", "DATA_MESSAGE");
         payload.put("owner", LocalAws.ACCOUNT);
         payload.put("logGroup", "/bakery/local/builds");
-        payload.put("logStream", buildId);
+        payload.put("logStream", dev.bakery.core.log.LogStreams.local(buildId));
         payload.putArray("subscriptionFilters").add("bakery-local");
         ArrayNode events = payload.putArray("logEvents");
         for (LogSource.Line line : lines) {

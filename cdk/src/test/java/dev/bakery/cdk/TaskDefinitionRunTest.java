@@ -14,7 +14,6 @@ import dev.bakery.store.BuildStore;
 import dev.bakery.store.TaskRecord;
 import dev.bakery.store.testing.Builds;
 import dev.bakery.store.testing.LocalDynamo;
-import dev.bakery.store.testing.LocalDynamoServer;
 import dev.bakery.testing.AgentImage;
 import dev.bakery.testing.Await;
 import dev.bakery.testing.ChrootContainer;
@@ -68,7 +67,7 @@ class TaskDefinitionRunTest {
             "AWS_SECRET_ACCESS_KEY", LoopbackAws.SECRET_KEY);
 
     private static final Synthesized SYNTH = Synthesized.documented();
-    private static LocalDynamoServer dynamo;
+    private static LocalDynamo dynamo;
     private static LocalS3 s3;
     private static LoopbackAws aws;
     private static BuildStore store;
@@ -79,7 +78,7 @@ class TaskDefinitionRunTest {
 
     @BeforeAll
     static void engines() {
-        dynamo = LocalDynamoServer.start();
+        dynamo = LocalDynamo.start();
         s3 = LocalS3.start(LoopbackAws.ACCESS_KEY, LoopbackAws.SECRET_KEY);
         s3.client().createBucket(r -> r.bucket(BUCKET));
         aws = LoopbackAws.start();

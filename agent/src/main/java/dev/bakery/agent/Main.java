@@ -1,6 +1,7 @@
 package dev.bakery.agent;
 
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import dev.bakery.core.Environment;
 import dev.bakery.agent.builder.BuildahBuilder;
 import dev.bakery.agent.builder.Builder;
 import dev.bakery.agent.builder.KanikoBuilder;
@@ -77,6 +78,7 @@ public final class Main {
     }
 
     private static int run(Map<String, String> env, AgentLog bootLog) {
+        Environment settings = new Environment(env);
         // One credentials chain and one HTTP client for every client.
         AwsClients aws = AwsClients.create(env.getOrDefault("AWS_REGION", "us-east-1"));
         TaskSpec spec;
@@ -88,13 +90,13 @@ public final class Main {
         } else {
             var dynamo = aws.configure(DynamoDbClient.builder());
             endpoint(env, "BAKERY_DYNAMODB_ENDPOINT").ifPresent(dynamo::endpointOverride);
-            BuildStore store = new BuildStore(dynamo.build(), required(env, "BAKERY_TABLE"), Clock.systemUTC());
+            BuildStore store = new BuildStore(dynamo.build(), settings.required("BAKERY_TABLE"), Clock.systemUTC());
             var s3Builder = aws.configure(S3Client.builder());
             endpoint(env, "BAKERY_S3_ENDPOINT").ifPresent(uri -> s3Builder.endpointOverride(uri).forcePathStyle(true));
             s3 = s3Builder.build();
-            String buildId = required(env, "BAKERY_BUILD_ID");
-            String taskId = required(env, "BAKERY_TASK_ID");
-            spec = TaskSpecs.fromStore(store, required(env, "BAKERY_CONTEXT_BUCKET"), buildId, taskId);
+            String buildId = settings.required("BAKERY_BUILD_ID");
+            String taskId = settings.required("BAKERY_TASK_ID");
+            spec = TaskSpecs.fromStore(store, settings.required("BAKERY_CONTEXT_BUCKET"), buildId, taskId);
             sink = new StoreResultSink(store, buildId, taskId,
                     EcsTaskArn.lookUp(env, Duration.ofSeconds(2), bootLog).orElse(null));
         }
@@ -110,7 +112,7 @@ public final class Main {
             case "kaniko" -> new KanikoBuilder(shared, dockerConfig.getParent(), secretsDir, log, Duration.ofSeconds(
                     Long.parseLong(env.getOrDefault("BAKERY_BUILD_START_SECONDS", Long.toString(DEFAULT_BUILD_START_SECONDS)))));
             case "buildah" -> {
-                Path root = Path.of(required(env, "BAKERY_BUILDAH_ROOT"));
+                Path root = Path.of(settings.required("BAKERY_BUILDAH_ROOT"));
                 yield new BuildahBuilder("buildah", root.resolve("storage"), root.resolve("run"), dockerConfig);
             }
             default -> throw new IllegalArgumentException("BAKERY_BUILDER must be kaniko or buildah");
@@ -168,11 +170,4 @@ public final class Main {
         return java.util.Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank()).map(URI::create);
     }
 
-    private static String required(Map<String, String> env, String name) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("environment variable " + name + " is not set");
-        }
-        return value;
-    }
 }

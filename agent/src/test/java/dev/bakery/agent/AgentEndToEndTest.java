@@ -15,18 +15,18 @@ import dev.bakery.core.BuildPlan;
 import dev.bakery.core.BuildPlanner;
 import dev.bakery.core.PlanRequest;
 import dev.bakery.core.SourceFile;
-import dev.bakery.testing.LoopbackAws;
+import dev.bakery.core.status.TaskStatus;
 import dev.bakery.registry.RegistryClient;
 import dev.bakery.registry.RegistryCredentials;
 import dev.bakery.registry.SecretsManagerSecrets;
 import dev.bakery.store.BuildRecord;
-import dev.bakery.core.status.BuildStatus;
 import dev.bakery.store.BuildStore;
 import dev.bakery.store.TaskRecord;
-import dev.bakery.core.status.TaskStatus;
 import dev.bakery.store.testing.Builds;
 import dev.bakery.store.testing.LocalDynamo;
+import dev.bakery.testing.ContextArchives;
 import dev.bakery.testing.LocalS3;
+import dev.bakery.testing.LoopbackAws;
 import dev.bakery.testing.LoopbackRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -37,9 +37,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
-import java.util.zip.GZIPOutputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,26 +83,9 @@ class AgentEndToEndTest {
 
     /** A tar.gz of the given files plus a static busybox, uploaded under its content address. */
     private static String upload(Map<String, String> files) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
-            for (Map.Entry<String, String> file : files.entrySet()) {
-                byte[] content = file.getValue().getBytes(StandardCharsets.UTF_8);
-                TarArchiveEntry entry = new TarArchiveEntry(file.getKey());
-                entry.setSize(content.length);
-                tar.putArchiveEntry(entry);
-                tar.write(content);
-                tar.closeArchiveEntry();
-            }
-            byte[] busybox = Files.readAllBytes(Path.of("/bin/busybox"));
-            TarArchiveEntry entry = new TarArchiveEntry("busybox");
-            entry.setSize(busybox.length);
-            entry.setMode(0755);
-            tar.putArchiveEntry(entry);
-            tar.write(busybox);
-            tar.closeArchiveEntry();
-        }
-        String key = "contexts/" + dev.bakery.core.Digests.sha256(bytes.toByteArray()).substring(7) + ".tar.gz";
-        s3.client().putObject(r -> r.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes.toByteArray()));
+        byte[] archive = ContextArchives.tarGz(files, Map.of("busybox", Files.readAllBytes(Path.of("/bin/busybox"))));
+        String key = "contexts/" + dev.bakery.core.Digests.sha256(archive).substring(7) + ".tar.gz";
+        s3.client().putObject(r -> r.bucket(BUCKET).key(key), RequestBody.fromBytes(archive));
         return key;
     }
 

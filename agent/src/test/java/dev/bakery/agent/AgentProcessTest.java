@@ -10,18 +10,15 @@ import dev.bakery.core.BuildPlanner;
 import dev.bakery.core.PlanJson;
 import dev.bakery.core.PlanRequest;
 import dev.bakery.core.SourceFile;
+import dev.bakery.testing.ContextArchives;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPOutputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,24 +39,8 @@ class AgentProcessTest {
 
     @BeforeEach
     void serveContext() throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
-            byte[] dockerfile = "FROM scratch\n".getBytes(StandardCharsets.UTF_8);
-            TarArchiveEntry entry = new TarArchiveEntry("Dockerfile");
-            entry.setSize(dockerfile.length);
-            tar.putArchiveEntry(entry);
-            tar.write(dockerfile);
-            tar.closeArchiveEntry();
-        }
-        byte[] archive = bytes.toByteArray();
         // Plays the presigned S3 URL the bridge hands to the Job.
-        contexts = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        contexts.createContext("/context.tar.gz", exchange -> {
-            exchange.sendResponseHeaders(200, archive.length);
-            exchange.getResponseBody().write(archive);
-            exchange.close();
-        });
-        contexts.start();
+        contexts = ContextArchives.serve(ContextArchives.tarGz(Map.of("Dockerfile", "FROM scratch\n")));
     }
 
     @AfterEach

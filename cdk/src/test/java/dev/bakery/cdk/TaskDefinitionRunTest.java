@@ -17,6 +17,7 @@ import dev.bakery.store.testing.LocalDynamo;
 import dev.bakery.testing.AgentImage;
 import dev.bakery.testing.Await;
 import dev.bakery.testing.ChrootContainer;
+import dev.bakery.testing.ContextArchives;
 import dev.bakery.testing.LocalS3;
 import dev.bakery.testing.LoopbackAws;
 import java.io.ByteArrayOutputStream;
@@ -33,9 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPOutputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -348,19 +346,9 @@ class TaskDefinitionRunTest {
     }
 
     private static String upload(Map<String, String> files) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
-            for (Map.Entry<String, String> file : files.entrySet()) {
-                byte[] content = file.getValue().getBytes(StandardCharsets.UTF_8);
-                TarArchiveEntry entry = new TarArchiveEntry(file.getKey());
-                entry.setSize(content.length);
-                tar.putArchiveEntry(entry);
-                tar.write(content);
-                tar.closeArchiveEntry();
-            }
-        }
-        String key = "contexts/" + dev.bakery.core.Digests.sha256(bytes.toByteArray()).substring(7) + ".tar.gz";
-        s3.client().putObject(r -> r.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes.toByteArray()));
+        byte[] archive = ContextArchives.tarGz(files);
+        String key = "contexts/" + dev.bakery.core.Digests.sha256(archive).substring(7) + ".tar.gz";
+        s3.client().putObject(r -> r.bucket(BUCKET).key(key), RequestBody.fromBytes(archive));
         return key;
     }
 }

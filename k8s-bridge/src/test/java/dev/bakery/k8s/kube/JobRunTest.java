@@ -17,6 +17,7 @@ import dev.bakery.k8s.testing.BridgeHarness;
 import dev.bakery.testing.AgentImage;
 import dev.bakery.testing.Await;
 import dev.bakery.testing.ChrootContainer;
+import dev.bakery.testing.ContextArchives;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -26,7 +27,6 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,9 +38,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPOutputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -251,22 +248,6 @@ class JobRunTest {
 
     /** Plays the presigned S3 URL of the task's context. */
     private void serve(String dockerfile) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
-            byte[] content = dockerfile.getBytes(StandardCharsets.UTF_8);
-            TarArchiveEntry entry = new TarArchiveEntry("Dockerfile");
-            entry.setSize(content.length);
-            tar.putArchiveEntry(entry);
-            tar.write(content);
-            tar.closeArchiveEntry();
-        }
-        byte[] archive = bytes.toByteArray();
-        contexts = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        contexts.createContext("/context.tar.gz", exchange -> {
-            exchange.sendResponseHeaders(200, archive.length);
-            exchange.getResponseBody().write(archive);
-            exchange.close();
-        });
-        contexts.start();
+        contexts = ContextArchives.serve(ContextArchives.tarGz(Map.of("Dockerfile", dockerfile)));
     }
 }

@@ -1,0 +1,64 @@
+package dev.bakery.testing;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/** Build contexts as the CLI uploads them (tar.gz), for tests that run an agent on one. */
+public final class ContextArchives {
+
+    private ContextArchives() {
+    }
+
+    /** A tar.gz of text files, name to content. */
+    public static byte[] tarGz(Map<String, String> files) {
+        return tarGz(files, Map.of());
+    }
+
+    /** A tar.gz of text files and of executables (mode 0755), name to content. */
+    public static byte[] tarGz(Map<String, String> files, Map<String, byte[]> executables) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
+            for (Map.Entry<String, String> file : files.entrySet()) {
+                put(tar, file.getKey(), file.getValue().getBytes(StandardCharsets.UTF_8), null);
+            }
+            for (Map.Entry<String, byte[]> file : executables.entrySet()) {
+                put(tar, file.getKey(), file.getValue(), 0755);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Serves {@code archive} at {@code /context.tar.gz} on 127.0.0.1, as a presigned S3 GET would; the caller stops it. */
+    public static HttpServer serve(byte[] archive) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/context.tar.gz", exchange -> {
+            exchange.sendResponseHeaders(200, archive.length);
+            exchange.getResponseBody().write(archive);
+            exchange.close();
+        });
+        server.start();
+        return server;
+    }
+
+    /** @param mode null for the default file mode */
+    private static void put(TarArchiveOutputStream tar, String name, byte[] content, Integer mode) throws IOException {
+        TarArchiveEntry entry = new TarArchiveEntry(name);
+        entry.setSize(content.length);
+        if (mode != null) {
+            entry.setMode(mode);
+        }
+        tar.putArchiveEntry(entry);
+        tar.write(content);
+        tar.closeArchiveEntry();
+    }
+}

@@ -1,5 +1,6 @@
 package dev.bakery.e2e;
 
+import dev.bakery.testing.BakeryJars;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,13 +44,13 @@ class LocalModeEndToEndTest {
     static void startLocalMode() throws Exception {
         dataDir = work.resolve("data");
         localLog = work.resolve("bakery-local.log");
-        local = Jars.startLocal(dataDir, localLog);
+        local = BakeryJars.startLocal(dataDir, localLog);
     }
 
     @AfterAll
     static void stopLocalMode() throws Exception {
         if (local != null) {
-            Jars.stop(local);
+            BakeryJars.stop(local);
         }
     }
 
@@ -57,7 +58,7 @@ class LocalModeEndToEndTest {
     @Order(1)
     void helloBuildsBothArchitecturesAndAnIndexThatTheRegistryServes() throws Exception {
         Path metadata = work.resolve("metadata.json");
-        Jars.Run run = Jars.cli(dataDir, "build", "--config", "samples/hello/bakery.yaml", "--repo", "samples/hello",
+        BakeryJars.Run run = BakeryJars.cli(dataDir, "build", "--config", "samples/hello/bakery.yaml", "--repo", "samples/hello",
                 "--endpoint", "local", "--metadata-file", metadata.toString());
 
         assertThat(run.exit()).as(run.output()).isZero();
@@ -89,7 +90,7 @@ class LocalModeEndToEndTest {
     @Test
     @Order(2)
     void theSameBuildAgainUploadsNoContextBytes() throws Exception {
-        Jars.Run run = Jars.cli(dataDir, "build", "--config", "samples/hello/bakery.yaml", "--repo", "samples/hello",
+        BakeryJars.Run run = BakeryJars.cli(dataDir, "build", "--config", "samples/hello/bakery.yaml", "--repo", "samples/hello",
                 "--endpoint", "local");
 
         assertThat(run.exit()).as(run.output()).isZero();
@@ -101,7 +102,7 @@ class LocalModeEndToEndTest {
     @Order(3)
     void aFailingRunFailsTheBuildShowsTheLineAndPushesNoIndex() throws Exception {
         Path fixture = fixture("half-failing");
-        Jars.Run run = Jars.cli(dataDir, "build", "--config", fixture.resolve("bakery.yaml").toString(),
+        BakeryJars.Run run = BakeryJars.cli(dataDir, "build", "--config", fixture.resolve("bakery.yaml").toString(),
                 "--repo", fixture.toString(), "--endpoint", "local");
 
         assertThat(run.exit()).as(run.output()).isEqualTo(1);
@@ -118,7 +119,7 @@ class LocalModeEndToEndTest {
     void sigtermToTheCliCancelsTheBuildAndLeavesNoAgentRunning() throws Exception {
         Path fixture = fixture("slow");
         Path log = work.resolve("slow.log");
-        Process cli = Jars.startCli(dataDir, log, "build", "--config", fixture.resolve("bakery.yaml").toString(),
+        Process cli = BakeryJars.startCli(dataDir, log, "build", "--config", fixture.resolve("bakery.yaml").toString(),
                 "--repo", fixture.toString(), "--endpoint", "local");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (!Files.readString(log).contains("sleeping")) {
@@ -133,8 +134,8 @@ class LocalModeEndToEndTest {
         assertThat(cli.waitFor(2, TimeUnit.MINUTES)).isTrue();
         String output = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(cli.exitValue()).as(output).isEqualTo(143);
-        String buildId = new Jars.Run(143, output).buildId("default");
-        Jars.Run status = Jars.cli(dataDir, "status", buildId, "--endpoint", "local", "--output", "json");
+        String buildId = new BakeryJars.Run(143, output).buildId("default");
+        BakeryJars.Run status = BakeryJars.cli(dataDir, "status", buildId, "--endpoint", "local", "--output", "json");
         assertThat(JSON.readTree(status.output()).path("status").asText()).as(status.output()).isEqualTo("CANCELLED");
         long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!agentProcesses().isEmpty() && System.nanoTime() < settle) {
@@ -146,7 +147,7 @@ class LocalModeEndToEndTest {
     @Test
     @Order(5)
     void twoComposeServicesBuildConcurrentlyWithAsync() throws Exception {
-        Jars.Run run = Jars.cli(dataDir, "build", "--compose", "samples/compose/compose.yaml", "--repo", "samples/compose",
+        BakeryJars.Run run = BakeryJars.cli(dataDir, "build", "--compose", "samples/compose/compose.yaml", "--repo", "samples/compose",
                 "--services", "api,web", "--async", "--endpoint", "local");
 
         assertThat(run.exit()).as(run.output()).isZero();
@@ -162,10 +163,10 @@ class LocalModeEndToEndTest {
     @Test
     @Order(6)
     void aRestartedBakeryLocalStillListsTheFinishedBuilds() throws Exception {
-        Jars.stop(local);
-        local = Jars.startLocal(dataDir, localLog);
+        BakeryJars.stop(local);
+        local = BakeryJars.startLocal(dataDir, localLog);
 
-        Jars.Run list = Jars.cli(dataDir, "list", "--endpoint", "local");
+        BakeryJars.Run list = BakeryJars.cli(dataDir, "list", "--endpoint", "local");
 
         assertThat(list.exit()).as(list.output()).isZero();
         assertThat(list.output()).contains(finished);
@@ -178,7 +179,7 @@ class LocalModeEndToEndTest {
     @Test
     @Order(7)
     void theSamplePipelinesStepsRunWithTheReleasedCli() throws Exception {
-        Path release = Jars.ROOT.resolve("cli/target/release");
+        Path release = BakeryJars.ROOT.resolve("cli/target/release");
         String version;
         try (Stream<Path> files = Files.list(release)) {
             version = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".zip")).findFirst().orElseThrow()
@@ -192,19 +193,19 @@ class LocalModeEndToEndTest {
         }
         Files.write(tampered.resolve("bakery-" + version + ".tar.gz"), new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
 
-        Jars.Run refused = install(work.resolve("tampered"), version, work.resolve("cli-tampered"));
+        BakeryJars.Run refused = install(work.resolve("tampered"), version, work.resolve("cli-tampered"));
         assertThat(refused.exit()).isEqualTo(1);
         assertThat(refused.output()).contains("does not match its SHA256SUMS line: not installed");
         assertThat(work.resolve("cli-tampered/bin/bakery")).doesNotExist();
 
-        Jars.Run installed = install(work.resolve("releases"), version, work.resolve("cli"));
+        BakeryJars.Run installed = install(work.resolve("releases"), version, work.resolve("cli"));
         assertThat(installed.exit()).as(installed.output()).isZero();
         Path bin = Path.of(installed.output().lines().reduce((a, b) -> b).orElseThrow());
         assertThat(bin).isEqualTo(work.resolve("cli/bin"));
 
         SamplePipelines pipelines = new SamplePipelines(bin, dataDir, work);
         Path summary = Files.createFile(work.resolve("step-summary.md"));
-        List<SamplePipelines.Step> github = pipelines.github(Jars.ROOT.resolve("samples/ci/github-actions.yml"), summary);
+        List<SamplePipelines.Step> github = pipelines.github(BakeryJars.ROOT.resolve("samples/ci/github-actions.yml"), summary);
         assertThat(github).extracting(SamplePipelines.Step::name)
                 .containsExactly("Check the config", "Build amd64 and arm64", "Use the digest", "Show the build");
         for (SamplePipelines.Step step : github) {
@@ -216,22 +217,22 @@ class LocalModeEndToEndTest {
         assertThat(Files.readString(summary)).contains("| default | amd64 | ✅ SUCCEEDED |", "```mermaid\ngantt\n",
                 "Estimated cost: **$");
 
-        SamplePipelines.Step gitlab = pipelines.gitlab(Jars.ROOT.resolve("samples/ci/gitlab-ci.yml"));
+        SamplePipelines.Step gitlab = pipelines.gitlab(BakeryJars.ROOT.resolve("samples/ci/gitlab-ci.yml"));
         assertThat(gitlab.exit()).as(gitlab.output()).isZero();
         assertThat(gitlab.output()).contains("valid: 1 build", "build b-", " SUCCEEDED");
         JsonNode metadata = JSON.readTree(work.resolve("gitlab-checkout/bakery-metadata.json").toFile());
         assertThat(metadata.path("default").path("containerimage.digest").asText()).startsWith("sha256:");
     }
 
-    private static Jars.Run install(Path releases, String version, Path dir) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(Jars.ROOT.resolve("scripts/install-cli").toString(), version, dir.toString())
+    private static BakeryJars.Run install(Path releases, String version, Path dir) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(BakeryJars.ROOT.resolve("scripts/install-cli").toString(), version, dir.toString())
                 .redirectErrorStream(true);
         builder.environment().put("BAKERY_RELEASES", releases.toUri().toString().replaceAll("/$", ""));
         builder.environment().put("BAKERY_ARCHIVE", "plain");
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        return new Jars.Run(process.exitValue(), output);
+        return new BakeryJars.Run(process.exitValue(), output);
     }
 
     private static Path fixture(String name) throws Exception {

@@ -1,5 +1,6 @@
 package dev.bakery.e2e;
 
+import dev.bakery.testing.BakeryJars;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -58,7 +59,7 @@ final class SamplePipelines {
     List<Step> github(Path workflow, Path summary) throws Exception {
         Map<String, Object> document = yaml(workflow);
         Map<String, String> env = new LinkedHashMap<>((Map<String, String>) document.get("env"));
-        Map<String, Object> action = yaml(Jars.ROOT.resolve("action.yml"));
+        Map<String, Object> action = yaml(BakeryJars.ROOT.resolve("action.yml"));
         Map<String, Map<String, String>> outputs = new HashMap<>();
         Map<String, Object> job = (Map<String, Object>) ((Map<String, Object>) document.get("jobs")).get("build");
         List<Step> ran = new java.util.ArrayList<>();
@@ -84,10 +85,10 @@ final class SamplePipelines {
                 }
                 with.replaceAll((k, v) -> local(expand(v, env, outputs), build));
                 stepEnv.putAll(actionEnvironment(action, with));
-                result = run(name, List.of(Jars.ROOT.resolve("scripts/action-run").toString()), stepEnv, Jars.ROOT);
+                result = run(name, List.of(BakeryJars.ROOT.resolve("scripts/action-run").toString()), stepEnv, BakeryJars.ROOT);
             } else if (step.get("run") != null) {
                 String script = local(expand((String) step.get("run"), env, outputs), false);
-                result = run(name, List.of("bash", "-e", "-c", script), stepEnv, Jars.ROOT);
+                result = run(name, List.of("bash", "-e", "-c", script), stepEnv, BakeryJars.ROOT);
             } else {
                 continue; // checkout, AWS credentials: the machine has the repository, the local mode needs no keys
             }
@@ -122,7 +123,7 @@ final class SamplePipelines {
         // A checkout of its own: the job writes bakery-metadata.json into its working directory.
         Path checkout = Files.createDirectories(work.resolve("gitlab-checkout"));
         if (!Files.exists(checkout.resolve("samples"))) {
-            Files.createSymbolicLink(checkout.resolve("samples"), Jars.ROOT.resolve("samples"));
+            Files.createSymbolicLink(checkout.resolve("samples"), BakeryJars.ROOT.resolve("samples"));
         }
         return run("gitlab build-images", List.of("bash", "-c", script.toString()), env, checkout);
     }

@@ -1,4 +1,4 @@
-package dev.bakery.local.security;
+package dev.bakery.security.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bakery.local.LocalAws;
 import dev.bakery.local.LocalServer;
+import dev.bakery.testing.OtherUser;
 import dev.bakery.store.BuildStore;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -23,7 +22,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * {@code setpriv}, runs Python that tries to read and write the store (its front with a forged
  * signature, dynalite's own socket) and the data dir. Needs root (as .ci/run has).
  */
-class OtherUserTest {
+class StoreFromOtherUserTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Prints what each attempt got: "allowed", "denied" (EACCES), "http N", or the error's type. */
@@ -65,7 +64,6 @@ class OtherUserTest {
 
     @Test
     void nobodyCanNeitherReachTheStoreNorAnythingUnderTheDataDir() throws Exception {
-        assertThat(ProcessHandle.current().info().user()).as("this test runs setpriv, which needs root").hasValue("root");
         // The temp dir's parent is root's own; nobody must be able to reach the data dir's door to try.
         Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path dataDir = temp.resolve("data");
@@ -74,13 +72,10 @@ class OtherUserTest {
                     throw new UnsupportedOperationException("no build runs in this test");
                 })) {
             assertThat(Files.getPosixFilePermissions(dataDir)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
-            Process attacker = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                    "/usr/bin/python3", "-c", ATTACK, dataDir.toString(), server.dynamoEndpoint().toString(),
-                    dataDir.resolve("dynamodb.sock").toString(), LocalAws.TABLE).redirectErrorStream(true).start();
-            String printed = new String(attacker.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            assertThat(attacker.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(attacker.exitValue()).as(printed).isZero();
-            JsonNode got = JSON.readTree(printed.lines().reduce((a, b) -> b).orElseThrow());
+            OtherUser.Run attacker = OtherUser.python(ATTACK, dataDir.toString(), server.dynamoEndpoint().toString(),
+                    dataDir.resolve("dynamodb.sock").toString(), LocalAws.TABLE);
+            assertThat(attacker.exit()).as(attacker.output()).isZero();
+            JsonNode got = JSON.readTree(attacker.lastLine());
 
             assertThat(got.path("list data dir").asText()).isEqualTo("denied");
             assertThat(got.path("read endpoint file").asText()).isEqualTo("denied");

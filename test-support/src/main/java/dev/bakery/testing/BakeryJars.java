@@ -1,6 +1,4 @@
-package dev.bakery.e2e;
-
-import static org.assertj.core.api.Assertions.assertThat;
+package dev.bakery.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,24 +8,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The two jars a user runs, started as processes the way the {@code bakery} script starts them. */
-final class Jars {
+/**
+ * The two jars a user runs, started as processes the way the {@code bakery} script starts them.
+ * Paths are relative to a module directory (tests run there), so the jars must have been built in
+ * this reactor before the calling module.
+ */
+public final class BakeryJars {
 
-    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    static final Path CLI = ROOT.resolve("cli/target/bakery.jar");
-    static final Path LOCAL = ROOT.resolve("local/target/bakery-local.jar");
+    public static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    public static final Path CLI = ROOT.resolve("cli/target/bakery.jar");
+    public static final Path LOCAL = ROOT.resolve("local/target/bakery-local.jar");
 
-    private Jars() {
+    private BakeryJars() {
     }
 
-    static String java() {
+    public static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /** What a finished CLI run printed (stdout and stderr together) and how it exited. */
-    record Run(int exit, String output) {
+    public record Run(int exit, String output) {
         /** The build id the CLI printed when it submitted {@code service}. */
-        String buildId(String service) {
+        public String buildId(String service) {
             return output.lines().filter(l -> l.startsWith("submitted " + service + ": ")).findFirst()
                     .map(l -> l.split(" ")[2]).orElseThrow(() -> new AssertionError("no build submitted for " + service
                             + " in:\n" + output));
@@ -35,7 +37,7 @@ final class Jars {
     }
 
     /** Starts {@code bakery ARGS} against the local mode whose data dir is {@code dataDir}. */
-    static Process startCli(Path dataDir, Path log, String... args) throws IOException {
+    public static Process startCli(Path dataDir, Path log, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(java(), "-jar", CLI.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
@@ -46,11 +48,14 @@ final class Jars {
         return builder.start();
     }
 
-    static Run cli(Path dataDir, String... args) throws Exception {
+    public static Run cli(Path dataDir, String... args) throws Exception {
         Path log = Files.createTempFile("bakery-cli", ".log");
         try {
             Process process = startCli(dataDir, log, args);
-            assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("bakery %s finished", String.join(" ", args)).isTrue();
+            if (!process.waitFor(5, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new AssertionError("bakery " + String.join(" ", args) + " did not finish in 5 minutes");
+            }
             return new Run(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
         } finally {
             Files.deleteIfExists(log);
@@ -58,7 +63,7 @@ final class Jars {
     }
 
     /** {@code bakery-local --data-dir DIR --port 0}, ready when its endpoint file appears. */
-    static Process startLocal(Path dataDir, Path log) throws Exception {
+    public static Process startLocal(Path dataDir, Path log) throws Exception {
         Files.deleteIfExists(dataDir.resolve("endpoint.json"));
         Process process = new ProcessBuilder(java(), "-jar", LOCAL.toString(), "--data-dir", dataDir.toString(), "--port", "0")
                 .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -75,7 +80,7 @@ final class Jars {
     }
 
     /** Stops it as Ctrl-C would and waits until it has cleaned up (registry stopped, endpoint file gone). */
-    static void stop(Process local) throws InterruptedException {
+    public static void stop(Process local) throws InterruptedException {
         local.destroy();
         if (!local.waitFor(1, TimeUnit.MINUTES)) {
             local.destroyForcibly().waitFor();

@@ -62,10 +62,16 @@ public final class BakeryJars {
         }
     }
 
-    /** {@code bakery-local --data-dir DIR --port 0}, ready when its endpoint file appears. */
-    public static Process startLocal(Path dataDir, Path log) throws Exception {
+    /**
+     * {@code bakery-local --data-dir DIR --port 0 EXTRA...}, ready when its endpoint file appears.
+     * Tests that may run beside another bakery-local pass {@code --registry-port} with a free port.
+     */
+    public static Process startLocal(Path dataDir, Path log, String... extra) throws Exception {
         Files.deleteIfExists(dataDir.resolve("endpoint.json"));
-        Process process = new ProcessBuilder(java(), "-jar", LOCAL.toString(), "--data-dir", dataDir.toString(), "--port", "0")
+        List<String> command = new ArrayList<>(List.of(java(), "-jar", LOCAL.toString(), "--data-dir", dataDir.toString(),
+                "--port", "0"));
+        command.addAll(List.of(extra));
+        Process process = new ProcessBuilder(command)
                 .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);

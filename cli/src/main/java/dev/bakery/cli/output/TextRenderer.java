@@ -29,8 +29,10 @@ final class TextRenderer implements Renderer {
     /** Cyan, magenta, yellow, green, blue, then their bright forms; red is kept for errors. */
     private static final String[] PALETTE = {"\u001b[36m", "\u001b[35m", "\u001b[33m", "\u001b[32m", "\u001b[34m",
         "\u001b[96m", "\u001b[95m", "\u001b[93m", "\u001b[92m", "\u001b[94m"};
+    /** picocli's help styles besides those: its parameters are italic. */
+    private static final String ITALIC = "\u001b[3m";
     /** Every escape sequence the CLI prints: the only ones {@link TerminalText#guard} lets through. */
-    static final Set<String> COLOURS = Stream.concat(Stream.of(RESET, RED, BOLD), Arrays.stream(PALETTE))
+    static final Set<String> COLOURS = Stream.concat(Stream.of(RESET, RED, BOLD, ITALIC), Arrays.stream(PALETTE))
             .collect(Collectors.toUnmodifiableSet());
 
     private final PrintStream out;

@@ -38,6 +38,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -101,7 +102,8 @@ final class BuildCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CliContext context = root.context();
-        Resolution resolution = Plans.resolve(plan.input(context));
+        Set<Path> read = new LinkedHashSet<>();
+        Resolution resolution = Plans.resolve(plan.input(context), read::add);
         Renderer renderer = output.renderer(context);
         for (Problem warning : resolution.warnings()) {
             context.err().println("warning: " + warning.render());
@@ -110,12 +112,13 @@ final class BuildCommand implements Callable<Integer> {
             plans(context, resolution, null);
             return ExitCodes.OK;
         }
+        Set<String> withheld = withheld(resolution, read);
         Map<Set<ContextPacker.Context>, Upload> uploads = new LinkedHashMap<>();
         try {
             for (PlannedBuild build : resolution.builds()) {
                 Upload upload = uploads.get(contexts(build));
                 if (upload == null) {
-                    upload = new Upload(new ArrayList<>(), pack(context, contexts(build)));
+                    upload = new Upload(new ArrayList<>(), pack(context, contexts(build), withheld));
                     uploads.put(contexts(build), upload);
                 }
                 upload.services().add(build.plan().service());
@@ -154,11 +157,43 @@ final class BuildCommand implements Callable<Integer> {
         return contexts;
     }
 
-    private PackedContext pack(CliContext context, Set<ContextPacker.Context> contexts) throws IOException {
+    /**
+     * The files read to plan builds that carry an inline password, as repository paths: they hold
+     * it (or what it is interpolated from), and an inline password leaves this machine only in the
+     * submission, into the build's own secret. Nothing when no build has one.
+     */
+    private Set<String> withheld(Resolution resolution, Set<Path> read) throws IOException {
+        if (resolution.builds().stream().allMatch(build -> build.inlinePasswords().isEmpty())) {
+            return Set.of();
+        }
+        Path repo = plan.repo.toAbsolutePath().normalize();
+        Path root = repo.toRealPath();
+        Set<String> paths = new TreeSet<>();
+        for (Path file : read) {
+            if (file.startsWith(repo)) {
+                paths.add(repo.relativize(file).toString().replace('\\', '/'));
+            }
+            Path real = file.toRealPath();
+            if (real.startsWith(root)) {
+                paths.add(root.relativize(real).toString().replace('\\', '/'));
+            }
+        }
+        return paths;
+    }
+
+    private PackedContext pack(CliContext context, Set<ContextPacker.Context> contexts, Set<String> withheld)
+            throws IOException {
         Path archive = Files.createTempFile("bakery-context-", ".tar.gz");
         try {
-            PackedContext packed = ContextPacker.pack(plan.repo, contexts, archive);
+            // A signal (Ctrl-C, a cancelled CI job) ends the JVM without the finally that deletes it; this does.
+            archive.toFile().deleteOnExit();
+            PackedContext packed = ContextPacker.pack(plan.repo, contexts, withheld, archive);
             packed.hint().ifPresent(context.err()::println);
+            if (!packed.withheld().isEmpty()) {
+                context.err().println("bakery: left out of the upload: " + String.join(", ", packed.withheld())
+                        + " (read to plan a build with an inline registry password, which leaves this machine only into"
+                        + " the build's own secret; with secret: instead of password: nothing is left out)");
+            }
             return packed;
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(archive);
@@ -268,6 +303,7 @@ final class BuildCommand implements Callable<Integer> {
                 ObjectNode summary = contexts.addObject();
                 upload.services().forEach(summary.putArray("services")::add);
                 summary.put("sha256", upload.packed().sha256()).put("bytes", upload.packed().bytes());
+                upload.packed().withheld().forEach(summary.putArray("withheld")::add);
                 ArrayNode files = summary.putArray("files");
                 upload.packed().files().stream().sorted().forEach(files::add);
             }

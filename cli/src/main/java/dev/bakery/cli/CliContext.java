@@ -1,6 +1,8 @@
 package dev.bakery.cli;
 
 import dev.bakery.cli.follow.BuildFollower;
+import dev.bakery.cli.output.Terminal;
+import dev.bakery.cli.output.TerminalText;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
@@ -13,10 +15,13 @@ import java.util.Map;
 public record CliContext(PrintStream out, PrintStream err, Map<String, String> env, Path home,
         BuildFollower.Settings follow, ActiveBuilds activeBuilds, boolean interactive) {
 
+    /** The process's streams, each behind {@link TerminalText#guard}: no control sequence but the CLI's own colours. */
     public static CliContext system() {
         Map<String, String> env = System.getenv();
-        return new CliContext(System.out, System.err, env, Path.of(System.getProperty("user.home")),
-                BuildFollower.Settings.STANDARD, new ActiveBuilds(System.err),
-                dev.bakery.cli.output.Terminal.isInteractive(env));
+        boolean interactive = Terminal.isInteractive(env);
+        PrintStream out = TerminalText.guard(System.out, interactive);
+        PrintStream err = TerminalText.guard(System.err, interactive);
+        return new CliContext(out, err, env, Path.of(System.getProperty("user.home")),
+                BuildFollower.Settings.STANDARD, new ActiveBuilds(err), interactive);
     }
 }

@@ -195,6 +195,77 @@ class PlanningCommandsTest {
         assertThat(fields).containsExactly("plans");
     }
 
+    private static final String INLINE_PASSWORD_CONFIG = """
+            global:
+              kaniko-credentials:
+              - registry: registry.example.com
+                username: ci
+                password: pl4nted-pa55word
+              kaniko:
+                destination: registry.example.com/team/app:1.0
+            bake:
+              - arch: amd64
+            """;
+
+    @Test
+    void filesHoldingAnInlinePasswordAreLeftOutOfTheContextAndItIsPrintedNowhere() throws Exception {
+        Path repo = repo("compose.yaml", """
+                services:
+                  app:
+                    image: registry.example.com/team/app:1.0
+                    build:
+                      context: .
+                """, "bakery.yaml", INLINE_PASSWORD_CONFIG,
+                "kept.txt", "kept");
+
+        Cli.Result dryRun = bakery("build", "--dry-run", "-o", "json", "--config", repo.resolve("bakery.yaml").toString(),
+                "--compose", repo.resolve("compose.yaml").toString(), "--repo", repo.toString());
+        Cli.Result print = bakery("build", "--print", "--config", repo.resolve("bakery.yaml").toString(),
+                "--repo", repo.toString());
+
+        assertThat(dryRun.exit()).as(dryRun.err()).isZero();
+        JsonNode context = JSON.readTree(dryRun.out()).path("contexts").get(0);
+        assertThat(context.path("files").toString()).contains("kept.txt", "Dockerfile").doesNotContain("bakery.yaml",
+                "compose.yaml");
+        assertThat(context.path("withheld").toString()).isEqualTo("[\"bakery.yaml\",\"compose.yaml\"]");
+        assertThat(dryRun.err()).contains("left out of the upload: bakery.yaml, compose.yaml (read to plan a build with"
+                + " an inline registry password");
+        assertThat(print.exit()).as(print.err()).isZero();
+        assertThat(dryRun.out() + dryRun.err() + print.out() + print.err()).doesNotContain("pl4nted-pa55word");
+    }
+
+    @Test
+    void withoutAnInlinePasswordTheConfigIsUploadedAsBefore() throws Exception {
+        Path repo = repo("bakery.yaml", Repos.TWO_ARCH_CONFIG);
+
+        Cli.Result dryRun = bakery("build", "--dry-run", "-o", "json", "--repo", repo.toString());
+
+        JsonNode context = JSON.readTree(dryRun.out()).path("contexts").get(0);
+        assertThat(context.path("files").toString()).contains("bakery.yaml");
+        assertThat(context.path("withheld")).isEmpty();
+    }
+
+    @Test
+    void aDockerfileCopyingAFileReadToPlanABuildWithAnInlinePasswordIsRefusedBeforeAnyUpload() throws Exception {
+        Path repo = repo("compose.yaml", """
+                services:
+                  app:
+                    image: registry.example.com/team/app:${TAG}
+                    build:
+                      context: .
+                """, "bakery.yaml", INLINE_PASSWORD_CONFIG,
+                ".env", "TAG=1.0\n");
+        Files.writeString(repo.resolve("Dockerfile"), "FROM scratch\nCOPY --chown=1:1 \\\n  .env /app/\n");
+
+        Cli.Result dryRun = bakery("build", "--dry-run", "--config", repo.resolve("bakery.yaml").toString(),
+                "--compose", repo.resolve("compose.yaml").toString(), "--repo", repo.toString());
+
+        assertThat(dryRun.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(dryRun.err()).contains("bakery: Dockerfile line 2 copies \".env\", which is never uploaded: bakery read it"
+                + " to plan a build with an inline registry password (password:)", "write secret: <name> instead of password:")
+                .doesNotContain("pl4nted-pa55word");
+    }
+
     @Test
     void validateJsonListsBuildsOrErrors() throws Exception {
         Path repo = repo("bakery.yaml", Repos.TWO_ARCH_CONFIG);

@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -90,13 +91,27 @@ public final class ContextPacker {
      * @throws IOException      when the archive cannot be written
      */
     public static PackedContext pack(Path repo, Collection<Context> contexts, Path archive) throws IOException {
+        return pack(repo, contexts, Set.of(), archive);
+    }
+
+    /**
+     * As {@link #pack(Path, Collection, Path)}, without the files of {@code withheld} (repository
+     * paths): files that must not leave the machine, such as a config file holding an inline
+     * password. A Dockerfile whose {@code COPY} or {@code ADD} names one of them is refused.
+     */
+    public static PackedContext pack(Path repo, Collection<Context> contexts, Set<String> withheld, Path archive)
+            throws IOException {
         Path root = contextDirectory(repo, repo.toString());
         SortedMap<String, ContextEntry> entries = new TreeMap<>(ARCHIVE_ORDER);
         for (Context context : new LinkedHashSet<>(contexts)) {
             for (ContextEntry entry : entries(root, context)) {
                 entries.putIfAbsent(entry.name(), entry);
             }
+            refuseCopiesOf(root, context, withheld);
         }
+        List<String> left = withheld.stream().filter(path -> entries.get(path) != null
+                && entries.get(path).kind() != ContextEntry.Kind.DIRECTORY).sorted().toList();
+        left.forEach(entries::remove);
         MessageDigest sha256 = sha256();
         try (OutputStream file = new DigestOutputStream(Files.newOutputStream(archive), sha256)) {
             ParallelGzipOutputStream gzip = new ParallelGzipOutputStream(file,
@@ -115,7 +130,25 @@ public final class ContextPacker {
         int fileCount = (int) entries.values().stream().filter(e -> e.kind() != ContextEntry.Kind.DIRECTORY).count();
         long gitBytes = entries.values().stream().filter(e -> e.name().startsWith(".git/")).mapToLong(ContextEntry::size).sum();
         return new PackedContext(archive, HexFormat.of().formatHex(sha256.digest()), Files.size(archive), files, fileCount,
-                gitHint(gitBytes));
+                gitHint(gitBytes), left);
+    }
+
+    /** A build that copies a withheld file would fail for a reason the builder cannot name: say it now. */
+    private static void refuseCopiesOf(Path root, Context context, Set<String> withheld) throws IOException {
+        String contextPath = GoPaths.clean(context.contextPath());
+        String dockerfile = repositoryPath(contextPath, context.dockerfile() == null ? DEFAULT_DOCKERFILE : context.dockerfile());
+        if (withheld.isEmpty() || dockerfile == null || !Files.isRegularFile(root.resolve(dockerfile))) {
+            return;
+        }
+        for (DockerfileCopies.Source source : DockerfileCopies.sources(Files.readString(root.resolve(dockerfile)))) {
+            String path = join(contextPath, source.path());
+            if (withheld.contains(path)) {
+                throw new ContextException(dockerfile + " line " + source.line() + " copies \"" + source.path() + "\", which"
+                        + " is never uploaded: bakery read it to plan a build with an inline registry password (password:),"
+                        + " and an inline password leaves this machine only into the build's own secret. Store the password"
+                        + " in Secrets Manager and write secret: <name> instead of password:, or copy another file");
+            }
+        }
     }
 
     /** What one context contributes, named as in the repository. */

@@ -14,11 +14,13 @@ import java.util.Optional;
  *                  directories end in {@code /}
  * @param fileCount regular files and symlinks among them (directories not counted)
  * @param hint      a one-line suggestion to print, e.g. when a large {@code .git} is being sent
+ * @param withheld  files of the contexts left out because they must not leave the machine
  */
 public record PackedContext(Path archive, String sha256, long bytes, List<String> files, int fileCount,
-                            Optional<String> hint) {
+                            Optional<String> hint, List<String> withheld) {
 
     public PackedContext {
         files = List.copyOf(files);
+        withheld = List.copyOf(withheld);
     }
 }

@@ -43,22 +43,24 @@ public final class GithubActions {
         boolean single = results.size() == 1;
         for (BuildResult result : results) {
             String service = name(result.service());
-            result.digest().ifPresent(d -> {
+            result.digest().map(TerminalText::oneLine).ifPresent(d -> {
                 out.append(service).append("-digest=").append(d).append('\n');
                 if (single) {
                     out.append("digest=").append(d).append('\n');
                 }
             });
-            out.append(service).append("-build-id=").append(result.buildId()).append('\n');
+            String buildId = TerminalText.oneLine(result.buildId());
+            out.append(service).append("-build-id=").append(buildId).append('\n');
             if (single) {
-                out.append("build-id=").append(result.buildId()).append('\n');
+                out.append("build-id=").append(buildId).append('\n');
             }
             if (result.done() != null) {
                 for (LiveMessage.DoneTask task : result.done().tasks()) {
                     if (task.digest() != null) {
-                        out.append(service).append('-').append(name(task.taskId())).append("-digest=").append(task.digest()).append('\n');
+                        String digest = TerminalText.oneLine(task.digest());
+                        out.append(service).append('-').append(name(task.taskId())).append("-digest=").append(digest).append('\n');
                         if (single) {
-                            out.append(name(task.taskId())).append("-digest=").append(task.digest()).append('\n');
+                            out.append(name(task.taskId())).append("-digest=").append(digest).append('\n');
                         }
                     }
                 }
@@ -72,24 +74,28 @@ public final class GithubActions {
                 + "|---|---|---|---|---|---|\n");
         double total = 0;
         for (BuildResult result : results) {
-            String link = result.consoleUrl() == null ? result.buildId() : "[" + result.buildId() + "](" + result.consoleUrl() + ")";
+            String link = result.consoleUrl() == null ? cell(result.buildId())
+                    : "[" + cell(result.buildId()) + "](" + cell(result.consoleUrl()) + ")";
+            String service = cell(result.service());
             if (result.done() == null) {
-                out.append("| ").append(result.service()).append(" | | ").append(result.status()).append(" | | | |\n");
+                out.append("| ").append(service).append(" | | ").append(cell(result.status())).append(" | | | |\n");
                 continue;
             }
             for (LiveMessage.DoneTask task : result.done().tasks()) {
-                out.append("| ").append(result.service()).append(" | ").append(task.arch()).append(" | ")
-                        .append(icon(task.status())).append(task.status()).append(" | ")
-                        .append(task.digest() == null ? "" : "`" + task.digest() + "`").append(" | ")
+                out.append("| ").append(service).append(" | ").append(cell(task.arch())).append(" | ")
+                        .append(icon(task.status())).append(cell(task.status())).append(" | ")
+                        .append(task.digest() == null ? "" : "`" + cell(task.digest()).replace("`", "") + "`").append(" | ")
                         .append(TextRenderer.duration(task.durationMs())).append(" | ")
                         .append(result.estimate(task).map(e -> Pricing.usd(e.usd()) + " " + e.pricing()).orElse("")).append(" |\n");
             }
             if (result.done().indexDigest() != null) {
-                out.append("| ").append(result.service()).append(" | index | ").append(icon(result.status()))
-                        .append(result.status()).append(" | `").append(result.done().indexDigest()).append("` | | |\n");
+                out.append("| ").append(service).append(" | index | ").append(icon(result.status()))
+                        .append(cell(result.status())).append(" | `").append(cell(result.done().indexDigest()).replace("`", ""))
+                        .append("` | | |\n");
             }
             total += result.estimatedUsd();
-            out.append('\n').append("Build ").append(link).append(": ").append(MetadataFile.imageNames(result)).append("\n\n");
+            out.append('\n').append("Build ").append(link).append(": ").append(cell(MetadataFile.imageNames(result)))
+                    .append("\n\n");
             if (result.timeline() != null) {
                 out.append(gantt(result));
             }
@@ -106,8 +112,8 @@ public final class GithubActions {
      * milliseconds since the build was submitted (GitHub renders {@code mermaid} blocks in step summaries).
      */
     static String gantt(BuildResult result) {
-        StringBuilder out = new StringBuilder("```mermaid\ngantt\n    title ").append(result.service()).append(" (")
-                .append(result.buildId()).append(")\n    dateFormat x\n    axisFormat %M:%S\n");
+        StringBuilder out = new StringBuilder("```mermaid\ngantt\n    title ").append(TerminalText.oneLine(result.service()))
+                .append(" (").append(TerminalText.oneLine(result.buildId())).append(")\n    dateFormat x\n    axisFormat %M:%S\n");
         long origin = result.timeline().submitted().toEpochMilli();
         String lane = null;
         for (Timeline.Phase phase : result.timeline().phases()) {
@@ -125,6 +131,11 @@ public final class GithubActions {
 
     private static String icon(String status) {
         return "SUCCEEDED".equals(status) ? "✅ " : "FAILED".equals(status) ? "❌ " : "";
+    }
+
+    /** A table cell's text: one line without control characters, its {@code |} escaped. */
+    private static String cell(String text) {
+        return TerminalText.oneLine(text).replace("|", "\\|");
     }
 
     /** Output names are letters, digits, {@code -} and {@code _}. */

@@ -1,8 +1,10 @@
 package dev.bakery.cli.output;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.bakery.cli.follow.FollowListener;
 import dev.bakery.core.BuildPlan;
 import dev.bakery.core.live.LiveMessage;
@@ -95,6 +97,31 @@ final class JsonRenderer implements Renderer {
     }
 
     private synchronized void print(ObjectNode node) {
+        strip(node);
         out.println(node.toString());
+    }
+
+    /**
+     * Every string in it {@linkplain TerminalText#strip stripped}: JSON escapes a raw ESC, but a
+     * consumer that prints a field ({@code jq -r .msg}) would hand the sequence to its terminal.
+     */
+    private static void strip(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            object.properties().forEach(field -> {
+                if (field.getValue().isTextual()) {
+                    field.setValue(TextNode.valueOf(TerminalText.strip(field.getValue().asText())));
+                } else {
+                    strip(field.getValue());
+                }
+            });
+        } else if (node instanceof ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                if (array.get(i).isTextual()) {
+                    array.set(i, TextNode.valueOf(TerminalText.strip(array.get(i).asText())));
+                } else {
+                    strip(array.get(i));
+                }
+            }
+        }
     }
 }

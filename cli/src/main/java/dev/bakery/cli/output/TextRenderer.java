@@ -7,13 +7,19 @@ import dev.bakery.core.live.LiveMessage;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * {@code simple}: {@code [ecs][amd64] build: STEP 1/3 ...}, one colour per task on a terminal;
  * {@code plain}: the same never coloured, with the agent's time and level first, for log files.
+ * Whatever a build sent (lines, statuses, ids) is {@linkplain TerminalText#strip stripped} of control
+ * sequences before the renderer adds its own colours.
  */
 final class TextRenderer implements Renderer {
 
@@ -23,6 +29,11 @@ final class TextRenderer implements Renderer {
     /** Cyan, magenta, yellow, green, blue, then their bright forms; red is kept for errors. */
     private static final String[] PALETTE = {"\u001b[36m", "\u001b[35m", "\u001b[33m", "\u001b[32m", "\u001b[34m",
         "\u001b[96m", "\u001b[95m", "\u001b[93m", "\u001b[92m", "\u001b[94m"};
+    /** picocli's help styles besides those: its parameters are italic. */
+    private static final String ITALIC = "\u001b[3m";
+    /** Every escape sequence the CLI prints: the only ones {@link TerminalText#guard} lets through. */
+    static final Set<String> COLOURS = Stream.concat(Stream.of(RESET, RED, BOLD, ITALIC), Arrays.stream(PALETTE))
+            .collect(Collectors.toUnmodifiableSet());
 
     private final PrintStream out;
     private final boolean colour;
@@ -37,12 +48,12 @@ final class TextRenderer implements Renderer {
 
     @Override
     public synchronized void info(String text) {
-        out.println(text);
+        out.println(TerminalText.strip(text));
     }
 
     @Override
     public synchronized void submitted(String service, String buildId, String consoleUrl) {
-        out.println("submitted " + service + ": " + buildId + (consoleUrl == null ? "" : " " + consoleUrl));
+        out.println(TerminalText.strip("submitted " + service + ": " + buildId + (consoleUrl == null ? "" : " " + consoleUrl)));
     }
 
     @Override
@@ -51,28 +62,28 @@ final class TextRenderer implements Renderer {
             @Override
             public void line(LiveMessage.Line line) {
                 String prefix = prefix(service, showService, plan, line.taskId(), line.arch());
-                String step = line.step() == null ? "" : line.step() + ": ";
+                String step = line.step() == null ? "" : TerminalText.oneLine(line.step()) + ": ";
                 boolean error = "error".equalsIgnoreCase(line.level());
-                String msg = line.msg() == null ? "" : line.msg();
-                String head = detailed ? (line.ts() == null ? "" : line.ts() + " ")
-                        + (line.level() == null ? "" : line.level().toUpperCase(java.util.Locale.ROOT) + " ") : "";
+                String msg = line.msg() == null ? "" : TerminalText.strip(line.msg());
+                String head = detailed ? TerminalText.oneLine((line.ts() == null ? "" : line.ts() + " ")
+                        + (line.level() == null ? "" : line.level().toUpperCase(java.util.Locale.ROOT) + " ")) : "";
                 print(head + paint(prefix, service, line.taskId()) + step + (error && colour ? RED + msg + RESET : msg));
             }
 
             @Override
             public void status(LiveMessage.Status status) {
                 if (status.taskId() == null) {
-                    print((showService ? "[" + service + "] " : "") + "build " + buildId + " " + status.status());
+                    print(TerminalText.strip((showService ? "[" + service + "] " : "") + "build " + buildId + " " + status.status()));
                     return;
                 }
                 String prefix = prefix(service, showService, plan, status.taskId(), status.arch());
-                print(paint(prefix, service, status.taskId()) + status.status()
-                        + (status.imageDigest() == null ? "" : " " + status.imageDigest()));
+                print(paint(prefix, service, status.taskId()) + TerminalText.strip(status.status()
+                        + (status.imageDigest() == null ? "" : " " + status.imageDigest())));
             }
 
             @Override
             public void notice(String text) {
-                print((showService ? "[" + service + "] " : "") + "bakery: " + text);
+                print(TerminalText.strip((showService ? "[" + service + "] " : "") + "bakery: " + text));
             }
         };
     }
@@ -100,14 +111,14 @@ final class TextRenderer implements Renderer {
         int[] widths = new int[6];
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
+                widths[i] = Math.max(widths[i], TerminalText.oneLine(row[i]).length());
             }
         }
         out.println();
         for (int r = 0; r < rows.size(); r++) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < widths.length; i++) {
-                String cell = rows.get(r)[i];
+                String cell = TerminalText.oneLine(rows.get(r)[i]);
                 line.append(i == widths.length - 1 ? cell : String.format("%-" + (widths[i] + 2) + "s", cell));
             }
             String text = line.toString().stripTrailing();
@@ -135,7 +146,7 @@ final class TextRenderer implements Renderer {
         if (shown != null) {
             prefix.append('[').append(shown).append(']');
         }
-        return prefix.isEmpty() ? "" : prefix + " ";
+        return prefix.isEmpty() ? "" : TerminalText.oneLine(prefix.toString()) + " ";
     }
 
     private synchronized String paint(String prefix, String service, String taskId) {

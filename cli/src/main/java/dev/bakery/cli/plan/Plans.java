@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Reads the user's files and asks {@code core} for the plans, then applies {@code --platform}. Every
@@ -44,6 +45,14 @@ public final class Plans {
     }
 
     public static Resolution resolve(PlanInput input) {
+        return resolve(input, file -> { });
+    }
+
+    /**
+     * As {@link #resolve(PlanInput)}, telling {@code read} each file it read (absolute, normalized):
+     * config, compose files and what they include, {@code .env} files.
+     */
+    public static Resolution resolve(PlanInput input, Consumer<Path> read) {
         Path repo = input.repo().toAbsolutePath().normalize();
         if (!Files.isDirectory(repo)) {
             throw problem("", "--repo", repo + " is not a directory");
@@ -61,8 +70,8 @@ public final class Plans {
         if (!input.services().isEmpty() && composePath == null) {
             throw problem("", "--services", "selects compose services: give --compose too");
         }
-        SourceFile config = configPath == null ? null : read(repo, configPath, "--config", false);
-        SourceFile compose = composePath == null ? null : read(repo, composePath, "--compose", true);
+        SourceFile config = configPath == null ? null : read(repo, configPath, "--config", false, read);
+        SourceFile compose = composePath == null ? null : read(repo, composePath, "--compose", true, read);
         Set<Arch> archs = archs(input.platforms());
         Defaults defaults = Defaults.fromEnvironment(input.env());
         if (!archs.isEmpty()) {
@@ -70,7 +79,7 @@ public final class Plans {
             defaults = new Defaults(defaults.resources(), defaults.timeoutSeconds(), archs.iterator().next());
         }
         Resolution resolution = BuildPlanner.plan(new PlanRequest(config, compose, input.services(), input.env(), defaults,
-                path -> projectFile(repo, path), SetOverride.parse(input.sets())));
+                path -> projectFile(repo, path, read), SetOverride.parse(input.sets())));
         if (archs.isEmpty()) {
             return resolution;
         }
@@ -142,12 +151,13 @@ public final class Plans {
     }
 
     /** A file a compose file refers to ({@code include:}, {@code .env}); core keeps the path inside the repository. */
-    private static Optional<String> projectFile(Path repo, String path) {
-        Path file = repo.resolve(path);
+    private static Optional<String> projectFile(Path repo, String path, Consumer<Path> read) {
+        Path file = repo.resolve(path).normalize();
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
         try {
+            read.accept(file);
             return Optional.of(Files.readString(file));
         } catch (MalformedInputException e) {
             throw problem(path, "", "is not UTF-8 text");
@@ -156,10 +166,11 @@ public final class Plans {
         }
     }
 
-    private static SourceFile read(Path repo, Path given, String flag, boolean mustBeInRepo) {
+    private static SourceFile read(Path repo, Path given, String flag, boolean mustBeInRepo, Consumer<Path> read) {
         Path file = given.toAbsolutePath().normalize();
         String name = given.toString();
         String text;
+        read.accept(file);
         try {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {

@@ -24,24 +24,23 @@ public final class ResolvedPaths {
     /** @throws IOException saying which path leads where, meant for the user as is */
     public static void requireInsideWorkspace(BuildRequest request) throws IOException {
         Path workspace = request.workspace().toRealPath();
-        String contextPath = request.task().kaniko().contextPath();
-        Path context = resolve(request.contextDirectory(), "the build context \"" + contextPath + "\"");
-        if (!context.startsWith(workspace)) {
-            throw new IOException("the build context \"" + contextPath + "\" resolves to " + context
-                    + ", outside the workspace (a symbolic link leads out): refusing to build");
+        String context = "the build context \"" + request.task().kaniko().contextPath() + "\"";
+        if (Files.isRegularFile(inside(workspace, request.contextDirectory(), context))) {
+            throw new IOException(context + " is not a directory");
         }
-        if (Files.exists(context) && !Files.isDirectory(context)) {
-            throw new IOException("the build context \"" + contextPath + "\" is not a directory");
+        String dockerfile = "the Dockerfile \"" + request.task().kaniko().dockerfile() + "\"";
+        if (Files.isDirectory(inside(workspace, request.dockerfile(), dockerfile))) {
+            throw new IOException(dockerfile + " is a directory");
         }
-        String dockerfile = request.task().kaniko().dockerfile();
-        Path file = resolve(request.dockerfile(), "the Dockerfile \"" + dockerfile + "\"");
-        if (!file.startsWith(workspace)) {
-            throw new IOException("the Dockerfile \"" + dockerfile + "\" resolves to " + file
-                    + ", outside the workspace (a symbolic link leads out): refusing to build");
+    }
+
+    private static Path inside(Path workspace, Path path, String what) throws IOException {
+        Path real = resolve(path, what);
+        if (!real.startsWith(workspace)) {
+            throw new IOException(what + " resolves to " + real + ", outside the workspace (a symbolic link leads out):"
+                    + " refusing to build");
         }
-        if (Files.exists(file) && !Files.isRegularFile(file)) {
-            throw new IOException("the Dockerfile \"" + dockerfile + "\" is not a regular file");
-        }
+        return real;
     }
 
     /** The real path of what exists of {@code path}, followed by the rest (not there yet) as written. */

@@ -4,6 +4,7 @@ import dev.bakery.agent.builder.BuildOutcome;
 import dev.bakery.agent.builder.BuildRequest;
 import dev.bakery.agent.builder.Builder;
 import dev.bakery.agent.context.ContextFetcher;
+import dev.bakery.agent.context.ResolvedPaths;
 import dev.bakery.agent.context.SafeExtractor;
 import dev.bakery.agent.credentials.DockerConfig;
 import dev.bakery.agent.credentials.SecretFiles;
@@ -137,6 +138,13 @@ public final class Agent {
             }
             BuildRequest request = new BuildRequest(task, paths.workspace(), paths.digestFile(), secretFiles.files());
             try (AgentLog.Step step = log.step("build")) {
+                try {
+                    // After the pre-script the agent ran itself: what the builder is given is checked as it is now.
+                    ResolvedPaths.requireInsideWorkspace(request);
+                } catch (IOException e) {
+                    step.failed(e.getMessage());
+                    throw new StepFailed("build", 1, e.getMessage());
+                }
                 outcome = builder.build(request, runner);
                 if (!outcome.succeeded()) {
                     step.failed(outcome.interrupted() ? "interrupted" : "exit code " + outcome.exitCode());

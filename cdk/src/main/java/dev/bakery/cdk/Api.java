@@ -3,6 +3,7 @@ package dev.bakery.cdk;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -55,6 +56,7 @@ public final class Api extends Construct {
         env.put("BUILD_RETENTION_DAYS", Integer.toString(settings.buildRetentionDays()));
         // Without it the API refuses platform: k8s (no bridge is polling the placeholder activity).
         pipeline.activity().ifPresent(activity -> env.put("K8S_ACTIVITY_ARN", activity.getActivityArn()));
+        operators(settings).ifPresent(operators -> env.put("BAKERY_OPERATORS", operators));
         JavaFunction handler = new JavaFunction(this, "Builds", settings.repository().functionsJar(),
                 "dev.bakery.functions.handler.RestApiHandler", Duration.seconds(29), env, settings.logRetention());
         grant(handler.role(), storage, builds, stateMachine);
@@ -154,6 +156,12 @@ public final class Api extends Construct {
         build.addMethod("GET", integration, withId);
         build.addMethod("DELETE", integration, withId);
         build.addResource("logs").addMethod("GET", integration, withId);
+    }
+
+    /** Context operators as the functions read them ({@code BAKERY_OPERATORS}), when there are any. */
+    static Optional<String> operators(BakerySettings settings) {
+        return settings.operators().isEmpty() ? Optional.empty()
+                : Optional.of(String.join(",", settings.operators()));
     }
 
     public RestApi restApi() {

@@ -30,7 +30,11 @@ import software.constructs.Node;
  * @param assignPublicIp      give tasks a public IP (needed in subnets without a NAT gateway)
  * @param registrySecrets     Secrets Manager name patterns the agent and the index publisher may read
  * @param ecrRepositories     ECR repository name patterns (this account and region) builds may push to
- * @param githubRepos         GitHub {@code owner/repo} (optionally {@code :ref-pattern}) allowed to call the API through OIDC
+ * @param githubRepos         GitHub {@code owner/repo} allowed to call the API through OIDC, each with a role of its own;
+ *                            {@code owner/repo:subject-pattern} replaces the default subjects (its branches and tags)
+ * @param githubPullRequests  also trust the repositories' pull request workflows ({@code repo:OWNER/REPO:pull_request})
+ * @param githubEnvironments  also trust jobs of these GitHub environments ({@code repo:OWNER/REPO:environment:NAME})
+ * @param operators           role or user ARNs that may read, follow, cancel and list every build (not only their own)
  * @param githubOidcProvider  an existing token.actions.githubusercontent.com provider ARN (an account has at most one)
  * @param contextDays         days until an uploaded context expires
  * @param buildRetentionDays  days until a build's items expire from the table
@@ -40,8 +44,8 @@ public record BakerySettings(Repository repository, Optional<String> agentImageT
         boolean agentImageFromSource,
         String kanikoImage, Optional<String> jreImage, int ephemeralStorageGiB, boolean apiGatewayCloudWatchRole, boolean k8sBridge,
         Optional<String> vpcId, List<String> subnetIds, List<String> securityGroupIds, boolean assignPublicIp,
-        List<String> registrySecrets, List<String> ecrRepositories, List<String> githubRepos,
-        Optional<String> githubOidcProvider, int contextDays, int buildRetentionDays, RetentionDays logRetention) {
+        List<String> registrySecrets, List<String> ecrRepositories, List<String> githubRepos, boolean githubPullRequests,
+        List<String> githubEnvironments, Optional<String> githubOidcProvider, List<String> operators, int contextDays, int buildRetentionDays, RetentionDays logRetention) {
 
     /**
      * The Kaniko release the agent is written for: the fork's debug variant (it has the busybox shell the
@@ -94,9 +98,26 @@ public record BakerySettings(Repository repository, Optional<String> agentImageT
             throw new IllegalArgumentException("context subnetIds and securityGroupIds need vpcId (the VPC they belong to)");
         }
         for (String repo : githubRepos) {
-            if (!repo.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.*-]+(:.+)?")) {
+            if (!repo.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(:.+)?")) {
                 throw new IllegalArgumentException("context githubRepos: \"" + repo
-                        + "\" is not owner/repo or owner/repo:ref-pattern (e.g. acme/shop:ref:refs/heads/main)");
+                        + "\" is not owner/repo or owner/repo:subject-pattern (e.g. acme/shop:ref:refs/heads/main)");
+            }
+            String pattern = repo.contains(":") ? repo.substring(repo.indexOf(':') + 1) : "";
+            if (!githubPullRequests && IamStringLike.matches(pattern, "pull_request")) {
+                throw new IllegalArgumentException("context githubRepos: \"" + repo + "\" admits pull requests (subject "
+                        + "repo:" + repo.substring(0, repo.indexOf(':')) + ":pull_request): say so with -c githubPullRequests=true,"
+                        + " or name refs (e.g. " + repo.substring(0, repo.indexOf(':')) + ":ref:refs/heads/main)");
+            }
+        }
+        for (String environment : githubEnvironments) {
+            if (!environment.matches("[^:,\\s]+")) {
+                throw new IllegalArgumentException("context githubEnvironments: \"" + environment + "\" is not an environment name");
+            }
+        }
+        for (String operator : operators) {
+            if (!operator.matches("arn:[a-z-]+:iam::\\d{12}:(role|user)/.+")) {
+                throw new IllegalArgumentException("context operators: \"" + operator
+                        + "\" is not a role or user ARN (arn:aws:iam::ACCOUNT:role/NAME or arn:aws:iam::ACCOUNT:user/NAME)");
             }
         }
     }
@@ -128,7 +149,10 @@ public record BakerySettings(Repository repository, Optional<String> agentImageT
                 list(context, "registrySecrets", List.of("bakery/*")),
                 list(context, "ecrRepositories", List.of("*")),
                 list(context, "githubRepos", List.of()),
+                bool(context, "githubPullRequests", false),
+                list(context, "githubEnvironments", List.of()),
                 context.apply("githubOidcProviderArn"),
+                list(context, "operators", List.of()),
                 days(context, "contextDays", 7),
                 days(context, "buildRetentionDays", 90),
                 retention(days(context, "logRetentionDays", 30)));

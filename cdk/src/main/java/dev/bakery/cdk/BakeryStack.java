@@ -1,5 +1,7 @@
 package dev.bakery.cdk;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
@@ -42,8 +44,16 @@ public final class BakeryStack extends Stack {
         output("K8sActivityArn", pipeline.activityArn(), settings.k8sBridge()
                 ? "Step Functions activity the Kubernetes bridge polls"
                 : "Placeholder: no Kubernetes bridge (deploy with -c k8sBridge=true to add its activity)");
-        github.ifPresent(access -> output("GitHubRoleArn", access.role().getRoleArn(),
-                "Role for aws-actions/configure-aws-credentials in the repositories of context githubRepos"));
+        Map<String, String> gitHubOutputs = new HashMap<>();
+        github.ifPresent(access -> access.roles().forEach((repo, role) -> {
+            String key = GitHubAccess.outputKey(repo);
+            String taken = gitHubOutputs.putIfAbsent(key, repo);
+            if (taken != null) {
+                throw new IllegalArgumentException("context githubRepos: " + taken + " and " + repo + " would share the output "
+                        + key + ": deploy one of them from another stack");
+            }
+            output(key, role.getRoleArn(), "Role for aws-actions/configure-aws-credentials in " + repo);
+        }));
     }
 
     private void output(String key, String value, String description) {

@@ -1,5 +1,6 @@
 package dev.bakery.cdk;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
@@ -45,8 +46,11 @@ public final class LiveLogs extends Construct {
         Map<String, String> env = Map.of("TABLE_NAME", storage.table().getTableName(),
                 "WEBSOCKET_ENDPOINT", managementEndpoint);
 
+        // Only the routes decide who may follow a build (subscribe); the others post to subscribers.
+        Map<String, String> routesEnv = new LinkedHashMap<>(env);
+        Api.operators(settings).ifPresent(operators -> routesEnv.put("BAKERY_OPERATORS", operators));
         JavaFunction routes = new JavaFunction(this, "WebSocketRoutes", settings.repository().functionsJar(),
-                "dev.bakery.functions.handler.WebSocketHandler", Duration.seconds(29), env, settings.logRetention());
+                "dev.bakery.functions.handler.WebSocketHandler", Duration.seconds(29), routesEnv, settings.logRetention());
         storage.grantItems(routes.role(), "GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem");
         JavaFunction forwarder = new JavaFunction(this, "LogForwarder", settings.repository().functionsJar(),
                 "dev.bakery.functions.handler.LogForwarderHandler", Duration.minutes(1), env, settings.logRetention());

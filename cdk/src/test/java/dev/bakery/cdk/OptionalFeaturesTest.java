@@ -37,20 +37,34 @@ class OptionalFeaturesTest {
     }
 
     @Test
-    void githubRoleTrustsOnlyTheNamedRepositoriesAndMayOnlyCallThisDeployment() {
-        JsonNode role = synth.resources("AWS::IAM::Role").values().stream()
-                .filter(r -> r.path("Properties").path("AssumeRolePolicyDocument").toString().contains("sts:AssumeRoleWithWebIdentity"))
-                .findFirst().orElseThrow();
-        JsonNode condition = role.path("Properties").path("AssumeRolePolicyDocument").path("Statement").get(0).path("Condition");
-        assertThat(condition.path("StringEquals").path("token.actions.githubusercontent.com:aud").asText()).isEqualTo("sts.amazonaws.com");
-        assertThat(condition.path("StringLike").path("token.actions.githubusercontent.com:sub").toString())
-                .isEqualTo("[\"repo:acme/shop:*\",\"repo:acme/infra:ref:refs/heads/main\"]");
+    void eachGithubRepositoryHasItsOwnRoleThatMayOnlyCallThisDeployment() {
+        Map<String, software.amazon.awscdk.services.iam.Role> roles = synth.stack().github().orElseThrow().roles();
+        assertThat(roles).containsOnlyKeys("acme/shop", "acme/infra");
+        assertThat(GitHubOidcTrustTest.subjects(synth, roles.get("acme/shop")))
+                .containsExactly("repo:acme/shop:ref:refs/heads/*", "repo:acme/shop:ref:refs/tags/*");
+        assertThat(GitHubOidcTrustTest.subjects(synth, roles.get("acme/infra"))).containsExactly("repo:acme/infra:ref:refs/heads/main");
         synth.template().resourceCountIs("AWS::IAM::OIDCProvider", 1);
-        List<String> actions = LeastPrivilegeTest.grants(synth).stream()
-                .filter(g -> g.owner().path("Properties").path("Roles").toString().contains(synth.logicalId(synth.stack().github().orElseThrow().role())))
-                .flatMap(g -> g.list("Action").stream()).toList();
-        assertThat(actions).containsExactlyInAnyOrder("execute-api:Invoke", "cloudformation:DescribeStacks");
-        assertThat(synth.json().path("Outputs").has("GitHubRoleArn")).isTrue();
+        for (var role : roles.values()) {
+            List<String> actions = LeastPrivilegeTest.grants(synth).stream()
+                    .filter(g -> g.owner().path("Properties").path("Roles").toString().contains(synth.logicalId(role)))
+                    .flatMap(g -> g.list("Action").stream()).toList();
+            assertThat(actions).containsExactlyInAnyOrder("execute-api:Invoke", "cloudformation:DescribeStacks");
+        }
+        JsonNode outputs = synth.json().path("Outputs");
+        assertThat(outputs.path("GitHubRoleArnAcmeShop").path("Value").path("Fn::GetAtt").get(0).asText())
+                .isEqualTo(synth.logicalId(roles.get("acme/shop")));
+        assertThat(outputs.path("GitHubRoleArnAcmeInfra").path("Description").asText()).endsWith("acme/infra");
+        assertThat(outputs.has("GitHubRoleArn")).isFalse();
+    }
+
+    @Test
+    void operatorsReachTheFunctionsThatDecideWhoSeesABuild() {
+        for (String handler : List.of("RestApiHandler", "WebSocketHandler")) {
+            synth.template().hasResourceProperties("AWS::Lambda::Function", Map.of(
+                    "Handler", "dev.bakery.functions.handler." + handler + "::handleRequest",
+                    "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                            "BAKERY_OPERATORS", "arn:aws:iam::111122223333:role/platform/bakery-operators")))));
+        }
     }
 
     @Test

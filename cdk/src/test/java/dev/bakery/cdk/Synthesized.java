@@ -50,6 +50,7 @@ record Synthesized(BakeryStack stack, Template template, JsonNode json, CloudAss
                 "apiGatewayCloudWatchRole", "false",
                 "k8sBridge", "true",
                 "githubRepos", "acme/shop,acme/infra:ref:refs/heads/main",
+                "operators", "arn:aws:iam::111122223333:role/platform/bakery-operators",
                 "vpcId", "vpc-0123456789abcdef0",
                 "subnetIds", "subnet-0aaaaaaaaaaaaaaaa,subnet-0bbbbbbbbbbbbbbbb",
                 "assignPublicIp", "false",

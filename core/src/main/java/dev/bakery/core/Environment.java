@@ -1,6 +1,8 @@
 package dev.bakery.core;
 
 import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -31,6 +33,12 @@ public record Environment(Map<String, String> variables) {
     public String optional(String name) {
         String value = variables.get(name);
         return value == null || value.isBlank() ? null : value;
+    }
+
+    /** Comma-separated values, each trimmed, empty ones dropped; empty when unset. */
+    public List<String> list(String name) {
+        String value = optional(name);
+        return value == null ? List.of() : Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
 
     /** A positive whole number, or {@code fallback} when unset. */

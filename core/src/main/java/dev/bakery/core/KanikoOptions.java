@@ -9,7 +9,7 @@ import java.util.Map;
  * locally). Destinations are not here: they are resolved per task ({@link BuildTask#destinations()}).
  *
  * @param contextPath    build context relative to the workspace (the unpacked repository), {@code .} by default
- * @param dockerfile     Dockerfile path, relative to the context unless absolute; {@code Dockerfile} by default
+ * @param dockerfile     Dockerfile path relative to the context, inside the workspace; {@code Dockerfile} by default
  * @param buildArgs      {@code --build-arg}s
  * @param cache          layer cache
  * @param snapshotMode   {@code full}, {@code redo} or {@code time}; null for the builder's default
@@ -20,7 +20,7 @@ import java.util.Map;
  * @param labels         {@code --label}s
  * @param noPush         build without pushing
  * @param ignorePaths    {@code --ignore-path}s
- * @param extraFlags     further builder flags, already split into words
+ * @param extraFlags     further builder flags, already split into words; none sets the context or the Dockerfile
  * @param containerName  Kubernetes container name (k8s platform only); null for {@code kaniko}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -30,13 +30,8 @@ public record KanikoOptions(String contextPath, String dockerfile, Map<String, S
         String containerName) {
 
     public KanikoOptions {
-        if (contextPath == null || contextPath.isBlank() || contextPath.startsWith("/") || contextPath.equals("..")
-                || contextPath.startsWith("../")) {
-            throw new IllegalArgumentException("context path must stay inside the workspace: " + contextPath);
-        }
-        if (dockerfile == null || dockerfile.isBlank()) {
-            throw new IllegalArgumentException("dockerfile cannot be empty");
-        }
+        WorkspacePaths.contextPath(contextPath);
+        WorkspacePaths.dockerfile(contextPath, dockerfile);
         if (snapshotMode != null && !List.of("full", "redo", "time").contains(snapshotMode)) {
             throw new IllegalArgumentException("snapshot mode must be full, redo or time: " + snapshotMode);
         }
@@ -44,6 +39,12 @@ public record KanikoOptions(String contextPath, String dockerfile, Map<String, S
         cache = cache == null ? CacheOptions.DISABLED : cache;
         labels = Copies.map(labels);
         ignorePaths = Copies.list(ignorePaths);
+        for (int i = 0; i < ignorePaths.size(); i++) {
+            WorkspacePaths.ignorePath("ignorePaths[" + i + "]", ignorePaths.get(i));
+        }
         extraFlags = Copies.list(extraFlags);
+        for (int i = 0; i < extraFlags.size(); i++) {
+            WorkspacePaths.extraFlag("extraFlags[" + i + "]", extraFlags.get(i));
+        }
     }
 }

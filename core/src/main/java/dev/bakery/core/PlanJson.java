@@ -40,6 +40,8 @@ public final class PlanJson {
     /**
      * @param name shown in errors, e.g. {@code request body}
      * @throws BakeryConfigException naming the JSON path of what is wrong
+     * @throws UnsafePathException     when a path breaks a rule of {@link WorkspacePaths}, located by its JSON path
+     *                                 ({@code tasks[0].kaniko.contextPath})
      */
     public static BuildPlan read(String name, String json) {
         try {
@@ -60,6 +62,9 @@ public final class PlanJson {
             Throwable cause = e;
             while (cause.getCause() != null) {
                 cause = cause.getCause();
+            }
+            if (cause instanceof UnsafePathException unsafe) {
+                throw unsafe.under(path);
             }
             // The records' own checks speak in plan terms; Jackson's messages only when the shape is wrong.
             String message = cause instanceof IllegalArgumentException ? cause.getMessage()

@@ -9,9 +9,7 @@ package dev.bakery.core;
 public record SecretMount(String id, String secret) {
 
     public SecretMount {
-        if (id == null || !id.matches("[A-Za-z0-9_.-]+")) {
-            throw new IllegalArgumentException("invalid secret id \"" + id + "\" (letters, digits, '_', '.', '-')");
-        }
+        WorkspacePaths.secretId(id);
         if (secret == null || secret.isBlank()) {
             throw new IllegalArgumentException("secret \"" + id + "\" needs a Secrets Manager name or ARN");
         }

@@ -15,6 +15,7 @@ import dev.bakery.registry.EcrTokens;
 import dev.bakery.registry.SecretReader;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -100,5 +101,11 @@ record LocalEdges(DynamoDbClient dynamo, S3Emulator storage, LocalSecretVault lo
     public BuildService.Settings buildSettings() {
         return new BuildService.Settings(Map.of(Arch.AMD64, LocalAws.TASK_DEFINITION_AMD64, Arch.ARM64,
                 LocalAws.TASK_DEFINITION_ARM64), LocalAws.ACTIVITY_ARN, RETENTION);
+    }
+
+    /** The user who started bakery-local: the gateway puts its principal on every event. */
+    @Override
+    public List<String> operators() {
+        return List.of(LocalAws.PRINCIPAL);
     }
 }

@@ -5,6 +5,7 @@ import dev.bakery.core.status.TaskStatus;
 import dev.bakery.core.status.TaskResult;
 
 import dev.bakery.core.PlanJson;
+import dev.bakery.core.Principals;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +33,14 @@ public final class BuildStore {
     private static final String EXECUTION_ARN = "executionArn";
     private static final String RUNNER = "runner";
     private static final String RECENT_BUILDS = "BUILDS";
+    /** The requester's {@link Principals#owner}: what a listing of one owner's builds filters on. */
+    private static final String OWNER = "owner";
+    /**
+     * A filtered listing reads the index in chunks of at least this many builds, and stops after
+     * {@link #MAX_EVALUATED} with a shorter page (and a next token), so one request stays bounded.
+     */
+    private static final int FILTERED_CHUNK = 100;
+    private static final int MAX_EVALUATED = 1000;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -69,6 +78,7 @@ public final class BuildStore {
         item.put("service", AttributeValue.fromS(build.plan().service()));
         item.put("contextKey", AttributeValue.fromS(build.contextKey()));
         item.put("requester", AttributeValue.fromS(build.requester()));
+        item.put(OWNER, AttributeValue.fromS(Principals.owner(build.requester())));
         item.put("createdAt", AttributeValue.fromS(build.createdAt().toString()));
         item.put(UPDATED_AT, AttributeValue.fromS(build.updatedAt().toString()));
         if (!build.labels().isEmpty()) {
@@ -144,23 +154,67 @@ public final class BuildStore {
 
     /** Recent builds, newest first, optionally only those in one status. */
     public BuildPage list(int limit, BuildStatus status, String next) {
-        QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(BakeryTable.GSI1)
-                .keyConditionExpression("#gpk = :builds").scanIndexForward(false).limit(limit);
+        return list(limit, status, null, next);
+    }
+
+    /**
+     * Recent builds, newest first, optionally only those in one status and only those of one owner.
+     * A filtered page is filled from as many index reads as it takes, up to {@value #MAX_EVALUATED}
+     * builds read: a page holds {@code limit} builds unless the listing ends (no next token) or
+     * that bound is reached (a shorter page, possibly empty, with a next token to continue).
+     *
+     * @param owner a {@link Principals#owner}, or null for every owner's builds
+     */
+    public BuildPage list(int limit, BuildStatus status, String owner, String next) {
         Map<String, String> names = new HashMap<>(Map.of("#gpk", BakeryTable.GSI1_PK));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":builds", AttributeValue.fromS(RECENT_BUILDS)));
+        List<String> filters = new ArrayList<>();
         if (status != null) {
-            query.filterExpression("#status = :status");
+            filters.add("#status = :status");
             names.put("#status", STATUS);
             values.put(":status", AttributeValue.fromS(status.name()));
         }
-        if (next != null) {
-            query.exclusiveStartKey(PageTokens.decode(next, RECENT_BUILDS));
+        if (owner != null) {
+            filters.add("#owner = :owner");
+            names.put("#owner", OWNER);
+            values.put(":owner", AttributeValue.fromS(owner));
         }
-        QueryResponse page = dynamo.query(query.expressionAttributeNames(names).expressionAttributeValues(values).build());
-        List<BuildRecord> builds = page.items().stream().map(BuildStore::buildRecord).toList();
-        String token = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-                ? PageTokens.encode(page.lastEvaluatedKey()) : null;
-        return new BuildPage(builds, token);
+        Map<String, AttributeValue> cursor = next == null ? null : PageTokens.decode(next, RECENT_BUILDS);
+        List<BuildRecord> builds = new ArrayList<>();
+        Map<String, AttributeValue> last = null;
+        int evaluated = 0;
+        while (true) {
+            QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(BakeryTable.GSI1)
+                    .keyConditionExpression("#gpk = :builds").scanIndexForward(false)
+                    .limit(filters.isEmpty() ? limit : Math.max(limit, FILTERED_CHUNK))
+                    .expressionAttributeNames(names).expressionAttributeValues(values).exclusiveStartKey(cursor);
+            if (!filters.isEmpty()) {
+                query.filterExpression(String.join(" AND ", filters));
+            }
+            QueryResponse page = dynamo.query(query.build());
+            evaluated += page.scannedCount();
+            for (Map<String, AttributeValue> item : page.items()) {
+                if (builds.size() == limit) {
+                    // A full page before this chunk's end: continue right after its last build.
+                    return new BuildPage(builds, PageTokens.encode(pageKey(last)));
+                }
+                builds.add(buildRecord(item));
+                last = item;
+            }
+            cursor = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            if (cursor == null || builds.size() == limit || evaluated >= MAX_EVALUATED) {
+                return new BuildPage(builds, cursor == null ? null : PageTokens.encode(cursor));
+            }
+        }
+    }
+
+    /** A build item's index key, as DynamoDB's LastEvaluatedKey names it. */
+    private static Map<String, AttributeValue> pageKey(Map<String, AttributeValue> item) {
+        Map<String, AttributeValue> key = new HashMap<>();
+        for (String name : List.of(BakeryTable.PK, BakeryTable.SK, BakeryTable.GSI1_PK, BakeryTable.GSI1_SK)) {
+            key.put(name, item.get(name));
+        }
+        return key;
     }
 
     /** Records the execution started for the build (QUEUED becomes RUNNING when the state machine says so). */

@@ -166,4 +166,29 @@ class BuildStoreTest {
         assertThat(store.list(10, BuildStatus.CANCELLED, null).builds()).extracting(BuildRecord::id).contains("l-2")
                 .doesNotContain("l-1", "l-0");
     }
+
+    // One owner among many: every page is full until the listing ends, and paging neither skips nor repeats.
+    @Test
+    void anOwnersBuildsArePagedThroughTheWholeListing() {
+        Instant base = Instant.parse("2031-01-01T00:00:00Z");
+        List<String> mine = new java.util.ArrayList<>();
+        for (int i = 0; i < 230; i++) {
+            boolean ours = i % 45 == 0;
+            String requester = ours ? "arn:aws:sts::111122223333:assumed-role/ci/run-" + i : "arn:aws:iam::111122223333:user/other";
+            Builds.create(store, BuildRecord.queued("o-" + i, plan(), "contexts/c.tar.gz", requester, Map.of(), base.plusSeconds(i),
+                    null), List.of(TaskRecord.pending("o-" + i, "amd64", "amd64")));
+            if (ours) {
+                mine.addFirst("o-" + i);
+            }
+        }
+        List<String> listed = new java.util.ArrayList<>();
+        String next = null;
+        do {
+            BuildPage page = store.list(2, null, "arn:aws:iam::111122223333:role/ci", next);
+            assertThat(page.builds().size() == 2 || page.next() == null).as("a short page ends the listing").isTrue();
+            page.builds().forEach(b -> listed.add(b.id()));
+            next = page.next();
+        } while (next != null);
+        assertThat(listed).isEqualTo(mine).hasSize(6);
+    }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /** Build contexts as the CLI uploads them (tar.gz), for tests that run an agent on one. */
 public final class ContextArchives {
@@ -24,6 +25,11 @@ public final class ContextArchives {
 
     /** A tar.gz of text files and of executables (mode 0755), name to content. */
     public static byte[] tarGz(Map<String, String> files, Map<String, byte[]> executables) {
+        return tarGz(files, executables, Map.of());
+    }
+
+    /** ... and symbolic links, name to target, written last as they come (a hostile archive's are). */
+    public static byte[] tarGz(Map<String, String> files, Map<String, byte[]> executables, Map<String, String> symlinks) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
             for (Map.Entry<String, String> file : files.entrySet()) {
@@ -31,6 +37,12 @@ public final class ContextArchives {
             }
             for (Map.Entry<String, byte[]> file : executables.entrySet()) {
                 put(tar, file.getKey(), file.getValue(), 0755);
+            }
+            for (Map.Entry<String, String> link : symlinks.entrySet()) {
+                TarArchiveEntry entry = new TarArchiveEntry(link.getKey(), TarConstants.LF_SYMLINK);
+                entry.setLinkName(link.getValue());
+                tar.putArchiveEntry(entry);
+                tar.closeArchiveEntry();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

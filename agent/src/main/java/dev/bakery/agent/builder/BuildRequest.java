@@ -41,12 +41,9 @@ public record BuildRequest(BuildTask task, Path workspace, Path digestFile, Map<
         return contextPath.equals(".") ? workspace : workspace.resolve(contextPath).normalize();
     }
 
-    /**
-     * The Dockerfile as an absolute path: as written when absolute, else inside the build context.
-     */
+    /** The Dockerfile as an absolute path (a plan's is relative to the context, inside the workspace: core WorkspacePaths). */
     public Path dockerfile() {
-        Path dockerfile = Path.of(task.kaniko().dockerfile());
-        return dockerfile.isAbsolute() ? dockerfile.normalize() : contextDirectory().resolve(dockerfile).normalize();
+        return contextDirectory().resolve(task.kaniko().dockerfile()).normalize();
     }
 
     private static Map<String, Path> secretFiles(BuildTask task, Path workspace, Map<String, Path> given) {

@@ -1,5 +1,7 @@
 package dev.bakery.cli.context;
 
+import dev.bakery.core.UnsafePathException;
+import dev.bakery.core.WorkspacePaths;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +36,6 @@ public final class ContextPacker {
     /** A {@code .git} directory above this size, sent because nothing excludes it, earns a hint. */
     public static final long GIT_HINT_BYTES = 10L << 20;
 
-    /** Where Kaniko unpacks the upload; a Dockerfile path under it is a path in the repository. */
-    private static final String WORKSPACE = "/workspace/";
     private static final String DEFAULT_DOCKERFILE = "Dockerfile";
     /** Block size barely matters between 256 KiB and 4 MiB (ContextPackBench's tree); 1 MiB keeps 5 blocks in 10 MiB. */
     private static final int BLOCK_SIZE = 1 << 20;
@@ -62,7 +62,7 @@ public final class ContextPacker {
      * One build context of a build, as its plan names it.
      *
      * @param contextPath the context directory relative to the repository, {@code .} for the repository itself
-     * @param dockerfile  relative to the context, or absolute under {@code /workspace/}
+     * @param dockerfile  relative to the context, inside the repository
      */
     public record Context(String contextPath, String dockerfile) {
     }
@@ -153,7 +153,7 @@ public final class ContextPacker {
 
     /** What one context contributes, named as in the repository. */
     private static List<ContextEntry> entries(Path root, Context context) throws IOException {
-        String contextPath = GoPaths.clean(context.contextPath());
+        String contextPath = WorkspacePaths.clean(context.contextPath());
         String dockerfile = repositoryPath(contextPath, context.dockerfile() == null ? DEFAULT_DOCKERFILE : context.dockerfile());
         Path directory = contextDirectory(root.resolve(contextPath), "\"" + contextPath + "\" (kaniko.context-path)");
         if (!directory.startsWith(root)) {
@@ -161,10 +161,10 @@ public final class ContextPacker {
                     + " repository " + root + " through a symbolic link: only the repository is uploaded");
         }
         // BuildKit: <Dockerfile>.dockerignore next to the Dockerfile replaces the context's .dockerignore.
-        String ignoreFile = dockerfile != null && Files.isRegularFile(root.resolve(dockerfile + ContextWalker.DOCKERIGNORE))
+        String ignoreFile = Files.isRegularFile(root.resolve(dockerfile + ContextWalker.DOCKERIGNORE))
                 ? dockerfile + ContextWalker.DOCKERIGNORE : join(contextPath, ContextWalker.DOCKERIGNORE);
         String prefix = contextPath.equals(".") ? "" : contextPath + "/";
-        List<String> buildFiles = dockerfile == null ? List.of(ignoreFile) : List.of(ignoreFile, dockerfile);
+        List<String> buildFiles = List.of(ignoreFile, dockerfile);
         List<String> keep = new ArrayList<>();
         List<ContextEntry> out = new ArrayList<>();
         for (String path : buildFiles) {
@@ -195,29 +195,17 @@ public final class ContextPacker {
         ContextWalker.single(root.resolve(path), path).ifPresent(out::add);
     }
 
-    /**
-     * The Dockerfile's path in the repository: relative to the context, or absolute under
-     * {@code /workspace/}; null for another absolute path (not part of the upload).
-     */
+    /** The Dockerfile's path in the repository, by the rules the control plane checks too. */
     private static String repositoryPath(String contextPath, String dockerfile) throws ContextException {
-        String path;
-        if (dockerfile.startsWith("/")) {
-            if (!dockerfile.startsWith(WORKSPACE)) {
-                return null;
-            }
-            path = GoPaths.clean(dockerfile.substring(WORKSPACE.length()));
-        } else {
-            path = join(contextPath, dockerfile);
+        try {
+            return WorkspacePaths.dockerfile(contextPath, dockerfile);
+        } catch (UnsafePathException e) {
+            throw new ContextException("the Dockerfile \"" + dockerfile + "\" (kaniko.dockerfile) " + e.rule());
         }
-        if (path.equals("..") || path.startsWith("../")) {
-            throw new ContextException("the Dockerfile \"" + dockerfile + "\" (kaniko.dockerfile) is outside the repository:"
-                    + " only the repository is uploaded");
-        }
-        return path;
     }
 
     private static String join(String directory, String path) {
-        return GoPaths.clean(directory.equals(".") ? path : directory + "/" + path);
+        return WorkspacePaths.clean(directory.equals(".") ? path : directory + "/" + path);
     }
 
     private static Optional<String> gitHint(long gitBytes) {

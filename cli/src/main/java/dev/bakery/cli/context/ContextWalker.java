@@ -1,5 +1,6 @@
 package dev.bakery.cli.context;
 
+import dev.bakery.core.WorkspacePaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -69,7 +70,7 @@ final class ContextWalker {
         try {
             for (String path : keep) {
                 kept = path;
-                String cleaned = GoPaths.clean(path);
+                String cleaned = WorkspacePaths.clean(path);
                 if (!cleaned.equals(".") && IgnoreMatcher.compile(patterns).matchesLegacy(cleaned)) {
                     patterns.add("!" + cleaned);
                 }

@@ -1,50 +1,16 @@
 package dev.bakery.cli.context;
 
-/** The few Go standard library functions whose exact behaviour Docker's ignore rules depend on. */
+import dev.bakery.core.WorkspacePaths;
+
+/** Go standard library functions whose exact behaviour Docker's ignore rules depend on (Clean: {@link WorkspacePaths#clean}). */
 final class GoPaths {
 
     private GoPaths() {}
 
-    /** Go's {@code path/filepath.Clean} on a Unix system. */
-    static String clean(String path) {
-        if (path.isEmpty()) {
-            return ".";
-        }
-        boolean rooted = path.charAt(0) == '/';
-        StringBuilder out = new StringBuilder();
-        int kept = 0; // components in out that a later ".." may remove
-        for (String part : path.split("/", -1)) {
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                if (kept > 0) {
-                    int cut = out.lastIndexOf("/");
-                    out.setLength(Math.max(cut, 0));
-                    kept--;
-                    continue;
-                }
-                if (rooted) {
-                    continue; // "/.." is "/"
-                }
-            } else {
-                kept++;
-            }
-            if (!out.isEmpty()) {
-                out.append('/');
-            }
-            out.append(part);
-        }
-        if (rooted) {
-            return "/" + out;
-        }
-        return out.isEmpty() ? "." : out.toString();
-    }
-
     /** Go's {@code path/filepath.Dir} for a slash-separated path. */
     static String dir(String path) {
         int slash = path.lastIndexOf('/');
-        return clean(slash < 0 ? "" : path.substring(0, slash + 1));
+        return WorkspacePaths.clean(slash < 0 ? "" : path.substring(0, slash + 1));
     }
 
     /** Go's {@code strings.TrimSpace}: Unicode white space, which is not Java's {@link String#strip()}. */

@@ -1,5 +1,6 @@
 package dev.bakery.cli.context;
 
+import dev.bakery.core.WorkspacePaths;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ final class IgnoreFile {
                 pattern = GoPaths.trimSpace(pattern.substring(1));
             }
             if (!pattern.isEmpty()) {
-                pattern = GoPaths.clean(pattern);
+                pattern = WorkspacePaths.clean(pattern);
                 if (pattern.length() > 1 && pattern.charAt(0) == '/') {
                     pattern = pattern.substring(1);
                 }

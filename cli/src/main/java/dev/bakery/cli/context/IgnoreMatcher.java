@@ -1,5 +1,6 @@
 package dev.bakery.cli.context;
 
+import dev.bakery.core.WorkspacePaths;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -99,7 +100,7 @@ final class IgnoreMatcher {
      * many components as the pattern is tried.
      */
     boolean matchesLegacy(String file) {
-        file = GoPaths.clean(file);
+        file = WorkspacePaths.clean(file);
         if (file.equals(".")) {
             return false;
         }

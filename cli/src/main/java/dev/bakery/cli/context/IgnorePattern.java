@@ -1,5 +1,6 @@
 package dev.bakery.cli.context;
 
+import dev.bakery.core.WorkspacePaths;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -41,7 +42,7 @@ final class IgnorePattern {
 
     /** Compiles one line as {@code patternmatcher.New} does: trimmed, cleaned, {@code !} for an exception. */
     static IgnorePattern compile(String line) throws BadPatternException {
-        String p = GoPaths.clean(GoPaths.trimSpace(line));
+        String p = WorkspacePaths.clean(GoPaths.trimSpace(line));
         boolean exclusion = p.charAt(0) == '!';
         if (exclusion) {
             if (p.length() == 1) {

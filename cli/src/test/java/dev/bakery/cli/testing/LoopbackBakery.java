@@ -53,7 +53,7 @@ public final class LoopbackBakery implements AutoCloseable {
     public final ApiHarness harness = new ApiHarness(256 * 1024, 1L << 30);
     public final DynamoSubscriptions subscriptions = new DynamoSubscriptions(harness.dynamo.client(),
             dev.bakery.store.testing.LocalDynamo.TABLE, Clock.systemUTC());
-    private final WebSocketRoutes routes = new WebSocketRoutes(subscriptions, harness.store, Clock.systemUTC());
+    private final WebSocketRoutes routes = new WebSocketRoutes(subscriptions, harness.store, harness.ownership, Clock.systemUTC());
     private final RestApiHandler rest = new RestApiHandler(harness.api);
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger connectsToRefuse = new AtomicInteger();

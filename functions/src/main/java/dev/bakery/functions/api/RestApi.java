@@ -7,6 +7,7 @@ import dev.bakery.core.BakeryConfigException;
 import dev.bakery.core.BuildPlan;
 import dev.bakery.core.PlanJson;
 import dev.bakery.core.Problem;
+import dev.bakery.core.UnsafePathException;
 import dev.bakery.core.api.ApiModel;
 import dev.bakery.core.BuildId;
 import dev.bakery.functions.builds.BuildService;
@@ -65,7 +66,7 @@ public final class RestApi {
             case "POST /contexts" -> offerContext(request);
             case "POST /builds" -> submit(request);
             case "GET /builds" -> list(request);
-            case "GET /builds/{id}" -> ApiResponse.of(200, view(builds.get(buildId(request)), true));
+            case "GET /builds/{id}" -> ApiResponse.of(200, view(builds.get(buildId(request), principal(request)), true));
             case "DELETE /builds/{id}" -> cancel(request);
             case "GET /builds/{id}/logs" -> logs(request);
             default -> throw new Refusal(Refusal.Kind.NOT_FOUND, "not_found", "no route " + request.route(), null);
@@ -93,6 +94,10 @@ public final class RestApi {
         BuildPlan plan;
         try {
             plan = PlanJson.read("plan", planNode.toString());
+        } catch (UnsafePathException e) {
+            // The same rules as the CLI's (core WorkspacePaths): a path leaving the workspace is a bad request.
+            UnsafePathException located = e.under("plan");
+            throw new Refusal(Refusal.Kind.INVALID, "unsafe_path", located.getMessage(), located.field());
         } catch (BakeryConfigException e) {
             Problem first = e.problems().getFirst();
             throw new Refusal(Refusal.Kind.UNPROCESSABLE, "invalid_plan", first.message(), "plan" + (first.path().isEmpty() ? "" : "." + first.path()));
@@ -119,7 +124,7 @@ public final class RestApi {
                 throw new Refusal(Refusal.Kind.INVALID, "invalid_status", "status must be one of " + java.util.Arrays.toString(BuildStatus.values()), "status");
             }
         }
-        BuildPage page = builds.list(limit, wanted, request.query().get("next"));
+        BuildPage page = builds.list(limit, wanted, request.query().get("next"), principal(request));
         return ApiResponse.of(200, new ApiModel.BuildList(page.builds().stream().map(b -> view(b, false)).toList(), page.next()));
     }
 
@@ -139,7 +144,8 @@ public final class RestApi {
                 throw new Refusal(Refusal.Kind.INVALID, "invalid_since", "since must be epoch milliseconds or an ISO-8601 instant", "since");
             }
         }
-        LogSource.Page page = builds.logs(id, since, request.query().get("next"), intParam(request, "limit", 500, 1, 10_000));
+        LogSource.Page page = builds.logs(id, principal(request), since, request.query().get("next"),
+                intParam(request, "limit", 500, 1, 10_000));
         return ApiResponse.of(200, new ApiModel.LogPage(page.lines().stream()
                 .map(line -> new ApiModel.LogLine(line.id(), line.timestamp(), line.message())).toList(), page.next()));
     }

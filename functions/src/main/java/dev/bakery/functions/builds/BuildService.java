@@ -80,16 +80,18 @@ public final class BuildService {
     private final Executions executions;
     private final LogSource logs;
     private final Settings settings;
+    private final Ownership ownership;
     private final Clock clock;
 
     public BuildService(BuildStore store, Predicate<String> contextExists, SecretVault vault, Executions executions,
-            LogSource logs, Settings settings, Clock clock) {
+            LogSource logs, Settings settings, Ownership ownership, Clock clock) {
         this.store = store;
         this.contextExists = contextExists;
         this.vault = vault;
         this.executions = executions;
         this.logs = logs;
         this.settings = settings;
+        this.ownership = ownership;
         this.clock = clock;
     }
 
@@ -135,21 +137,24 @@ public final class BuildService {
         return new Submitted(buildId, BuildStatus.QUEUED, executions.consoleUrl(executionArn), true);
     }
 
-    public BuildRecord get(String buildId) {
-        return store.build(buildId).orElseThrow(() -> new Refusal(Refusal.Kind.NOT_FOUND, "not_found", "no build " + buildId, null));
+    /** The build, if the principal may see it: another owner's build is "not found", as a missing one. */
+    public BuildRecord get(String buildId, String principal) {
+        return store.build(buildId).filter(build -> ownership.mayAccess(principal, build))
+                .orElseThrow(() -> new Refusal(Refusal.Kind.NOT_FOUND, "not_found", "no build " + buildId, null));
     }
 
     public List<TaskRecord> tasks(String buildId) {
         return store.tasks(buildId);
     }
 
-    public BuildPage list(int limit, BuildStatus status, String next) {
-        return store.list(limit, status, next);
+    /** The principal's own builds; every build for an operator. */
+    public BuildPage list(int limit, BuildStatus status, String next, String principal) {
+        return store.list(limit, status, ownership.listedOwner(principal), next);
     }
 
     /** Cancels a running build; cancelling a cancelled build again is fine, a finished one is a conflict. */
     public BuildStatus cancel(String buildId, String principal) {
-        BuildRecord build = get(buildId);
+        BuildRecord build = get(buildId, principal);
         if (build.status() == BuildStatus.CANCELLED) {
             return BuildStatus.CANCELLED;
         }
@@ -161,7 +166,7 @@ public final class BuildService {
         }
         if (!store.transition(buildId, Set.of(BuildStatus.QUEUED, BuildStatus.RUNNING), BuildStatus.CANCELLED,
                 "cancelled by " + principal)) {
-            BuildRecord now = get(buildId);
+            BuildRecord now = get(buildId, principal);
             if (now.status() != BuildStatus.CANCELLED) {
                 throw finished(now);
             }
@@ -172,8 +177,8 @@ public final class BuildService {
         return BuildStatus.CANCELLED;
     }
 
-    public LogSource.Page logs(String buildId, long since, String next, int limit) {
-        get(buildId);
+    public LogSource.Page logs(String buildId, String principal, long since, String next, int limit) {
+        get(buildId, principal);
         return logs.read(buildId, since, next, limit);
     }
 
@@ -191,7 +196,7 @@ public final class BuildService {
                 throw new Refusal(Refusal.Kind.CONFLICT, "idempotency_conflict", "idempotency key " + submission.idempotencyKey()
                         + " was already used for a different request (build " + previous.buildId() + ")", "idempotencyKey");
             }
-            BuildRecord build = get(previous.buildId());
+            BuildRecord build = get(previous.buildId(), principal);
             return new Submitted(build.id(), build.status(), consoleUrl(build), false);
         });
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakery.core.live.LiveMessage;
 import dev.bakery.core.BuildId;
+import dev.bakery.functions.builds.Ownership;
 import dev.bakery.store.BuildRecord;
 import dev.bakery.store.BuildStore;
 import java.time.Clock;
@@ -39,11 +40,14 @@ public final class WebSocketRoutes {
 
     private final Subscriptions subscriptions;
     private final BuildStore builds;
+    private final Ownership ownership;
     private final Clock clock;
 
-    public WebSocketRoutes(Subscriptions subscriptions, BuildStore builds, Clock clock) {
+    /** @param ownership whose builds a connection may follow: those its principal may read over REST */
+    public WebSocketRoutes(Subscriptions subscriptions, BuildStore builds, Ownership ownership, Clock clock) {
         this.subscriptions = subscriptions;
         this.builds = builds;
+        this.ownership = ownership;
         this.clock = clock;
     }
 
@@ -60,7 +64,8 @@ public final class WebSocketRoutes {
 
     /** Any message ({@code subscribe}, {@code unsubscribe} or {@code $default}): the answer to send back. */
     public LiveMessage message(String connectionId, String body) {
-        if (subscriptions.principal(connectionId).isEmpty()) {
+        Optional<String> principal = subscriptions.principal(connectionId);
+        if (principal.isEmpty()) {
             return notConnected(connectionId);
         }
         if (body == null || body.isBlank()) {
@@ -88,13 +93,13 @@ public final class WebSocketRoutes {
             return new LiveMessage.Error("unknown_action", "\"action\" must be a string; " + ACTIONS);
         }
         return switch (action.asText()) {
-            case "subscribe" -> subscribe(connectionId, request);
-            case "unsubscribe" -> unsubscribe(connectionId, request);
+            case "subscribe" -> subscribe(connectionId, principal.get(), request);
+            case "unsubscribe" -> unsubscribe(connectionId, principal.get(), request);
             default -> new LiveMessage.Error("unknown_action", "unknown action \"" + shorten(action.asText()) + "\"; " + ACTIONS);
         };
     }
 
-    private LiveMessage subscribe(String connectionId, ObjectNode request) {
+    private LiveMessage subscribe(String connectionId, String principal, ObjectNode request) {
         String buildId = buildId(request);
         if (!BuildId.isValid(buildId)) {
             return invalidBuildId(request, "subscribe");
@@ -103,7 +108,7 @@ public final class WebSocketRoutes {
         if (since != null && !since.isNull() && !validSince(since)) {
             return new LiveMessage.Error("invalid_since", "\"since\" must be epoch milliseconds or an ISO-8601 instant");
         }
-        Optional<BuildRecord> build = builds.build(buildId);
+        Optional<BuildRecord> build = visible(buildId, principal);
         if (build.isEmpty()) {
             return notFound(buildId);
         }
@@ -121,13 +126,18 @@ public final class WebSocketRoutes {
         return builds.build(buildId).map(this::current).orElseGet(() -> notFound(buildId));
     }
 
-    private LiveMessage unsubscribe(String connectionId, ObjectNode request) {
+    /** The build if the connection's principal may follow it; another owner's is "not found", as over REST. */
+    private Optional<BuildRecord> visible(String buildId, String principal) {
+        return builds.build(buildId).filter(build -> ownership.mayAccess(principal, build));
+    }
+
+    private LiveMessage unsubscribe(String connectionId, String principal, ObjectNode request) {
         String buildId = buildId(request);
         if (!BuildId.isValid(buildId)) {
             return invalidBuildId(request, "unsubscribe");
         }
         subscriptions.unsubscribe(buildId, connectionId);
-        return builds.build(buildId).<LiveMessage>map(b -> status(b)).orElseGet(() -> notFound(buildId));
+        return visible(buildId, principal).<LiveMessage>map(b -> status(b)).orElseGet(() -> notFound(buildId));
     }
 
     private LiveMessage current(BuildRecord build) {

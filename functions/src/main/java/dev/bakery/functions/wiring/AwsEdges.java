@@ -21,6 +21,7 @@ import dev.bakery.registry.SecretReader;
 import dev.bakery.registry.SecretsManagerSecrets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -151,6 +152,12 @@ public final class AwsEdges implements Edges {
         return new BuildService.Settings(Map.of(Arch.AMD64, env.required("TASK_DEFINITION_AMD64"),
                 Arch.ARM64, env.required("TASK_DEFINITION_ARM64")), env.optional("K8S_ACTIVITY_ARN"),
                 Duration.ofDays(env.positive("BUILD_RETENTION_DAYS", 90)));
+    }
+
+    /** {@code BAKERY_OPERATORS}: comma-separated role or user ARNs (CDK context {@code operators}); none by default. */
+    @Override
+    public List<String> operators() {
+        return env.list("BAKERY_OPERATORS");
     }
 
     @Override

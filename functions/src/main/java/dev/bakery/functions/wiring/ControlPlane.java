@@ -3,6 +3,7 @@ package dev.bakery.functions.wiring;
 import dev.bakery.core.BuildTask;
 import dev.bakery.functions.api.RestApi;
 import dev.bakery.functions.builds.BuildService;
+import dev.bakery.functions.builds.Ownership;
 import dev.bakery.functions.contexts.ContextService;
 import dev.bakery.functions.index.IndexPublication;
 import dev.bakery.functions.live.ConnectionPoster;
@@ -41,10 +42,11 @@ public final class ControlPlane {
         contexts = Lazy.of(() -> new ContextService(edges.s3(), edges.presigner(), edges.contextBucket(),
                 edges.maxContextBytes()));
         builds = Lazy.of(() -> new BuildService(store.get(), contexts.get()::exists, edges.vault(), edges.executions(),
-                edges.logs(), edges.buildSettings(), edges.clock()));
+                edges.logs(), edges.buildSettings(), new Ownership(edges.operators()), edges.clock()));
         restApi = Lazy.of(() -> new RestApi(builds.get(), contexts.get(), edges.maxBodyBytes()));
         subscriptions = Lazy.of(() -> new DynamoSubscriptions(edges.dynamo(), edges.table(), edges.clock()));
-        webSocketRoutes = Lazy.of(() -> new WebSocketRoutes(subscriptions.get(), store.get(), edges.clock()));
+        webSocketRoutes = Lazy.of(() -> new WebSocketRoutes(subscriptions.get(), store.get(), new Ownership(edges.operators()),
+                edges.clock()));
         logForwarder = Lazy.of(() -> new LogForwarder(subscriptions.get(), edges.connections()));
         statusNotifier = Lazy.of(() -> new StatusNotifier(subscriptions.get(), edges.connections(), store.get()));
         // Any task's login for the index's registry will do: they all pushed to the same repository.

@@ -8,6 +8,7 @@ import dev.bakery.functions.live.ConnectionPoster;
 import dev.bakery.registry.EcrTokens;
 import dev.bakery.registry.SecretReader;
 import java.time.Clock;
+import java.util.List;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -51,6 +52,9 @@ public interface Edges {
     ConnectionPoster connections();
 
     BuildService.Settings buildSettings();
+
+    /** Role or user ARNs that may read, follow and cancel every build and list them all (builds.Ownership). */
+    List<String> operators();
 
     Clock clock();
 }

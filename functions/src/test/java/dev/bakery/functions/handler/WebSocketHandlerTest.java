@@ -1,5 +1,7 @@
 package dev.bakery.functions.handler;
 
+import dev.bakery.functions.builds.Ownership;
+
 import dev.bakery.core.Environment;
 import dev.bakery.functions.live.ApiGatewayConnections;
 import dev.bakery.functions.wiring.AwsEdges;
@@ -69,7 +71,7 @@ class WebSocketHandlerTest {
         dynamo = LocalDynamo.start();
         BuildStore store = new BuildStore(dynamo.client(), LocalDynamo.TABLE, Clock.systemUTC());
         subscriptions = new DynamoSubscriptions(dynamo.client(), LocalDynamo.TABLE, Clock.systemUTC());
-        routes = new WebSocketRoutes(subscriptions, store, Clock.systemUTC());
+        routes = new WebSocketRoutes(subscriptions, store, new Ownership(List.of()), Clock.systemUTC());
         BuildPlan plan = BuildPlanner.plan(PlanRequest.ofConfig(SourceFile.of("config.yaml",
                 "bake: [{arch: amd64, kaniko: {destination: \"localhost:5000/app:1\"}}]"))).builds().getFirst().plan();
         Builds.create(store, BuildRecord.queued(BUILD, plan, "contexts/c.tar.gz", PRINCIPAL, Map.of(), T0, null),
@@ -187,7 +189,7 @@ class WebSocketHandlerTest {
         // a table that does not exist: dynalite's real ResourceNotFoundException
         DynamoSubscriptions broken = new DynamoSubscriptions(dynamo.client(), "no-such-table", Clock.systemUTC());
         handler = new WebSocketHandler(new WebSocketRoutes(broken,
-                new BuildStore(dynamo.client(), "no-such-table", Clock.systemUTC()), Clock.systemUTC()), poster);
+                new BuildStore(dynamo.client(), "no-such-table", Clock.systemUTC()), new Ownership(List.of()), Clock.systemUTC()), poster);
 
         assertThat(send("$connect", "conn-5", null).getStatusCode()).isEqualTo(500);
         assertThat(posted).isEmpty();

@@ -1,5 +1,7 @@
 package dev.bakery.functions.live;
 
+import dev.bakery.functions.builds.Ownership;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bakery.core.BuildPlan;
@@ -46,7 +48,7 @@ class WebSocketRoutesTest {
         Clock clock = Clock.fixed(T0.plusSeconds(120), ZoneOffset.UTC);
         store = new BuildStore(dynamo.client(), LocalDynamo.TABLE, clock);
         subscriptions = new DynamoSubscriptions(dynamo.client(), LocalDynamo.TABLE, clock);
-        routes = new WebSocketRoutes(subscriptions, store, clock);
+        routes = new WebSocketRoutes(subscriptions, store, new Ownership(List.of()), clock);
     }
 
     @AfterAll

@@ -13,6 +13,9 @@ import dev.bakery.functions.aws.LogEvents;
 import dev.bakery.testing.LoopbackAws;
 import dev.bakery.functions.aws.StepFunctions;
 import dev.bakery.functions.builds.BuildService;
+import dev.bakery.functions.builds.Ownership;
+import dev.bakery.functions.live.DynamoSubscriptions;
+import dev.bakery.functions.live.WebSocketRoutes;
 import dev.bakery.functions.builds.CloudWatchLogSource;
 import dev.bakery.functions.builds.SecretsManagerVault;
 import dev.bakery.functions.builds.StepFunctionsExecutions;
@@ -20,6 +23,7 @@ import dev.bakery.functions.contexts.ContextService;
 import dev.bakery.store.BuildStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,6 +37,8 @@ public final class ApiHarness implements AutoCloseable {
     public static final String BUCKET = "bakery-contexts";
     public static final String LOG_GROUP = "/bakery/builds";
     public static final String PRINCIPAL = "arn:aws:sts::111122223333:assumed-role/ci-deployer/github";
+    /** The operators' role ({@code BAKERY_OPERATORS}); its sessions may see and cancel every build. */
+    public static final String OPERATOR_ROLE = "arn:aws:iam::111122223333:role/platform/bakery-operators";
     public static final Map<Arch, String> TASK_DEFINITIONS = Map.of(
             Arch.AMD64, "arn:aws:ecs:eu-west-1:111122223333:task-definition/bakery-agent-amd64:1",
             Arch.ARM64, "arn:aws:ecs:eu-west-1:111122223333:task-definition/bakery-agent-arm64:1");
@@ -43,7 +49,10 @@ public final class ApiHarness implements AutoCloseable {
     public final String stateMachineArn;
     public final BuildStore store;
     public final ContextService contexts;
+    public final Ownership ownership = new Ownership(List.of(OPERATOR_ROLE));
     public final RestApi api;
+    /** The WebSocket API's routes on the same table, as the WebSocket function wires them. */
+    public final WebSocketRoutes live;
 
     public ApiHarness(int maxBodyBytes, long maxContextBytes) {
         s3.client().createBucket(r -> r.bucket(BUCKET));
@@ -55,12 +64,19 @@ public final class ApiHarness implements AutoCloseable {
                 new SecretsManagerVault(new BuildSecrets(aws.secretsManager(REGION))),
                 new StepFunctionsExecutions(new StepFunctions(aws.sfn(REGION)), stateMachineArn, REGION),
                 new CloudWatchLogSource(new LogEvents(aws.logs(REGION)), LOG_GROUP),
-                new BuildService.Settings(TASK_DEFINITIONS, null, Duration.ofDays(30)), Clock.systemUTC());
+                new BuildService.Settings(TASK_DEFINITIONS, null, Duration.ofDays(30)), ownership, Clock.systemUTC());
         api = new RestApi(builds, contexts, maxBodyBytes);
+        live = new WebSocketRoutes(new DynamoSubscriptions(dynamo.client(), LocalDynamo.TABLE, Clock.systemUTC()), store,
+                ownership, Clock.systemUTC());
     }
 
     public ApiResponse call(String route, Map<String, String> path, Map<String, String> query, String body) {
-        return api.handle(new ApiRequest(route, path, query, body, PRINCIPAL, "req-1"));
+        return callAs(PRINCIPAL, route, path, query, body);
+    }
+
+    /** A call as API Gateway's IAM authorizer would name another caller. */
+    public ApiResponse callAs(String principal, String route, Map<String, String> path, Map<String, String> query, String body) {
+        return api.handle(new ApiRequest(route, path, query, body, principal, "req-1"));
     }
 
     /** Puts a context object straight into the bucket, as a finished upload leaves it. */

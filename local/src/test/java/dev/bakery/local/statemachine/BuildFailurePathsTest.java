@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakery.core.BuildPlan;
 import dev.bakery.functions.errors.Refusal;
 import dev.bakery.functions.builds.BuildService;
+import dev.bakery.functions.builds.Ownership;
 import dev.bakery.functions.builds.Executions;
 import dev.bakery.store.BuildRecord;
 import dev.bakery.core.status.BuildStatus;
@@ -153,7 +154,7 @@ class BuildFailurePathsTest {
             public String consoleUrl(String executionArn) {
                 return executionArn;
             }
-        }, null, new BuildService.Settings(Map.of(), null, Duration.ofDays(1)), Clock.systemUTC());
+        }, null, new BuildService.Settings(Map.of(), null, Duration.ofDays(1)), new Ownership(List.of()), Clock.systemUTC());
     }
 
     @AfterAll

@@ -9,10 +9,13 @@ import dev.bakery.core.KanikoOptions;
 import dev.bakery.core.Platform;
 import dev.bakery.core.Resources;
 import dev.bakery.core.SecretMount;
+import dev.bakery.core.UnsafePathException;
+import dev.bakery.core.WorkspacePaths;
 import dev.bakery.core.internal.InvalidValueException;
 import dev.bakery.core.internal.resolve.TaskDraft.CredentialSpec;
 import dev.bakery.core.internal.spec.Problems;
 import dev.bakery.core.internal.yaml.YamlNode;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -160,12 +163,8 @@ final class TaskReader {
 
     private KanikoOptions kaniko(YamlNode.Mapping k) {
         String contextPath = values.parsed(k, "context-path", TaskReader::contextPath);
-        String dockerfile = values.parsed(k, "dockerfile", text -> {
-            if (text.isBlank()) {
-                throw new InvalidValueException("dockerfile cannot be empty (leave it out for Dockerfile)");
-            }
-            return text;
-        });
+        String context = contextPath == null ? "." : contextPath;
+        String dockerfile = values.parsed(k, "dockerfile", text -> dockerfile(context, text));
         String snapshotMode = values.parsed(k, "snapshot-mode", text -> {
             if (!List.of("full", "redo", "time").contains(text)) {
                 throw new InvalidValueException("unknown snapshot-mode \"" + text + "\" (use full, redo or time)");
@@ -178,12 +177,18 @@ final class TaskReader {
         });
         Map<String, String> buildArgs = values.stringMap(k, "build-args");
         checkNames(k, "build-args", buildArgs);
-        List<String> extraFlags = values.parsed(k, "extra-flags", ShellWords::split);
+        List<String> extraFlags = values.parsed(k, "extra-flags", text -> {
+            List<String> flags = ShellWords.split(text);
+            for (String flag : flags) {
+                checked(flag, () -> WorkspacePaths.extraFlag("extra-flags", flag));
+            }
+            return flags;
+        });
         String target = values.string(k, "target");
-        return new KanikoOptions(contextPath == null ? "." : contextPath, dockerfile == null ? "Dockerfile" : dockerfile,
+        return new KanikoOptions(context, dockerfile == null ? "Dockerfile" : dockerfile,
                 buildArgs, cache(Values.object(k, "cache")), snapshotMode, values.bool(k, "use-new-run").orElse(false),
                 values.bool(k, "cleanup").orElse(false), customPlatform, target == null || target.isBlank() ? null : target,
-                values.stringMap(k, "labels"), values.bool(k, "no-push").orElse(false), values.stringList(k, "ignore-path"),
+                values.stringMap(k, "labels"), values.bool(k, "no-push").orElse(false), ignorePaths(k),
                 extraFlags, values.string(k, "container-name"));
     }
 
@@ -226,7 +231,53 @@ final class TaskReader {
                 parts.add(part);
             }
         }
-        return parts.isEmpty() ? "." : String.join("/", parts);
+        String clean = parts.isEmpty() ? "." : String.join("/", parts);
+        checked(text, () -> WorkspacePaths.contextPath(clean));
+        return clean;
+    }
+
+    /**
+     * Relative to the context; the original's absolute form {@code /workspace/...} names a file of the
+     * repository and becomes relative to the context too, since the agent unpacks elsewhere.
+     */
+    static String dockerfile(String contextPath, String text) throws InvalidValueException {
+        if (text.isBlank()) {
+            throw new InvalidValueException("dockerfile cannot be empty (leave it out for Dockerfile)");
+        }
+        String dockerfile = text;
+        if (text.startsWith("/workspace/")) {
+            String inRepository = WorkspacePaths.clean(text.substring("/workspace/".length()));
+            dockerfile = Path.of(contextPath.equals(".") ? "" : contextPath).relativize(Path.of(inRepository)).toString();
+        }
+        String relative = dockerfile;
+        checked(text, () -> WorkspacePaths.dockerfile(contextPath, relative));
+        return dockerfile;
+    }
+
+    private List<String> ignorePaths(YamlNode.Mapping k) {
+        List<String> out = new ArrayList<>();
+        if (Values.at(k, "ignore-path") instanceof YamlNode.Sequence paths) {
+            for (YamlNode item : paths.items()) {
+                if (item instanceof YamlNode.Scalar s && !s.isNull()) {
+                    try {
+                        WorkspacePaths.ignorePath("ignore-path", s.value());
+                        out.add(s.value());
+                    } catch (UnsafePathException e) {
+                        values.error(s, "\"" + s.value() + "\" " + e.rule());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A rule of {@link WorkspacePaths} as a config error: the key is shown already, so value and rule. */
+    private static void checked(String value, Runnable rule) throws InvalidValueException {
+        try {
+            rule.run();
+        } catch (UnsafePathException e) {
+            throw new InvalidValueException("\"" + value + "\" " + e.rule());
+        }
     }
 
     private List<CredentialSpec> credentials(YamlNode.Mapping block, String key) {
@@ -257,10 +308,10 @@ final class TaskReader {
         for (YamlNode.Mapping entry : values.objects(block, "secrets")) {
             String id = values.string(entry, "id");
             String secret = values.string(entry, "secret");
-            if (id == null || !id.matches("[A-Za-z0-9_.-]+")) {
-                values.error(id == null ? entry : Values.at(entry, "id"),
-                        id == null ? "missing id (the id of RUN --mount=type=secret,id=...)"
-                                : "invalid secret id \"" + id + "\" (letters, digits, '_', '.', '-')");
+            if (id == null) {
+                values.error(entry, "missing id (the id of RUN --mount=type=secret,id=...)");
+            } else if (secretIdRule(id) != null) {
+                values.error(Values.at(entry, "id"), "\"" + id + "\" " + secretIdRule(id));
             } else if (secret == null || secret.isBlank()) {
                 values.error(entry, "missing secret (a Secrets Manager name or ARN) for id " + id);
             } else if (seen.putIfAbsent(id, entry) != null) {
@@ -270,6 +321,16 @@ final class TaskReader {
             }
         }
         return out;
+    }
+
+    /** The rule a secret id breaks, or null. */
+    private static String secretIdRule(String id) {
+        try {
+            WorkspacePaths.secretId(id);
+            return null;
+        } catch (UnsafePathException e) {
+            return e.rule();
+        }
     }
 
     private void checkNames(YamlNode.Mapping block, String key, Map<String, String> map) {

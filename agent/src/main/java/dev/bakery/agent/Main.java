@@ -22,6 +22,8 @@ import dev.bakery.registry.EcrTokens;
 import dev.bakery.registry.PlanCredentials;
 import dev.bakery.registry.SecretsManagerSecrets;
 import dev.bakery.store.BuildStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,6 +32,9 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -49,6 +54,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} (the SDK's own setting) at another Secrets Manager;
  * {@code BAKERY_PUSH_ROLE_ARN}: the role assumed for ECR logins limited to the task's repositories
  * (without it, ECR registries need a login in the plan).</li>
+ * <li>{@code BAKERY_CREDENTIALS_ON_STDIN} (local mode): the AWS keys come as one JSON object
+ * {@code {"accessKeyId": ..., "secretAccessKey": ...}} on stdin, never in the environment, which the
+ * scripts and the builder's RUN steps could read ({@code /proc/PID/environ}).</li>
  * </ul>
  */
 public final class Main {
@@ -58,6 +66,7 @@ public final class Main {
     private static final long DEFAULT_MAX_CONTEXT_BYTES = 2L << 30;
     /** The build container's image pull and start, from the go-ahead: Fargate pulls both images before starting either. */
     private static final long DEFAULT_BUILD_START_SECONDS = 300;
+    public static final String CREDENTIALS_ON_STDIN = "BAKERY_CREDENTIALS_ON_STDIN";
 
     private Main() {
     }
@@ -81,6 +90,9 @@ public final class Main {
         Environment settings = new Environment(env);
         // One credentials chain and one HTTP client for every client.
         AwsClients aws = AwsClients.create(env.getOrDefault("AWS_REGION", "us-east-1"));
+        if (env.containsKey(CREDENTIALS_ON_STDIN)) {
+            aws = new AwsClients(aws.region(), credentialsFromStdin(), aws.http(), aws.retries());
+        }
         TaskSpec spec;
         ResultSink sink;
         S3Client s3 = null;
@@ -163,6 +175,17 @@ public final class Main {
             return loader.load();
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("cannot read the task spec: " + e.getMessage(), e);
+        }
+    }
+
+    /** The keys bakery-local writes on stdin (and closes it): read before anything else starts. */
+    private static AwsCredentialsProvider credentialsFromStdin() {
+        try {
+            JsonNode keys = new ObjectMapper().readTree(System.in.readAllBytes());
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create(keys.path("accessKeyId").asText(),
+                    keys.path("secretAccessKey").asText()));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read the credentials on stdin: " + e.getMessage(), e);
         }
     }
 

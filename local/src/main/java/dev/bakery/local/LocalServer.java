@@ -132,7 +132,7 @@ public final class LocalServer implements AutoCloseable {
         changes.deliverTo(new StatusNotifierHandler(plane.statusNotifier()));
 
         agents = keep(new AgentProcesses(new AgentProcesses.Settings(AgentProcesses.Settings.thisJvm(),
-                dataDir.resolve("tasks"), agentEnvironment(rest)), logs));
+                dataDir.resolve("tasks"), agentEnvironment(rest), keys), logs));
         ExecutionStarter starter = keep(runner.apply(new LocalTasks(agents, new PublishIndexHandler(plane.indexPublication()),
                 new DynamoDbUpdateItem(table.endpoint(), keys.provider()), vault)));
         executions = new LocalExecutions(starter, agents, rest);
@@ -140,7 +140,7 @@ public final class LocalServer implements AutoCloseable {
 
         gateway = keep(Gateway.start(port, new RestApiHandler(plane.restApi()),
                 new WebSocketHandler(plane.webSocketRoutes(), plane.connections()), connections, vault, keys));
-        EndpointFile.write(dataDir, gateway.restUri(), gateway.webSocketUri(), ProcessHandle.current().pid(), registry);
+        EndpointFile.write(dataDir, gateway.restUri(), gateway.webSocketUri(), ProcessHandle.current().pid(), registry, keys);
     }
 
     /** Starts it; on failure, whatever had started is stopped again. */
@@ -158,15 +158,13 @@ public final class LocalServer implements AutoCloseable {
     }
 
     /**
-     * What every agent gets: where the table, the contexts and the secrets are (Secrets Manager is the
-     * gateway, at {@code rest}), and the run's keys to sign with.
+     * What every agent's environment holds: where the table, the contexts and the secrets are (Secrets
+     * Manager is the gateway, at {@code rest}). The run's keys go on its stdin (AgentProcesses).
      */
     private Map<String, String> agentEnvironment(URI rest) {
         return Map.of("BAKERY_TABLE", LocalAws.TABLE, "BAKERY_CONTEXT_BUCKET", LocalAws.CONTEXT_BUCKET,
                 "BAKERY_DYNAMODB_ENDPOINT", table.endpoint().toString(), "BAKERY_S3_ENDPOINT", s3.endpoint().toString(),
-                "AWS_ENDPOINT_URL_SECRETS_MANAGER", rest.toString(),
-                "AWS_REGION", LocalAws.REGION.id(), "AWS_ACCESS_KEY_ID", keys.accessKeyId(),
-                "AWS_SECRET_ACCESS_KEY", keys.secretAccessKey());
+                "AWS_ENDPOINT_URL_SECRETS_MANAGER", rest.toString(), "AWS_REGION", LocalAws.REGION.id());
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.bakery.local.agents;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bakery.local.LocalKeys;
 import dev.bakery.local.logs.LogPipeline;
+import dev.bakery.registry.Login;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -44,11 +45,14 @@ public final class AgentProcesses implements AutoCloseable {
      * @param environment what every agent gets besides its task's ids (table, bucket, endpoints): never a key
      * @param keys        the run's keys, which the agent reads from its stdin: its environment is readable by what it
      *                    starts ({@code /proc/PID/environ} from a RUN step), its stdin is not
+     * @param registryLogins logins for registries by host (the started registry's), given on stdin too
      */
-    public record Settings(List<String> command, Path work, Map<String, String> environment, LocalKeys keys) {
+    public record Settings(List<String> command, Path work, Map<String, String> environment, LocalKeys keys,
+            Map<String, Login> registryLogins) {
         public Settings {
             command = List.copyOf(command);
             environment = Map.copyOf(environment);
+            registryLogins = Map.copyOf(registryLogins);
         }
 
         /** This JVM, with its classpath made absolute: the agent classes are on it. */
@@ -148,7 +152,7 @@ public final class AgentProcesses implements AutoCloseable {
             Process process = builder.start();
             try (OutputStream stdin = process.getOutputStream()) {
                 stdin.write(JSON.writeValueAsBytes(Map.of("accessKeyId", settings.keys().accessKeyId(),
-                        "secretAccessKey", settings.keys().secretAccessKey())));
+                        "secretAccessKey", settings.keys().secretAccessKey(), "registryLogins", settings.registryLogins())));
             }
             return process;
         } catch (IOException e) {

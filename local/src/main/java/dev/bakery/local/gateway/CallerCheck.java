@@ -79,12 +79,7 @@ final class CallerCheck extends Handler.Wrapper {
             return refuse(response, callback, 415, "unsupported_media_type", "the body must be application/json, not \""
                     + request.getHeaders().get(HttpHeader.CONTENT_TYPE) + "\"");
         }
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (HttpField header : request.getHeaders()) {
-            headers.computeIfAbsent(header.getName(), n -> new ArrayList<>()).add(header.getValue());
-        }
-        Optional<SigV4Verifier.Refusal> refusal = verifier.verify(request.getMethod(),
-                URI.create(request.getHttpURI().getPathQuery()), headers, body);
+        Optional<SigV4Verifier.Refusal> refusal = verify(verifier, request, body);
         if (refusal.isPresent()) {
             return refuse(response, callback, 403, "not_signed", refusal.get().message() + " (" + refusal.get().code()
                     + "): " + HOW);
@@ -107,6 +102,15 @@ final class CallerCheck extends Handler.Wrapper {
                 content.fail(failure);
             }
         }, response, callback);
+    }
+
+    /** The verifier's verdict on the request as received (its path and query, every header, the body). */
+    static Optional<SigV4Verifier.Refusal> verify(SigV4Verifier verifier, Request request, byte[] body) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (HttpField header : request.getHeaders()) {
+            headers.computeIfAbsent(header.getName(), n -> new ArrayList<>()).add(header.getValue());
+        }
+        return verifier.verify(request.getMethod(), URI.create(request.getHttpURI().getPathQuery()), headers, body);
     }
 
     /** {@code application/json}, with parameters (a charset) or not. */

@@ -19,9 +19,13 @@ import dev.bakery.aws.AwsClients;
 import dev.bakery.core.BuildContainer;
 import dev.bakery.registry.EcrPushSession;
 import dev.bakery.registry.EcrTokens;
+import dev.bakery.registry.Login;
 import dev.bakery.registry.PlanCredentials;
+import dev.bakery.registry.RegistryCredentials;
 import dev.bakery.registry.SecretsManagerSecrets;
 import dev.bakery.store.BuildStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,6 +34,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -49,6 +55,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} (the SDK's own setting) at another Secrets Manager;
  * {@code BAKERY_PUSH_ROLE_ARN}: the role assumed for ECR logins limited to the task's repositories
  * (without it, ECR registries need a login in the plan).</li>
+ * <li>{@code BAKERY_CREDENTIALS_ON_STDIN} (local mode): the AWS keys come as one JSON object
+ * {@code {"accessKeyId": ..., "secretAccessKey": ..., "registryLogins": {HOST: {"username": ..., "password": ...}}}}
+ * on stdin, never in the environment, which the scripts and the builder's RUN steps could read
+ * ({@code /proc/PID/environ}); the logins win over the plan's for their registries (the local registry's).</li>
  * </ul>
  */
 public final class Main {
@@ -58,6 +68,7 @@ public final class Main {
     private static final long DEFAULT_MAX_CONTEXT_BYTES = 2L << 30;
     /** The build container's image pull and start, from the go-ahead: Fargate pulls both images before starting either. */
     private static final long DEFAULT_BUILD_START_SECONDS = 300;
+    public static final String CREDENTIALS_ON_STDIN = "BAKERY_CREDENTIALS_ON_STDIN";
 
     private Main() {
     }
@@ -81,6 +92,16 @@ public final class Main {
         Environment settings = new Environment(env);
         // One credentials chain and one HTTP client for every client.
         AwsClients aws = AwsClients.create(env.getOrDefault("AWS_REGION", "us-east-1"));
+        RegistryCredentials given = RegistryCredentials.none();
+        if (env.containsKey(CREDENTIALS_ON_STDIN)) {
+            JsonNode stdin = readStdin();
+            aws = new AwsClients(aws.region(), StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                    stdin.path("accessKeyId").asText(), stdin.path("secretAccessKey").asText())), aws.http(), aws.retries());
+            Map<String, Login> logins = new java.util.HashMap<>();
+            stdin.path("registryLogins").properties().forEach(e -> logins.put(e.getKey(),
+                    new Login(e.getValue().path("username").asText(), e.getValue().path("password").asText())));
+            given = RegistryCredentials.of(logins);
+        }
         TaskSpec spec;
         ResultSink sink;
         S3Client s3 = null;
@@ -122,7 +143,8 @@ public final class Main {
         String pushRole = env.getOrDefault("BAKERY_PUSH_ROLE_ARN", "");
         EcrTokens ecr = pushRole.isBlank() ? EcrTokens.none()
                 : EcrPushSession.tokens(aws, pushRole, spec.buildId() + "-" + spec.taskId(), spec.task());
-        PlanCredentials logins = new PlanCredentials(spec.task().credentials(), spec.buildId(), secrets, ecr);
+        // The local registry takes its run's login only, whatever the plan says for it.
+        RegistryCredentials logins = given.orElse(new PlanCredentials(spec.task().credentials(), spec.buildId(), secrets, ecr));
         ProcessRunner runner = new ProcessRunner(log);
         long maxContext = Long.parseLong(env.getOrDefault("BAKERY_MAX_CONTEXT_BYTES", Long.toString(DEFAULT_MAX_CONTEXT_BYTES)));
         Agent agent = new Agent(spec, new Agent.Paths(workspace, dockerConfig, digestFile, secretsDir,
@@ -163,6 +185,15 @@ public final class Main {
             return loader.load();
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("cannot read the task spec: " + e.getMessage(), e);
+        }
+    }
+
+    /** What bakery-local writes on stdin (and closes it): read before anything else starts. */
+    private static JsonNode readStdin() {
+        try {
+            return new ObjectMapper().readTree(System.in.readAllBytes());
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read the credentials on stdin: " + e.getMessage(), e);
         }
     }
 

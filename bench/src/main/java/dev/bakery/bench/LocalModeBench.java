@@ -13,6 +13,8 @@ import dev.bakery.core.status.BuildStatus;
 import dev.bakery.store.BuildStore;
 import dev.bakery.local.LocalAws;
 import dev.bakery.local.LocalServer;
+import dev.bakery.testing.SigV4;
+import dev.bakery.local.LocalKeys;
 import dev.bakery.local.Ports;
 import dev.bakery.local.UserError;
 import dev.bakery.local.statemachine.NodeRuntime;
@@ -357,17 +359,25 @@ public final class LocalModeBench {
         private final HttpClient http = HttpClient.newHttpClient();
         private final URI rest;
         private final URI webSocket;
+        private final LocalKeys keys;
 
         Api(LocalServer server) {
             rest = server.restUri();
             webSocket = server.webSocketUri();
+            keys = server.keys();
         }
 
+        /** Signed with the run's keys, as the CLI signs. */
         private JsonNode call(String method, String path, Object body, int expected) throws IOException, InterruptedException {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(rest.resolve(path)).method(method,
-                    body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            byte[] bytes = body == null ? new byte[0] : JSON.writeValueAsBytes(body);
+            HttpRequest.Builder request = HttpRequest.newBuilder(rest.resolve(path)).method(method,
+                    body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(bytes));
+            if (body != null) {
+                request.header("Content-Type", "application/json");
+            }
+            SigV4.sign(method, rest.resolve(path), bytes, keys.credentials(), LocalAws.REGION.id(), "execute-api")
+                    .forEach(request::header);
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != expected) {
                 throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": "
                         + response.body());
@@ -413,7 +423,10 @@ public final class LocalModeBench {
 
         Follower follower() {
             Follower follower = new Follower();
-            follower.socket = http.newWebSocketBuilder().buildAsync(webSocket, follower).join();
+            WebSocket.Builder builder = http.newWebSocketBuilder();
+            SigV4.sign("GET", webSocket, new byte[0], keys.credentials(), LocalAws.REGION.id(), "execute-api")
+                    .forEach(builder::header);
+            follower.socket = builder.buildAsync(webSocket, follower).join();
             return follower;
         }
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakery.core.api.ApiModel;
 import dev.bakery.cli.api.BakeryApi;
 import dev.bakery.cli.api.ContextUploader;
+import dev.bakery.cli.api.EndpointResolver;
 import dev.bakery.cli.api.SigV4Signer;
 import dev.bakery.cli.api.UploadProgress;
 import dev.bakery.cli.context.ContextPacker;
@@ -329,7 +330,8 @@ final class BuildCommand implements Callable<Integer> {
 
     /** The region the builds run in prices them: the signed endpoint's, else AWS_REGION's (none for the local mode). */
     private static Pricing pricing(CliContext context, BakeryApi api) {
-        String region = api.endpoint().signer() instanceof SigV4Signer signer ? signer.region()
+        String region = api.endpoint().signer() instanceof SigV4Signer signer
+                && !EndpointResolver.isLocal(api.endpoint().rest()) ? signer.region()
                 : context.env().getOrDefault("AWS_REGION", context.env().get("AWS_DEFAULT_REGION"));
         return Pricing.forRegion(region);
     }

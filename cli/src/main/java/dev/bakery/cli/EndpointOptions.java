@@ -10,8 +10,8 @@ final class EndpointOptions {
 
     @Option(names = "--endpoint", paramLabel = "URL",
             description = "The REST API's URL (env BAKERY_ENDPOINT), or `local` for the local mode's (endpoint.json in"
-                    + " BAKERY_LOCAL_DIR, default ~/.bakery/local). http://127.0.0.1 is not signed; anything else is"
-                    + " signed with SigV4 from the default AWS credential chain.")
+                    + " BAKERY_LOCAL_DIR, default ~/.bakery/local), signed with the run's keys from that file; anything"
+                    + " else is signed with SigV4 from the default AWS credential chain.")
     String endpoint;
 
     @Option(names = "--ws-endpoint", paramLabel = "URL",

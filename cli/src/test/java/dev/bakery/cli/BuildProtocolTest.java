@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +42,12 @@ class BuildProtocolTest {
 
     @TempDir
     Path dir;
+
+    /** The CLI's home holds the local mode's endpoint file naming the loopback server, with the keys it checks. */
+    @BeforeEach
+    void endpointFile() {
+        SERVER.bakery().writeEndpointFile(dir.resolve("home").resolve(".bakery").resolve("local"));
+    }
 
     private Cli cli(Map<String, String> env) {
         return new Cli(env, dir.resolve("home"));

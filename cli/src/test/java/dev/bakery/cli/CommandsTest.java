@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,12 @@ class CommandsTest {
 
     @TempDir
     Path dir;
+
+    /** The CLI's home holds the local mode's endpoint file naming the loopback server, with the keys it checks. */
+    @BeforeEach
+    void endpointFile() {
+        SERVER.bakery().writeEndpointFile(dir.resolve("home").resolve(".bakery").resolve("local"));
+    }
 
     private Cli.Result bakery(Map<String, String> env, String... args) {
         return new Cli(env, dir.resolve("home")).run(args);
@@ -277,7 +284,11 @@ class CommandsTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        Cli.Result result = bakery("list", "--endpoint", "http://127.0.0.1:" + closedPort);
+        // A bakery-local that died without removing its endpoint file.
+        Path stale = Files.createDirectories(dir.resolve("stale"));
+        Files.writeString(stale.resolve("endpoint.json"), Files.readString(dir.resolve("home/.bakery/local/endpoint.json"))
+                .replace(SERVER.bakery().rest().toString(), "http://127.0.0.1:" + closedPort));
+        Cli.Result result = bakery(Map.of("BAKERY_LOCAL_DIR", stale.toString()), "list", "--endpoint", "local");
         assertThat(result.exit()).isEqualTo(ExitCodes.INFRASTRUCTURE);
         assertThat(result.err()).startsWith("bakery: GET http://127.0.0.1:" + closedPort + "/builds failed after 5 attempts: ConnectException");
 
@@ -287,14 +298,31 @@ class CommandsTest {
     }
 
     @Test
-    void endpointLocalReadsTheLocalModesEndpointFile() throws Exception {
-        Path localDir = Files.createDirectories(dir.resolve("local"));
-        Files.writeString(localDir.resolve("endpoint.json"), "{\"rest\":\"" + SERVER.bakery().rest() + "\",\"websocket\":\""
-                + SERVER.bakery().websocket() + "\",\"pid\":1}");
+    void endpointLocalReadsTheLocalModesEndpointFileAndSignsWithItsKeys() throws Exception {
+        Path localDir = SERVER.bakery().writeEndpointFile(dir.resolve("local")).getParent();
         String id = finishedBuild("10.0");
         Cli.Result result = bakery(Map.of("BAKERY_LOCAL_DIR", localDir.toString(), "BAKERY_ENDPOINT", "local"), "status", id);
         assertThat(result.exit()).as(result.err()).isZero();
         assertThat(result.out()).startsWith(id + "  SUCCEEDED");
+
+        // Keys other than the run's: the server refuses (it checks every signature), the CLI says so.
+        Files.writeString(localDir.resolve("endpoint.json"), Files.readString(localDir.resolve("endpoint.json"))
+                .replace(LoopbackBakery.KEYS.secretAccessKey(), "x".repeat(40)));
+        Cli.Result wrongKeys = bakery(Map.of("BAKERY_LOCAL_DIR", localDir.toString()), "status", id, "--endpoint", "local");
+        assertThat(wrongKeys.exit()).isEqualTo(ExitCodes.INFRASTRUCTURE);
+        assertThat(wrongKeys.err()).contains("signature");
+
+        // An endpoint file without keys (an older bakery-local): restart it.
+        Files.writeString(localDir.resolve("endpoint.json"), "{\"rest\":\"" + SERVER.bakery().rest() + "\",\"pid\":1}");
+        Cli.Result old = bakery(Map.of("BAKERY_LOCAL_DIR", localDir.toString()), "status", id, "--endpoint", "local");
+        assertThat(old.err()).contains("holds no credentials").contains("restart bakery-local");
+    }
+
+    @Test
+    void aLoopbackUrlTheEndpointFileDoesNotNameIsRefusedWithWhatToUse() {
+        Cli.Result result = bakery("list", "--endpoint", "http://127.0.0.1:9");
+        assertThat(result.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).startsWith("bakery: http://127.0.0.1:9 is a local address").contains("use --endpoint local");
     }
 
     @Test

@@ -31,7 +31,9 @@ class JarIT {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
                 JAR.toString()));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectOutput(dir.resolve("out.txt").toFile())
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("BAKERY_LOCAL_DIR", dir.resolve("local").toString());
+        return builder.redirectOutput(dir.resolve("out.txt").toFile())
                 .redirectError(dir.resolve("err.txt").toFile()).start();
     }
 
@@ -78,7 +80,8 @@ class JarIT {
         try (LoopbackBakery bakery = new LoopbackBakery(); AgentPlay play = new AgentPlay(bakery)) {
             Path repo = Repos.repo(dir.resolve("repo"), Repos.TWO_ARCH_CONFIG);
             var before = play.builds();
-            Process process = start("build", "--repo", repo.toString(), "--endpoint", bakery.rest().toString());
+            bakery.writeEndpointFile(dir.resolve("local"));
+            Process process = start("build", "--repo", repo.toString(), "--endpoint", "local");
             String id = play.awaitSubmitted(before);
             play.awaitSubscribed(id);
 

@@ -6,6 +6,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -35,10 +39,13 @@ public final class RegistryEmulator implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    /** Where it listens instead of a port, or null. */
+    private final Path socket;
 
-    private RegistryEmulator(Process process, int port) {
+    private RegistryEmulator(Process process, int port, Path socket) {
         this.process = process;
         this.port = port;
+        this.socket = socket;
     }
 
     /**
@@ -55,12 +62,29 @@ public final class RegistryEmulator implements AutoCloseable {
         } catch (IOException taken) {
             throw new PortTakenException(port);
         }
+        return start(directory, port, null, "  addr: " + quoted("127.0.0.1:" + port) + "\n" + extraConfig);
+    }
+
+    /**
+     * Starts one listening on the Unix socket {@code socket} only (its directory's permissions decide who
+     * may connect), with relative URLs in its answers (a front on a port passes them on), and waits
+     * until it answers there.
+     */
+    public static RegistryEmulator onUnixSocket(Path directory, Path socket) {
+        try {
+            Files.deleteIfExists(socket); // a dead run's
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the stale socket " + socket, e);
+        }
+        return start(directory, -1, socket, "  net: unix\n  addr: " + quoted(socket.toString()) + "\n  relativeurls: true\n");
+    }
+
+    private static RegistryEmulator start(Path directory, int port, Path socket, String listen) {
         Path log = directory.resolve("registry.log");
         Process process;
         try {
             Files.createDirectories(directory);
-            Path config = Files.writeString(directory.resolve("config.yml"),
-                    config(directory.resolve("storage"), port) + extraConfig);
+            Path config = Files.writeString(directory.resolve("config.yml"), config(directory.resolve("storage")) + listen);
             process = new ProcessBuilder("docker-registry", "serve", config.toString()).directory(directory.toFile())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         } catch (IOException e) {
@@ -68,7 +92,7 @@ public final class RegistryEmulator implements AutoCloseable {
             throw new UncheckedIOException("cannot start docker-registry (apt-get install docker-registry) in "
                     + directory + ": " + e.getMessage(), e);
         }
-        RegistryEmulator registry = new RegistryEmulator(process, port);
+        RegistryEmulator registry = new RegistryEmulator(process, port, socket);
         try {
             registry.awaitReady(log);
         } catch (RuntimeException e) {
@@ -78,7 +102,7 @@ public final class RegistryEmulator implements AutoCloseable {
         return registry;
     }
 
-    /** {@code 127.0.0.1:PORT}, as it appears in image references. */
+    /** {@code 127.0.0.1:PORT}, as it appears in image references (of one that listens on a port). */
     public String host() {
         return "127.0.0.1:" + port;
     }
@@ -88,21 +112,21 @@ public final class RegistryEmulator implements AutoCloseable {
         return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(value)) + "\"";
     }
 
-    private static String config(Path storage, int port) {
+    /** Everything but where it listens: the {@code http:} section's other keys follow it. */
+    private static String config(Path storage) {
         return "version: 0.1\n"
                 + "log:\n  level: warn\n"
                 + "storage:\n"
                 + "  filesystem:\n    rootdirectory: " + quoted(storage.toString()) + "\n"
                 + "  delete:\n    enabled: true\n"
                 + "http:\n"
-                + "  addr: " + quoted("127.0.0.1:" + port) + "\n"
                 // Without a secret the registry warns and invents one on every start.
                 + "  secret: " + quoted(UUID.randomUUID().toString()) + "\n";
     }
 
     private void awaitReady(Path log) {
-        HttpRequest ping = HttpRequest.newBuilder(URI.create("http://" + host() + "/v2/")).timeout(Duration.ofSeconds(2))
-                .GET().build();
+        HttpRequest ping = socket != null ? null : HttpRequest.newBuilder(URI.create("http://" + host() + "/v2/"))
+                .timeout(Duration.ofSeconds(2)).GET().build();
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build()) {
             while (System.nanoTime() < deadline) {
@@ -114,7 +138,7 @@ public final class RegistryEmulator implements AutoCloseable {
                     throw new IllegalStateException("docker-registry exited with " + process.exitValue() + ":\n" + output);
                 }
                 try {
-                    int status = client.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode();
+                    int status = socket != null ? pingSocket() : client.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode();
                     // 401 is up too: a registry with auth challenges /v2/.
                     if (status == 200 || status == 401) {
                         return;
@@ -130,6 +154,21 @@ public final class RegistryEmulator implements AutoCloseable {
         }
         throw new IllegalStateException("docker-registry did not answer on " + host() + " within " + STARTUP_TIMEOUT
                 + ":\n" + tail(log));
+    }
+
+    /** GET /v2/ on the socket (java.net.http cannot use one): the status code. */
+    private int pingSocket() throws IOException {
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            channel.write(ByteBuffer.wrap("GET /v2/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII)));
+            String head = new String(Channels.newInputStream(channel).readNBytes(12), StandardCharsets.US_ASCII);
+            return head.startsWith("HTTP/1.1 ") ? Integer.parseInt(head.substring(9, 12)) : -1;
+        }
+    }
+
+    /** The Unix socket it listens on, or null when it listens on a port. */
+    public Path socket() {
+        return socket;
     }
 
     private static String tail(Path log) {

@@ -12,6 +12,7 @@ import dev.bakery.local.gateway.LocalConnections;
 import dev.bakery.local.logs.LogStore;
 import dev.bakery.local.secrets.LocalSecretVault;
 import dev.bakery.registry.EcrTokens;
+import dev.bakery.registry.RegistryCredentials;
 import dev.bakery.registry.SecretReader;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,10 +28,12 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * dir, the log store, the gateway's sockets and the local executions. The graph over them is the
  * Lambda handlers' own ({@link dev.bakery.functions.wiring.ControlPlane}).
  *
- * @param executions given late: the executions run agents, whose log pipeline needs the graph first
+ * @param lateExecutions given late: the executions run agents, whose log pipeline needs the graph first
+ * @param registryLogins  the local registry's login, which pushes of the index need
  */
 record LocalEdges(DynamoDbClient dynamo, S3Emulator storage, LocalSecretVault localVault, LogStore logStore,
-        LocalConnections localConnections, Supplier<Executions> lateExecutions, Clock clock) implements Edges {
+        LocalConnections localConnections, Supplier<Executions> lateExecutions, RegistryCredentials registryLogins,
+        Clock clock) implements Edges {
 
     static final long MAX_CONTEXT_BYTES = 2L << 30;
     static final int MAX_BODY_BYTES = 1 << 20;

@@ -6,10 +6,11 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * The AWS keys of one bakery-local run, random at every start: S3Proxy and the local Secrets
- * Manager endpoint check the signatures made with them, the server's own clients and its agent
- * processes (through their environment, which other users cannot read) sign with them. Anyone else
- * on the machine reaches the loopback port but cannot sign, so cannot read contexts or secrets.
+ * The AWS keys of one bakery-local run, random at every start: the API gateway, the store's front,
+ * S3Proxy and the local Secrets Manager endpoint check the signatures made with them; the server's
+ * own clients, its agent processes (given them on stdin, never in an environment a build could read)
+ * and its owner's CLI (from the 0600 endpoint file) sign with them. Anyone else on the machine
+ * reaches the loopback ports but cannot sign, so cannot submit, read contexts or secrets.
  * Letters and digits only: any access key service accepts them.
  */
 public record LocalKeys(String accessKeyId, String secretAccessKey) {

@@ -21,6 +21,8 @@ import dev.bakery.local.gateway.LocalConnections;
 import dev.bakery.local.logs.LogPipeline;
 import dev.bakery.local.logs.LogStore;
 import dev.bakery.local.registry.LocalRegistry;
+import dev.bakery.registry.Login;
+import dev.bakery.registry.RegistryCredentials;
 import dev.bakery.local.secrets.LocalSecretVault;
 import dev.bakery.local.status.ChangeFeed;
 import dev.bakery.aws.SigV4Verifier;
@@ -70,6 +72,8 @@ public final class LocalServer implements AutoCloseable {
     private final Deque<AutoCloseable> started;
     private final Path dataDir;
     private final String registry;
+    /** What pushes to the started registry log in with; null when the user brought one. */
+    private final Login registryLogin;
     private final LocalKeys keys;
     private final Gateway gateway;
     private final DynamoDbFront table;
@@ -100,13 +104,19 @@ public final class LocalServer implements AutoCloseable {
                 + "(0 picks a free port)"));
         URI rest = URI.create("http://127.0.0.1:" + port);
 
+        keys = LocalKeys.random();
         if (config.registry() == null) {
-            registry = keep(new Supervised<>("docker-registry", () -> LocalRegistry.start(dataDir.resolve("registry"),
-                    config.registryPort()), RegistryEmulator::isAlive)).current().host();
+            Path directory = dataDir.resolve("registry");
+            keep(new Supervised<>("docker-registry", LocalRegistry.engine(directory), RegistryEmulator::isAlive));
+            LocalKeys pushKeys = LocalKeys.random();
+            registryLogin = new Login(pushKeys.accessKeyId(), pushKeys.secretAccessKey());
+            registry = keep(LocalRegistry.start(directory, config.registryPort(), registryLogin)).host();
         } else {
+            registryLogin = null;
             registry = config.registry();
         }
-        keys = LocalKeys.random();
+        RegistryCredentials registryLogins = registryLogin == null ? RegistryCredentials.none()
+                : RegistryCredentials.of(Map.of(registry, registryLogin));
         ChangeFeed changes = keep(new ChangeFeed(LocalAws.TABLE_STREAM_ARN, LocalAws.REGION.id(), KEY_ATTRIBUTES));
         table = startTable(changes);
         DynamoDbClient dynamoClient = keep(DynamoDbEmulator.client(table.endpoint(), keys.provider()));
@@ -121,7 +131,7 @@ public final class LocalServer implements AutoCloseable {
         // The Lambda handlers' own graph over this machine's edges; executions come last (they need the agents).
         AtomicReference<Executions> executionsLater = new AtomicReference<>();
         ControlPlane plane = new ControlPlane(new LocalEdges(dynamoClient, s3, vault, logStore, connections,
-                executionsLater::get, Clock.systemUTC()));
+                executionsLater::get, registryLogins, Clock.systemUTC()));
         failInterrupted(plane.store(), vault);
         // No agent runs yet: whatever is in the task directories (contexts, registry logins) is a dead run's.
         if (Files.exists(dataDir.resolve("tasks"))) {
@@ -132,7 +142,8 @@ public final class LocalServer implements AutoCloseable {
         changes.deliverTo(new StatusNotifierHandler(plane.statusNotifier()));
 
         agents = keep(new AgentProcesses(new AgentProcesses.Settings(AgentProcesses.Settings.thisJvm(),
-                dataDir.resolve("tasks"), agentEnvironment(rest)), logs));
+                dataDir.resolve("tasks"), agentEnvironment(rest), keys,
+                registryLogin == null ? Map.of() : Map.of(registry, registryLogin)), logs));
         ExecutionStarter starter = keep(runner.apply(new LocalTasks(agents, new PublishIndexHandler(plane.indexPublication()),
                 new DynamoDbUpdateItem(table.endpoint(), keys.provider()), vault)));
         executions = new LocalExecutions(starter, agents, rest);
@@ -140,7 +151,8 @@ public final class LocalServer implements AutoCloseable {
 
         gateway = keep(Gateway.start(port, new RestApiHandler(plane.restApi()),
                 new WebSocketHandler(plane.webSocketRoutes(), plane.connections()), connections, vault, keys));
-        EndpointFile.write(dataDir, gateway.restUri(), gateway.webSocketUri(), ProcessHandle.current().pid(), registry);
+        EndpointFile.write(dataDir, gateway.restUri(), gateway.webSocketUri(), ProcessHandle.current().pid(), registry, keys,
+                registryLogin);
     }
 
     /** Starts it; on failure, whatever had started is stopped again. */
@@ -158,15 +170,13 @@ public final class LocalServer implements AutoCloseable {
     }
 
     /**
-     * What every agent gets: where the table, the contexts and the secrets are (Secrets Manager is the
-     * gateway, at {@code rest}), and the run's keys to sign with.
+     * What every agent's environment holds: where the table, the contexts and the secrets are (Secrets
+     * Manager is the gateway, at {@code rest}). The run's keys go on its stdin (AgentProcesses).
      */
     private Map<String, String> agentEnvironment(URI rest) {
         return Map.of("BAKERY_TABLE", LocalAws.TABLE, "BAKERY_CONTEXT_BUCKET", LocalAws.CONTEXT_BUCKET,
                 "BAKERY_DYNAMODB_ENDPOINT", table.endpoint().toString(), "BAKERY_S3_ENDPOINT", s3.endpoint().toString(),
-                "AWS_ENDPOINT_URL_SECRETS_MANAGER", rest.toString(),
-                "AWS_REGION", LocalAws.REGION.id(), "AWS_ACCESS_KEY_ID", keys.accessKeyId(),
-                "AWS_SECRET_ACCESS_KEY", keys.secretAccessKey());
+                "AWS_ENDPOINT_URL_SECRETS_MANAGER", rest.toString(), "AWS_REGION", LocalAws.REGION.id());
     }
 
     /**
@@ -224,6 +234,11 @@ public final class LocalServer implements AutoCloseable {
     /** {@code HOST:PORT} of the registry builds push to. */
     public String registry() {
         return registry;
+    }
+
+    /** The login pushes to the started registry need (empty when the user brought a registry). */
+    public java.util.Optional<Login> registryLogin() {
+        return java.util.Optional.ofNullable(registryLogin);
     }
 
     /** The keys of this run: S3Proxy and the Secrets Manager endpoint accept only their signatures. */

@@ -10,6 +10,7 @@ import dev.bakery.core.PlanRequest;
 import dev.bakery.core.PlannedBuild;
 import dev.bakery.core.SourceFile;
 import dev.bakery.core.Digests;
+import dev.bakery.testing.SigV4;
 import dev.bakery.local.statemachine.ExecutionResult;
 import dev.bakery.local.statemachine.ExecutionStatus;
 import dev.bakery.local.statemachine.RunningExecution;
@@ -100,6 +101,9 @@ final class Harness implements AutoCloseable {
     /** Where {@link #call} goes: this harness's server, or a bakery-local in another process. */
     private final URI rest;
 
+    /** The run's keys: every call and the WebSocket connect are signed with them, as the CLI signs. */
+    private final LocalKeys keys;
+
     private Harness(Path dataDir, String registry, int registryPort) {
         AtomicReference<LocalTasks> kept = new AtomicReference<>();
         server = LocalServer.start(new LocalServer.Config(dataDir, 0, registry, registryPort), tasks -> {
@@ -108,17 +112,22 @@ final class Harness implements AutoCloseable {
         });
         tasks = kept.get();
         rest = server.restUri();
+        keys = server.keys();
     }
 
-    private Harness(URI rest) {
+    private Harness(URI rest, LocalKeys keys) {
         server = null;
         tasks = null;
         this.rest = rest;
+        this.keys = keys;
     }
 
-    /** A client of the REST API of a bakery-local running elsewhere (call, upload, submit only). */
-    static Harness client(URI rest) {
-        return new Harness(rest);
+    /** A client of the REST API of a bakery-local running elsewhere (call, upload, submit only), from its endpoint file. */
+    static Harness client(Path dataDir) throws IOException {
+        JsonNode endpoint = JSON.readTree(dataDir.resolve(EndpointFile.NAME).toFile());
+        return new Harness(URI.create(endpoint.path("rest").asText()), new LocalKeys(
+                endpoint.path("credentials").path("accessKeyId").asText(),
+                endpoint.path("credentials").path("secretAccessKey").asText()));
     }
 
     /** With a registry name that no test pushes to. */
@@ -132,10 +141,16 @@ final class Harness implements AutoCloseable {
     }
 
     Answer call(String method, String path, Object body) throws IOException, InterruptedException {
-        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : JSON.writeValueAsString(body));
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(rest.resolve(path))
-                .method(method, publisher).build(), HttpResponse.BodyHandlers.ofString());
+        byte[] bytes = body == null ? new byte[0]
+                : (body instanceof String s ? s : JSON.writeValueAsString(body)).getBytes(StandardCharsets.UTF_8);
+        URI uri = rest.resolve(path);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).method(method, bytes.length == 0
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(bytes));
+        if (bytes.length > 0) {
+            request.header("Content-Type", "application/json");
+        }
+        SigV4.sign(method, uri, bytes, keys.credentials(), LocalAws.REGION.id(), "execute-api").forEach(request::header);
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Answer(response.statusCode(), response.body().isEmpty() ? null : JSON.readTree(response.body()));
     }
 
@@ -251,7 +266,10 @@ final class Harness implements AutoCloseable {
 
     Socket connect() {
         Socket listener = new Socket();
-        listener.socket = http.newWebSocketBuilder().buildAsync(server.webSocketUri(), listener).join();
+        WebSocket.Builder builder = http.newWebSocketBuilder();
+        SigV4.sign("GET", server.webSocketUri(), new byte[0], keys.credentials(), LocalAws.REGION.id(), "execute-api")
+                .forEach(builder::header);
+        listener.socket = builder.buildAsync(server.webSocketUri(), listener).join();
         return listener;
     }
 

@@ -40,8 +40,8 @@ class RestartAfterKillTest {
                 "--port", "0", "--registry-port", Integer.toString(registryPort))
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         try {
-            URI rest = URI.create(awaitReady(first, output));
-            Harness client = Harness.client(rest);
+            awaitReady(first, output);
+            Harness client = Harness.client(dataDir);
             String registry = "127.0.0.1:" + registryPort;
 
             // A finished build, which must stay listed.
@@ -80,7 +80,7 @@ class RestartAfterKillTest {
                 assertThat(second.registry()).isEqualTo(registry);
                 assertThat(orphans).noneMatch(ProcessHandle::isAlive);
 
-                Harness again = Harness.client(second.restUri());
+                Harness again = Harness.client(dataDir);
                 JsonNode failed = again.call("GET", "/builds/" + running, null).json();
                 assertThat(failed.path("status").asText()).isEqualTo("FAILED");
                 assertThat(failed.path("error").asText()).contains("the control plane (bakery-local) stopped");

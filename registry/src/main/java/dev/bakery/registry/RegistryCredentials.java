@@ -13,6 +13,11 @@ public interface RegistryCredentials {
     /** The login for {@code registry} (host[:port]), or empty to try anonymously. */
     Optional<Login> loginFor(String registry);
 
+    /** This one's login, else {@code fallback}'s (the local mode's own registry login, then the plan's). */
+    default RegistryCredentials orElse(RegistryCredentials fallback) {
+        return registry -> loginFor(registry).or(() -> fallback.loginFor(registry));
+    }
+
     static RegistryCredentials none() {
         return registry -> Optional.empty();
     }

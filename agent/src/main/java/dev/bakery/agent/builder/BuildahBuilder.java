@@ -53,6 +53,10 @@ public final class BuildahBuilder implements Builder {
         }
         k.labels().forEach((name, value) -> build.addAll(List.of("--label", name + "=" + value)));
         request.secrets().forEach((id, file) -> build.addAll(List.of("--secret", "id=" + id + ",src=" + file)));
+        // Base images pull with the same logins: buildah's environment names no DOCKER_CONFIG (ProcessRunner).
+        if (authFile != null) {
+            build.addAll(List.of("--authfile", authFile.toString()));
+        }
         build.add(request.contextDirectory().toString());
         List<List<String>> commands = new ArrayList<>();
         commands.add(build);

@@ -49,18 +49,30 @@ public final class DockerConfig {
             }
         }
         for (String registry : registries) {
-            Login login = logins.loginFor(registry).orElseThrow(
-                    () -> new IOException("no login could be read for " + registry));
-            String auth = Base64.getEncoder().encodeToString(
-                    (login.username() + ":" + login.password()).getBytes(StandardCharsets.UTF_8));
-            // Docker Hub's key in config.json is its v1 URL, the one every client looks up.
-            auths.putObject(registry.equals("docker.io") ? "https://index.docker.io/v1/" : registry).put("auth", auth);
-            written.add(login);
+            written.add(put(auths, registry, logins.loginFor(registry).orElseThrow(
+                    () -> new IOException("no login could be read for " + registry))));
+        }
+        // Other registries pushed to or cached in get a login when one is at hand (the local mode's registry).
+        Set<String> others = new LinkedHashSet<>();
+        task.destinations().stream().map(ImageReference::registry).forEach(others::add);
+        if (task.kaniko().cache().repo() != null) {
+            others.add(task.kaniko().cache().repo().split("/")[0]);
+        }
+        others.removeAll(registries);
+        for (String registry : others) {
+            logins.loginFor(registry).ifPresent(login -> written.add(put(auths, registry, login)));
         }
         Files.createDirectories(file.getParent());
         Files.deleteIfExists(file);
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
         return written;
+    }
+
+    private static Login put(ObjectNode auths, String registry, Login login) {
+        String auth = Base64.getEncoder().encodeToString((login.username() + ":" + login.password()).getBytes(StandardCharsets.UTF_8));
+        // Docker Hub's key in config.json is its v1 URL, the one every client looks up.
+        auths.putObject(registry.equals("docker.io") ? "https://index.docker.io/v1/" : registry).put("auth", auth);
+        return login;
     }
 }

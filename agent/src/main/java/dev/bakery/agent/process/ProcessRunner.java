@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,6 +22,13 @@ public final class ProcessRunner {
     /** How long a terminated child may take to stop before it is killed; the agent must be gone within 10 s. */
     private static final long GRACE_SECONDS = 7;
     private static final long PIPE_DRAIN_MILLIS = 2000;
+    /**
+     * All a child keeps of the agent's environment (besides {@code LC_*} and buildah's {@code CONTAINERS_*}),
+     * as the build container's {@code env -i}: never the agent's credentials or control-plane settings
+     * ({@code AWS_*}, {@code BAKERY_*}), nor anything else of whoever started it; the task's own env is added.
+     */
+    private static final Set<String> INHERITED = Set.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "TZ", "TMPDIR", "TERM",
+            "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy");
 
     private final AgentLog log;
     private Process current;
@@ -34,6 +42,8 @@ public final class ProcessRunner {
     public Outcome run(List<String> command, Path directory, Map<String, String> environment, String step)
             throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
+        builder.environment().keySet().removeIf(name -> !INHERITED.contains(name) && !name.startsWith("LC_")
+                && !name.startsWith("CONTAINERS_"));
         builder.environment().putAll(environment);
         Process process;
         synchronized (this) {

@@ -30,4 +30,20 @@ class BuildahBuilderTest {
                 "/t/workspace");
         assertThat(commands.get(1)).contains("push").doesNotContain("--secret");
     }
+
+    /** buildah's environment is clean (no DOCKER_CONFIG): the logins reach base-image pulls and pushes as a flag. */
+    @Test
+    void theBuildAndEveryPushReadTheLoginsFromTheAuthFile() {
+        BuildTask task = BuildPlanner.plan(PlanRequest.ofConfig(SourceFile.of("config.yaml", """
+                bake:
+                - arch: amd64
+                  kaniko: {destination: "127.0.0.1:5000/app:1"}
+                """))).builds().getFirst().plan().task("amd64");
+        BuildahBuilder buildah = new BuildahBuilder("buildah", Path.of("/t/storage"), Path.of("/t/run"),
+                Path.of("/t/docker/config.json"));
+        List<List<String>> commands = buildah.commands(new BuildRequest(task, Path.of("/t/workspace"), Path.of("/t/digest"),
+                Map.of()));
+        assertThat(commands).hasSize(2).allSatisfy(command -> assertThat(command)
+                .containsSubsequence("--authfile", "/t/docker/config.json"));
+    }
 }

@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
@@ -19,9 +21,10 @@ import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
  * Where the API is (contracts, section 3): {@code --endpoint URL} / {@code BAKERY_ENDPOINT} with
  * {@code --ws-endpoint} / {@code BAKERY_WS_ENDPOINT}; {@code --endpoint local} reads the local
  * mode's {@code endpoint.json}; {@code --stack NAME} reads the stack's {@code RestApiUrl} and
- * {@code WebSocketUrl} outputs. {@code http://127.0.0.1} is the local mode and is not signed;
- * everything else is signed with SigV4 for {@code execute-api} from the default credential chain
- * (or {@code --profile}), in the region of the API's host name, else {@code --region} or the chain's.
+ * {@code WebSocketUrl} outputs. Every request is signed with SigV4 for {@code execute-api}: the local
+ * mode's ({@code http://127.0.0.1}) with the run's keys from its endpoint file (only the user who
+ * started it can read them), everything else from the default credential chain (or {@code --profile}),
+ * in the region of the API's host name, else {@code --region} or the chain's.
  */
 public final class EndpointResolver {
 
@@ -57,7 +60,7 @@ public final class EndpointResolver {
                     + " --stack NAME (a deployed Bakery stack), or set BAKERY_ENDPOINT");
         }
         if (endpoint.equals("local")) {
-            return local(ws, settings);
+            return local(ws);
         }
         URI rest = url(endpoint, "--endpoint", "http", "https");
         return endpoint(rest, ws == null ? null : url(ws, "--ws-endpoint", "ws", "wss"), settings);
@@ -65,8 +68,14 @@ public final class EndpointResolver {
 
     private Endpoint endpoint(URI rest, URI ws, Settings settings) {
         if (isLocal(rest)) {
-            URI socket = ws != null ? ws : URI.create("ws://127.0.0.1:" + rest.getPort() + "/ws");
-            return new Endpoint(rest, socket, RequestSigner.NONE);
+            // A URL given by hand is the local mode only if its endpoint file names it: the keys are there.
+            LocalFile local = localFile();
+            if (local.json() == null || !local.json().path("rest").asText().equals(rest.toString().replaceAll("/+$", ""))) {
+                throw new EndpointException(rest + " is a local address: the local mode there takes only requests signed "
+                        + "with its run's credentials, which " + local.path() + " does not hold for this URL; use "
+                        + "--endpoint local (with BAKERY_LOCAL_DIR set to its data dir if it is not ~/.bakery/local)");
+            }
+            return local(local, ws == null ? null : ws.toString());
         }
         Matcher host = EXECUTE_API_HOST.matcher(rest.getHost());
         String region = host.matches() ? host.group(1) : region(settings);
@@ -89,28 +98,53 @@ public final class EndpointResolver {
                 socket == null || socket.isBlank() ? null : url(socket, "the WebSocket URL", "ws", "wss"), settings);
     }
 
-    private Endpoint local(String ws, Settings settings) {
+    /** The local mode's endpoint file, and its JSON (null when it is missing or unreadable). */
+    private record LocalFile(Path path, JsonNode json, String problem) {
+    }
+
+    private LocalFile localFile() {
         String dir = env.get("BAKERY_LOCAL_DIR");
         Path file = (dir == null || dir.isBlank() ? home.resolve(".bakery").resolve("local") : Path.of(dir)).resolve("endpoint.json");
-        JsonNode json;
         try {
-            json = BakeryApi.JSON.readTree(Files.readAllBytes(file));
+            return new LocalFile(file, BakeryApi.JSON.readTree(Files.readAllBytes(file)), null);
         } catch (NoSuchFileException e) {
-            throw new ApiException(0, "local_not_running", "the local mode is not running (no " + file
-                    + "): start it with `bakery local`", null);
+            return new LocalFile(file, null, "the local mode is not running (no " + file + "): start it with `bakery local`");
         } catch (IOException e) {
-            throw new ApiException(0, "local_not_running", "cannot read " + file + ": " + e.getMessage(), null);
+            return new LocalFile(file, null, "cannot read " + file + ": " + e.getMessage());
         }
+    }
+
+    private Endpoint local(String ws) {
+        LocalFile local = localFile();
+        if (local.json() == null) {
+            throw new ApiException(0, "local_not_running", local.problem(), null);
+        }
+        return local(local, ws);
+    }
+
+    /** The URLs, region and keys of the local mode's endpoint file. */
+    private static Endpoint local(LocalFile local, String ws) {
+        JsonNode json = local.json();
+        Path file = local.path();
         if (json == null || !json.path("rest").isTextual()) {
             throw new ApiException(0, "local_not_running", file + " has no \"rest\" URL", null);
         }
+        JsonNode keys = json.path("credentials");
+        if (!keys.path("accessKeyId").isTextual() || !keys.path("secretAccessKey").isTextual()) {
+            throw new ApiException(0, "local_not_running", file + " holds no credentials: it was written by an older "
+                    + "bakery-local; restart bakery-local", null);
+        }
         URI rest = url(json.get("rest").asText(), file.toString(), "http", "https");
         String socket = ws != null ? ws : json.path("websocket").asText(null);
-        return endpoint(rest, socket == null ? null : url(socket, file.toString(), "ws", "wss"), settings);
+        URI websocket = socket != null ? url(socket, file.toString(), "ws", "wss")
+                : URI.create("ws://127.0.0.1:" + rest.getPort() + "/ws");
+        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(keys.get("accessKeyId").asText(),
+                keys.get("secretAccessKey").asText()));
+        return new Endpoint(rest, websocket, new SigV4Signer(credentials, json.path("region").asText("us-east-1"), "execute-api"));
     }
 
-    /** The local mode: plain HTTP on 127.0.0.1, no signature. */
-    static boolean isLocal(URI uri) {
+    /** The local mode: plain HTTP on 127.0.0.1. */
+    public static boolean isLocal(URI uri) {
         return ("http".equals(uri.getScheme()) || "ws".equals(uri.getScheme())) && "127.0.0.1".equals(uri.getHost());
     }
 

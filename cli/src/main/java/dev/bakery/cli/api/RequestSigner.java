@@ -4,12 +4,12 @@ import java.net.URI;
 import java.util.Map;
 
 /**
- * Adds what the server needs to trust a request: SigV4 headers for AWS, nothing for the local mode
- * on 127.0.0.1 (which checks no signature).
+ * Adds what the server needs to trust a request: SigV4 headers (for AWS with the caller's
+ * credentials, for the local mode with its run's keys), nothing for presigned URLs.
  */
 public interface RequestSigner {
 
-    /** The local mode's: no signature. */
+    /** For presigned URLs, which carry their signature in the query. */
     RequestSigner NONE = (method, uri, body) -> Map.of();
 
     /**

@@ -11,7 +11,14 @@ import dev.bakery.functions.live.ConnectionPoster;
 import dev.bakery.functions.live.DynamoSubscriptions;
 import dev.bakery.functions.live.WebSocketRoutes;
 import dev.bakery.functions.testing.ApiHarness;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bakery.aws.SigV4Verifier;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -34,19 +41,25 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 
 /**
  * The Bakery API on 127.0.0.1 with the real server code behind a small Jetty front, as the local mode
  * will serve it: HTTP requests become API Gateway proxy events for {@link RestApiHandler} (over
  * dynalite, S3Proxy and the loopback Step Functions / CloudWatch Logs of {@link ApiHarness}),
  * and WebSocket connections go through {@link WebSocketRoutes} with subscriptions in dynalite;
- * pushes reach the socket through a {@link ConnectionPoster}, as PostToConnection would.
+ * pushes reach the socket through a {@link ConnectionPoster}, as PostToConnection would. Like the local
+ * mode, it takes only requests (the WebSocket upgrade too) signed with its keys, which
+ * {@link #writeEndpointFile} hands the CLI as bakery-local's endpoint file does.
  * {@link AgentPlay} plays the agents and the state machine against it.
  */
 public final class LoopbackBakery implements AutoCloseable {
 
     /** The local mode's principal (contracts, section 3). */
     public static final String PRINCIPAL = "arn:aws:iam::000000000000:user/bakery-local";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The keys the CLI reads from the endpoint file and signs with. */
+    public static final AwsBasicCredentials KEYS = AwsBasicCredentials.create("BKLLOOPBACK000000000", "loopback".repeat(5));
     private static final Pattern BUILD = Pattern.compile("/builds/([^/]+)");
     private static final Pattern BUILD_LOGS = Pattern.compile("/builds/([^/]+)/logs");
 
@@ -62,6 +75,7 @@ public final class LoopbackBakery implements AutoCloseable {
     public final java.util.List<String> requests = new CopyOnWriteArrayList<>();
     private final Server server = new Server();
     private final ServerConnector connector = new ServerConnector(server);
+    private final SigV4Verifier verifier = new SigV4Verifier(KEYS, "us-east-1", "execute-api", List.of(), Clock.systemUTC());
 
     public LoopbackBakery() {
         connector.setHost("127.0.0.1");
@@ -69,7 +83,8 @@ public final class LoopbackBakery implements AutoCloseable {
         server.addConnector(connector);
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container ->
                 container.addMapping("/ws", (request, response, callback) -> {
-                    if (connectsToRefuse.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    if (refusal(request, new byte[0]).isPresent()
+                            || connectsToRefuse.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                         Response.writeError(request, response, callback, 403); // as API Gateway refuses a bad signature
                         return null;
                     }
@@ -91,6 +106,28 @@ public final class LoopbackBakery implements AutoCloseable {
 
     public URI websocket() {
         return URI.create("ws://127.0.0.1:" + connector.getLocalPort() + "/ws");
+    }
+
+    /**
+     * Writes {@code <localDir>/endpoint.json} naming this server and its keys, as bakery-local does: the
+     * CLI with {@code --endpoint local} (or this {@link #rest} URL) and BAKERY_LOCAL_DIR there finds it.
+     */
+    public Path writeEndpointFile(Path localDir) {
+        ObjectNode json = JSON.createObjectNode().put("rest", rest().toString()).put("websocket", websocket().toString())
+                .put("pid", ProcessHandle.current().pid()).put("region", "us-east-1");
+        json.putObject("credentials").put("accessKeyId", KEYS.accessKeyId()).put("secretAccessKey", KEYS.secretAccessKey());
+        try {
+            return Files.writeString(Files.createDirectories(localDir).resolve("endpoint.json"), json.toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Why the request is not signed with {@link #KEYS}, if it is not. */
+    private Optional<SigV4Verifier.Refusal> refusal(Request request, byte[] body) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        request.getHeaders().forEach(h -> headers.computeIfAbsent(h.getName(), n -> new java.util.ArrayList<>()).add(h.getValue()));
+        return verifier.verify(request.getMethod(), URI.create(request.getHttpURI().getPathQuery()), headers, body);
     }
 
     /** Posts to open connections, as API Gateway's PostToConnection: a closed one is Gone. */
@@ -181,6 +218,13 @@ public final class LoopbackBakery implements AutoCloseable {
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
             String path = Request.getPathInContext(request);
             String method = request.getMethod();
+            byte[] bytes = Content.Source.asInputStream(request).readAllBytes();
+            Optional<SigV4Verifier.Refusal> refused = refusal(request, bytes);
+            if (refused.isPresent()) {
+                response.setStatus(403);
+                Content.Sink.write(response, true, JSON.writeValueAsString(Map.of("message", refused.get().message())), callback);
+                return true;
+            }
             requests.add(method + " " + path);
             APIGatewayProxyRequestEvent event = new APIGatewayProxyRequestEvent().withHttpMethod(method).withPath(path);
             Map<String, String> pathParameters = new LinkedHashMap<>();
@@ -204,8 +248,7 @@ public final class LoopbackBakery implements AutoCloseable {
                 query.forEach(f -> parameters.put(f.getName(), f.getValue()));
                 event.setQueryStringParameters(parameters);
             }
-            String body = Content.Source.asString(request, StandardCharsets.UTF_8);
-            event.setBody(body == null || body.isEmpty() ? null : body);
+            event.setBody(bytes.length == 0 ? null : new String(bytes, StandardCharsets.UTF_8));
             event.setRequestContext(new APIGatewayProxyRequestEvent.ProxyRequestContext()
                     .withRequestId(UUID.randomUUID().toString())
                     .withIdentity(new APIGatewayProxyRequestEvent.RequestIdentity().withUserArn(PRINCIPAL)));

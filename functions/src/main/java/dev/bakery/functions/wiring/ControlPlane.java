@@ -50,9 +50,9 @@ public final class ControlPlane {
         logForwarder = Lazy.of(() -> new LogForwarder(subscriptions.get(), edges.connections()));
         statusNotifier = Lazy.of(() -> new StatusNotifier(subscriptions.get(), edges.connections(), store.get()));
         // Any task's login for the index's registry will do: they all pushed to the same repository.
-        indexPublication = Lazy.of(() -> new IndexPublication(store.get(), build -> new RegistryClient(new PlanCredentials(
-                build.plan().tasks().stream().map(BuildTask::credentials).flatMap(List::stream).toList(), build.id(),
-                edges.secrets(), edges.ecrTokens()))));
+        indexPublication = Lazy.of(() -> new IndexPublication(store.get(), build -> new RegistryClient(edges.registryLogins()
+                .orElse(new PlanCredentials(build.plan().tasks().stream().map(BuildTask::credentials).flatMap(List::stream)
+                        .toList(), build.id(), edges.secrets(), edges.ecrTokens())))));
     }
 
     public BuildStore store() {

@@ -6,6 +6,7 @@ import dev.bakery.functions.builds.LogSource;
 import dev.bakery.functions.builds.SecretVault;
 import dev.bakery.functions.live.ConnectionPoster;
 import dev.bakery.registry.EcrTokens;
+import dev.bakery.registry.RegistryCredentials;
 import dev.bakery.registry.SecretReader;
 import java.time.Clock;
 import java.util.List;
@@ -44,6 +45,11 @@ public interface Edges {
     SecretReader secrets();
 
     EcrTokens ecrTokens();
+
+    /** Logins the index publisher uses before the plan's (the local mode's own registry's); none in AWS. */
+    default RegistryCredentials registryLogins() {
+        return RegistryCredentials.none();
+    }
 
     Executions executions();
 

@@ -1,11 +1,15 @@
 package dev.bakery.local.agents;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bakery.local.LocalKeys;
 import dev.bakery.local.logs.LogPipeline;
+import dev.bakery.registry.Login;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,12 +42,17 @@ public final class AgentProcesses implements AutoCloseable {
     /**
      * @param command     the JVM and its options up to the main class, e.g. {@code java -cp <classpath>}
      * @param work        where task directories are made
-     * @param environment what every agent gets besides its task's ids (table, bucket, endpoints, credentials)
+     * @param environment what every agent gets besides its task's ids (table, bucket, endpoints): never a key
+     * @param keys        the run's keys, which the agent reads from its stdin: its environment is readable by what it
+     *                    starts ({@code /proc/PID/environ} from a RUN step), its stdin is not
+     * @param registryLogins logins for registries by host (the started registry's), given on stdin too
      */
-    public record Settings(List<String> command, Path work, Map<String, String> environment) {
+    public record Settings(List<String> command, Path work, Map<String, String> environment, LocalKeys keys,
+            Map<String, Login> registryLogins) {
         public Settings {
             command = List.copyOf(command);
             environment = Map.copyOf(environment);
+            registryLogins = Map.copyOf(registryLogins);
         }
 
         /** This JVM, with its classpath made absolute: the agent classes are on it. */
@@ -59,6 +68,9 @@ public final class AgentProcesses implements AutoCloseable {
     }
 
     private static final String MAIN = "dev.bakery.agent.Main";
+    /** dev.bakery.agent.Main's switch to read its keys from stdin. */
+    private static final String CREDENTIALS_ON_STDIN = "BAKERY_CREDENTIALS_ON_STDIN";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Settings settings;
     private final LogPipeline logs;
@@ -133,10 +145,16 @@ public final class AgentProcesses implements AutoCloseable {
         env.put("BAKERY_BUILDAH_ROOT", dir.resolve("buildah").toString());
         env.put("BAKERY_WORKSPACE", dir.resolve("workspace").toString());
         env.put("DOCKER_CONFIG", dir.resolve("docker").toString());
+        env.put(CREDENTIALS_ON_STDIN, "1");
         try {
             Files.createDirectories(dir.resolve("docker"));
             Files.createDirectories(dir.resolve("workspace"));
-            return builder.start();
+            Process process = builder.start();
+            try (OutputStream stdin = process.getOutputStream()) {
+                stdin.write(JSON.writeValueAsBytes(Map.of("accessKeyId", settings.keys().accessKeyId(),
+                        "secretAccessKey", settings.keys().secretAccessKey(), "registryLogins", settings.registryLogins())));
+            }
+            return process;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the agent of " + buildId + "/" + taskId + ": " + e.getMessage(), e);
         }

@@ -22,7 +22,8 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 /**
  * One Jetty server on 127.0.0.1: the REST routes at {@code /} and the WebSocket API at {@code /ws},
  * both handing API Gateway events to the real handlers, and Secrets Manager's GetSecretValue for
- * agents ({@code POST /} with a {@code secretsmanager.*} X-Amz-Target, signed with the run's keys).
+ * agents ({@code POST /} with a {@code secretsmanager.*} X-Amz-Target). Every request is signed with
+ * the run's keys and comes from no browser ({@link CallerCheck}), the WebSocket upgrade included.
  */
 public final class Gateway implements AutoCloseable {
 
@@ -40,7 +41,7 @@ public final class Gateway implements AutoCloseable {
     /**
      * @param port  0 for a free one
      * @param vault what GetSecretValue answers from
-     * @param keys  the only keys GetSecretValue accepts signatures of
+     * @param keys  the only keys whose signatures are accepted
      */
     public static Gateway start(int port, RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> rest,
             RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> webSocket,
@@ -58,7 +59,8 @@ public final class Gateway implements AutoCloseable {
         SigV4Verifier verifier = new SigV4Verifier(keys.credentials(), LocalAws.REGION.id(), SecretsManagerEndpoint.SERVICE,
                 List.of("x-amz-target"), Clock.systemUTC());
         upgrade.setHandler(new SecretsManagerEndpoint(vault, verifier, new RestBridge(rest)));
-        jetty.setHandler(upgrade);
+        jetty.setHandler(new CallerCheck(new SigV4Verifier(keys.credentials(), LocalAws.REGION.id(), CallerCheck.SERVICE,
+                List.of(), Clock.systemUTC()), connector::getLocalPort, upgrade));
         try {
             jetty.start();
         } catch (Exception e) {

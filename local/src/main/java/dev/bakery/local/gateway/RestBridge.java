@@ -16,11 +16,8 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 
-/** Plays API Gateway's REST API (Lambda proxy integration) in front of the REST handler. */
+/** Plays API Gateway's REST API (Lambda proxy integration) in front of the REST handler, behind {@link CallerCheck}. */
 final class RestBridge extends Handler.Abstract {
-
-    /** API Gateway's payload limit; the handler refuses anything above its own, smaller one. */
-    private static final int MAX_BODY_BYTES = 10 << 20;
 
     private final RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler;
 
@@ -32,10 +29,7 @@ final class RestBridge extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         byte[] body;
         try (InputStream in = Content.Source.asInputStream(request)) {
-            body = in.readNBytes(MAX_BODY_BYTES + 1);
-        }
-        if (body.length > MAX_BODY_BYTES) {
-            return answer(response, callback, 413, "{\"message\":\"Request Too Long\"}");
+            body = in.readAllBytes(); // at most CallerCheck.MAX_BODY_BYTES: it read and checked it first
         }
         Map<String, String> query = new LinkedHashMap<>();
         Fields fields = Request.extractQueryParameters(request);

@@ -7,13 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bakery.local.secrets.LocalSecretVault;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -63,12 +57,7 @@ final class SecretsManagerEndpoint extends Handler.Wrapper {
         if (!request.getMethod().equals("POST") || !Request.getPathInContext(request).equals("/")) {
             return error(response, callback, 404, "UnknownOperationException", null);
         }
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (HttpField header : request.getHeaders()) {
-            headers.computeIfAbsent(header.getName(), n -> new ArrayList<>()).add(header.getValue());
-        }
-        URI path = URI.create(request.getHttpURI().getPathQuery());
-        Optional<SigV4Verifier.Refusal> refusal = verifier.verify(request.getMethod(), path, headers, body);
+        Optional<SigV4Verifier.Refusal> refusal = CallerCheck.verify(verifier, request, body);
         if (refusal.isPresent()) {
             int status = refusal.get().code().equals("MissingAuthenticationTokenException") ? 403 : 400;
             return error(response, callback, status, refusal.get().code(), refusal.get().message());

@@ -10,6 +10,7 @@ import dev.bakery.local.LocalAws;
 import dev.bakery.local.LocalKeys;
 import dev.bakery.local.secrets.LocalSecretVault;
 import java.net.URI;
+import dev.bakery.testing.SigV4;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -143,8 +144,10 @@ class SecretsManagerEndpointTest {
 
     @Test
     void requestsWithoutTheSecretsManagerTargetStillReachTheRestRoutes() throws Exception {
-        HttpResponse<String> rest = http.send(HttpRequest.newBuilder(gateway.restUri().resolve("/builds/x")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        URI uri = gateway.restUri().resolve("/builds/x");
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
+        SigV4.sign("GET", uri, new byte[0], keys.credentials(), LocalAws.REGION.id(), "execute-api").forEach(request::header);
+        HttpResponse<String> rest = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(rest.statusCode()).isEqualTo(404);
         assertThat(rest.body()).contains("\"path\":\"/builds/x\"");
     }

@@ -135,7 +135,7 @@ public final class ContextPacker {
 
     /** A build that copies a withheld file would fail for a reason the builder cannot name: say it now. */
     private static void refuseCopiesOf(Path root, Context context, Set<String> withheld) throws IOException {
-        String contextPath = GoPaths.clean(context.contextPath());
+        String contextPath = WorkspacePaths.clean(context.contextPath());
         String dockerfile = repositoryPath(contextPath, context.dockerfile() == null ? DEFAULT_DOCKERFILE : context.dockerfile());
         if (withheld.isEmpty() || dockerfile == null || !Files.isRegularFile(root.resolve(dockerfile))) {
             return;

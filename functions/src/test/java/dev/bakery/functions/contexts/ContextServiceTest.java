@@ -298,7 +298,7 @@ class ContextServiceTest {
 
     @Test
     void aMissingDigestIsRefused() {
-        assertRefusal(() -> offer(service, null, 100, PART), Refusal.Kind.INVALID, "invalid_digest", "sha256 must be 64 lowercase hex characters", "sha256");
+        assertRefusal(() -> service.offer(null, 100, PART, List.of()), Refusal.Kind.INVALID, "invalid_digest", "sha256 must be 64 lowercase hex characters", "sha256");
     }
 
     @ParameterizedTest

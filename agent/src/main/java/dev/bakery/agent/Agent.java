@@ -119,7 +119,7 @@ public final class Agent {
 
     private TaskResult steps(BuildTask task, Instant started) throws IOException, InterruptedException {
         try (AgentLog.Step step = log.step("context")) {
-            try (InputStream archive = fetcher.open(spec)) {
+            try (ContextFetcher.Verified context = fetcher.fetch(spec); InputStream archive = context.open()) {
                 Files.createDirectories(paths.workspace());
                 SafeExtractor.Summary summary = SafeExtractor.extract(archive, paths.workspace(), paths.limits());
                 log.info("context", "extracted " + summary.files() + " files, " + summary.directories() + " directories, "

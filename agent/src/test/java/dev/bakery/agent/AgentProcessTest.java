@@ -36,11 +36,12 @@ class AgentProcessTest {
     Path temp;
 
     private HttpServer contexts;
+    private final byte[] archive = ContextArchives.tarGz(Map.of("Dockerfile", "FROM scratch\n"));
 
     @BeforeEach
     void serveContext() throws Exception {
         // Plays the presigned S3 URL the bridge hands to the Job.
-        contexts = ContextArchives.serve(ContextArchives.tarGz(Map.of("Dockerfile", "FROM scratch\n")));
+        contexts = ContextArchives.serve(archive);
     }
 
     @AfterEach
@@ -58,7 +59,7 @@ class AgentProcessTest {
                 """))).builds().getFirst().plan();
         Path spec = temp.resolve("spec.json");
         Files.writeString(spec, JSON.writeValueAsString(JSON.createObjectNode()
-                .put("buildId", "b-term").put("taskId", "amd64")
+                .put("buildId", "b-term").put("taskId", "amd64").put("contextKey", ContextArchives.key(archive))
                 .put("contextUrl", "http://127.0.0.1:" + contexts.getAddress().getPort() + "/context.tar.gz")
                 .set("plan", JSON.readTree(PlanJson.write(plan)))));
         Path terminationLog = temp.resolve("termination-log");

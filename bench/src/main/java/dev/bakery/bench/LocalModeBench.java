@@ -388,7 +388,8 @@ public final class LocalModeBench {
         /** POST /contexts, then PUT to the presigned URL. */
         String upload(byte[] archive) throws IOException, InterruptedException {
             String sha256 = Digests.sha256(archive).substring("sha256:".length());
-            JsonNode offer = call("POST", "/contexts", Map.of("sha256", sha256, "size", archive.length), 200);
+            JsonNode offer = call("POST", "/contexts", Map.of("sha256", sha256, "size", archive.length,
+                    "partSize", dev.bakery.core.api.ApiModel.ContextClaim.DEFAULT_PART_SIZE, "parts", java.util.List.of(sha256)), 200);
             JsonNode upload = offer.path("upload");
             if (!offer.path("exists").asBoolean()) {
                 HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(upload.path("url").asText()))

@@ -90,6 +90,7 @@ public final class BuildCluster extends Construct {
                 .build();
         storage.grantItems(taskRole, "GetItem", "UpdateItem");
         storage.grantContextRead(taskRole);
+        storage.grantContextRemoval(taskRole);
         RegistryAccess.grantSecrets(taskRole, settings);
         pushRole = Role.Builder.create(this, "PushRole")
                 .assumedBy(new ArnPrincipal(taskRole.getRoleArn()))

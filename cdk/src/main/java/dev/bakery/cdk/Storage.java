@@ -98,11 +98,25 @@ public final class Storage extends Construct {
     }
 
     /**
+     * Removing a context object that is not its key's content (the agent after its download, the API
+     * after reading one it could not verify), so that the next honest upload can store the real one:
+     * uploads are conditional (If-None-Match) and never replace an object.
+     */
+    public void grantContextRemoval(Role role) {
+        role.addToPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:DeleteObject"))
+                .resources(List.of(bucket.arnForObjects(CONTEXTS + "*")))
+                .build());
+    }
+
+    /**
      * What presigning uploads needs: PutObject (single and multipart) on contexts, and ListBucket under
-     * the prefix so a HEAD of a missing context answers 404 instead of 403.
+     * the prefix so a HEAD of a missing context answers 404 instead of 403; reading and removing an
+     * object the API cannot verify otherwise.
      */
     public void grantContextUpload(Role role) {
         grantContextRead(role);
+        grantContextRemoval(role);
         role.addToPolicy(PolicyStatement.Builder.create()
                 .actions(List.of("s3:PutObject", "s3:AbortMultipartUpload"))
                 .resources(List.of(bucket.arnForObjects(CONTEXTS + "*")))

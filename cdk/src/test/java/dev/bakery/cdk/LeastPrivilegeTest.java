@@ -121,6 +121,19 @@ class LeastPrivilegeTest {
     }
 
     /**
+     * The agent removes a context object that is not its key's content (it checked the download's
+     * SHA-256), so its role may delete under contexts/ and nowhere else in the bucket.
+     */
+    @ParameterizedTest
+    @MethodSource("variants")
+    void theAgentMayRemoveContextObjectsOnly(Synthesized synth) {
+        String taskRole = synth.logicalId(synth.stack().builds().taskRole());
+        assertThat(grants(synth)).filteredOn(g -> g.owner().path("Properties").path("Roles").toString().contains("\"" + taskRole + "\""))
+                .filteredOn(g -> g.list("Action").contains("s3:DeleteObject")).singleElement()
+                .satisfies(g -> assertThat(g.list("Resource")).singleElement().asString().contains("/contexts/*"));
+    }
+
+    /**
      * The role split (docs/security.md): ECS gives a task's role to every container, so what keeps it
      * from the build's code is that the build container never holds its credentials (no environment,
      * no shared PID namespace to read the agent's, env -i) and that the role itself reaches no ECR: an

@@ -11,8 +11,13 @@ public final class Digests {
     }
 
     public static String sha256(byte[] content) {
+        return "sha256:" + HexFormat.of().formatHex(sha256Digest().digest(content));
+    }
+
+    /** A fresh SHA-256 digest, for content that streams. */
+    public static MessageDigest sha256Digest() {
         try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }

@@ -180,7 +180,8 @@ final class Harness implements AutoCloseable {
     /** What the CLI does: POST /contexts, then PUT to the presigned URL when it is not stored yet. */
     String upload(byte[] archive) throws IOException, InterruptedException {
         String sha256 = Digests.sha256(archive).substring("sha256:".length());
-        Answer offer = call("POST", "/contexts", Map.of("sha256", sha256, "size", archive.length));
+        Answer offer = call("POST", "/contexts", Map.of("sha256", sha256, "size", archive.length,
+                "partSize", dev.bakery.core.api.ApiModel.ContextClaim.DEFAULT_PART_SIZE, "parts", java.util.List.of(sha256)));
         if (offer.status() != 200) {
             throw new IllegalStateException("POST /contexts: " + offer);
         }

@@ -34,7 +34,8 @@ class LocalServerTest {
             assertThat(key).matches("contexts/[0-9a-f]{64}\\.tar\\.gz");
             // The presigned PUT landed in S3Proxy: the second offer says so.
             String sha256 = key.substring("contexts/".length(), key.length() - ".tar.gz".length());
-            Harness.Answer again = local.call("POST", "/contexts", Map.of("sha256", sha256, "size", archive.length));
+            Harness.Answer again = local.call("POST", "/contexts", Map.of("sha256", sha256, "size", archive.length,
+                "partSize", dev.bakery.core.api.ApiModel.ContextClaim.DEFAULT_PART_SIZE, "parts", java.util.List.of(sha256)));
             assertThat(again.json().path("exists").asBoolean()).isTrue();
 
             String buildId = local.submit(key, CONFIG);

@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -48,6 +51,19 @@ public final class ContextArchives {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /** The content-addressed key the API gives {@code archive}: {@code contexts/<sha256>.tar.gz}. */
+    public static String key(byte[] archive) {
+        return "contexts/" + HexFormat.of().formatHex(sha256(archive)) + ".tar.gz";
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Serves {@code archive} at {@code /context.tar.gz} on 127.0.0.1, as a presigned S3 GET would; the caller stops it. */

@@ -22,16 +22,21 @@ public final class TaskSpecs {
     public static TaskSpec fromStore(BuildStore store, String bucket, String buildId, String taskId) {
         BuildRecord build = store.build(buildId)
                 .orElseThrow(() -> new IllegalStateException("build " + buildId + " does not exist"));
-        return new TaskSpec(buildId, taskId, build.plan().task(taskId), bucket, build.contextKey(), null);
+        return new TaskSpec(buildId, taskId, build.plan().task(taskId), bucket, build.contextKey(), null, null);
     }
 
-    /** {@code {"buildId", "taskId", "plan": {...}, "contextUrl"}}; the plan is re-validated on read. */
+    /**
+     * {@code {"buildId", "taskId", "plan": {...}, "contextKey", "contextUrl", "contextDeleteUrl"?}}; the plan is
+     * re-validated on read.
+     */
     public static TaskSpec fromFile(Path file) throws IOException {
         JsonNode spec = JSON.readTree(Files.readString(file));
         String buildId = required(spec, "buildId", file);
         String taskId = required(spec, "taskId", file);
         BuildPlan plan = PlanJson.read(file.toString(), spec.path("plan").toString());
-        return new TaskSpec(buildId, taskId, plan.task(taskId), null, null, URI.create(required(spec, "contextUrl", file)));
+        String delete = spec.path("contextDeleteUrl").asText("");
+        return new TaskSpec(buildId, taskId, plan.task(taskId), null, required(spec, "contextKey", file),
+                URI.create(required(spec, "contextUrl", file)), delete.isEmpty() ? null : URI.create(delete));
     }
 
     private static String required(JsonNode spec, String field, Path file) {

@@ -59,9 +59,8 @@ public final class BakeryApi {
         return transport;
     }
 
-    public ApiModel.ContextOffer offerContext(String sha256, long size) throws InterruptedException {
-        return call("POST", "contexts", Map.of(), JSON.valueToTree(new ApiModel.ContextClaim(sha256, size)),
-                ApiModel.ContextOffer.class);
+    public ApiModel.ContextOffer offerContext(ApiModel.ContextClaim claim) throws InterruptedException {
+        return call("POST", "contexts", Map.of(), JSON.valueToTree(claim), ApiModel.ContextOffer.class);
     }
 
     public ApiModel.Submitted submit(ApiModel.Submission submission) throws InterruptedException {

@@ -1,8 +1,10 @@
 package dev.bakery.cli.api;
 
+import dev.bakery.core.Digests;
 import dev.bakery.core.api.ApiModel;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -10,11 +12,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,10 +32,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Puts a packed context where the API says ({@code POST /contexts}): nothing when it is stored already
- * (contexts are content-addressed), else one presigned PUT with the headers the API signed, or the
- * parts of a presigned multipart upload in parallel followed by the complete call. Each request is
- * retried on its own ({@link Transport}).
+ * Puts a packed context where the API says ({@code POST /contexts}, claiming the archive's SHA-256,
+ * size and the SHA-256 of each part): nothing when it is stored already (contexts are
+ * content-addressed, and the API says so only of an object it verified against the claim), else one
+ * presigned PUT with the headers the API signed, or the parts of a presigned multipart upload in
+ * parallel followed by the complete call. Each request is retried on its own ({@link Transport}).
+ *
+ * <p>Every write is conditional: S3 answers 412 when a context object appeared under the key in
+ * the meantime. Then the claim is made again, and only the API's "stored" (verified against the
+ * claim) counts as success; if the API removed an object that was not this archive, the upload
+ * starts over, at most {@link #ATTEMPTS} times.
  */
 public final class ContextUploader {
 
@@ -37,15 +49,24 @@ public final class ContextUploader {
     private static final Pattern S3_CODE = Pattern.compile("<Code>([^<]*)</Code>");
     private static final Pattern S3_MESSAGE = Pattern.compile("<Message>([^<]*)</Message>");
     private static final Pattern ETAG = Pattern.compile("\"?[0-9A-Za-z-]+\"?");
+    static final int ATTEMPTS = 3;
 
     private final BakeryApi api;
     private final int parallelism;
     private final UploadProgress progress;
 
+    private final long partSize;
+
     public ContextUploader(BakeryApi api, int parallelism, UploadProgress progress) {
+        this(api, parallelism, progress, ApiModel.ContextClaim.DEFAULT_PART_SIZE);
+    }
+
+    /** @param partSize the slices the claim digests and a multipart upload sends */
+    ContextUploader(BakeryApi api, int parallelism, UploadProgress progress, long partSize) {
         this.api = api;
         this.parallelism = parallelism;
         this.progress = progress;
+        this.partSize = partSize;
     }
 
     /** What happened: the key to submit with, and whether bytes were sent. */
@@ -53,10 +74,55 @@ public final class ContextUploader {
     }
 
     public Uploaded upload(Path archive, String sha256, long bytes) throws InterruptedException {
-        ApiModel.ContextOffer offer = api.offerContext(sha256, bytes);
-        if (offer.exists()) {
-            return new Uploaded(offer.key(), true);
+        ApiModel.ContextClaim claim = new ApiModel.ContextClaim(sha256, bytes, partSize, partDigests(archive, sha256, bytes, partSize));
+        for (int attempt = 1; ; attempt++) {
+            ApiModel.ContextOffer offer = api.offerContext(claim);
+            if (offer.exists()) {
+                return new Uploaded(offer.key(), true);
+            }
+            try {
+                send(archive, bytes, offer);
+                return new Uploaded(offer.key(), false);
+            } catch (ApiException e) {
+                if (e.status() != 412) {
+                    throw e;
+                }
+                if (attempt == ATTEMPTS) {
+                    throw new ApiException(409, "context_conflict", "another object took the key " + offer.key() + " "
+                            + ATTEMPTS + " times while uploading, and the API did not find it to be this archive", null);
+                }
+            }
         }
+    }
+
+    /** The SHA-256 of each {@code partSize} slice; a one-part archive's part is the archive, already hashed. */
+    static List<String> partDigests(Path archive, String sha256, long bytes, long partSize) {
+        if (bytes <= partSize) {
+            return List.of(sha256);
+        }
+        List<String> digests = new ArrayList<>();
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(archive)) {
+            for (long offset = 0; offset < bytes; offset += partSize) {
+                MessageDigest digest = Digests.sha256Digest();
+                long left = Math.min(partSize, bytes - offset);
+                while (left > 0) {
+                    int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                    if (n < 0) {
+                        throw new IOException("the packed context ended before " + bytes + " bytes");
+                    }
+                    digest.update(buffer, 0, n);
+                    left -= n;
+                }
+                digests.add(HexFormat.of().formatHex(digest.digest()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the packed context " + archive, e);
+        }
+        return digests;
+    }
+
+    private void send(Path archive, long bytes, ApiModel.ContextOffer offer) throws InterruptedException {
         progress.started(bytes);
         try {
             if (offer.upload() != null) {
@@ -69,7 +135,6 @@ public final class ContextUploader {
         } finally {
             progress.finished();
         }
-        return new Uploaded(offer.key(), false);
     }
 
     private void put(Path archive, ApiModel.Upload upload) throws InterruptedException {
@@ -86,7 +151,7 @@ public final class ContextUploader {
                 long offset = (part.number() - 1) * multipart.partSize();
                 long length = Math.min(multipart.partSize(), bytes - offset);
                 etags.add(pool.submit(() -> {
-                    HttpResponse<byte[]> response = send(new Transport.Call("PUT", URI.create(part.url()), Map.of(),
+                    HttpResponse<byte[]> response = send(new Transport.Call("PUT", URI.create(part.url()), part.headers(),
                             new byte[0], counted(() -> publisher(archive, offset, length)), PART_TIMEOUT));
                     requireOk("part " + part.number() + " of the context upload", response);
                     return response.headers().firstValue("ETag").filter(e -> ETAG.matcher(e).matches())
@@ -96,12 +161,16 @@ public final class ContextUploader {
             }
             StringBuilder xml = new StringBuilder("<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
             for (int i = 0; i < etags.size(); i++) {
-                xml.append("<Part><PartNumber>").append(multipart.parts().get(i).number()).append("</PartNumber><ETag>")
-                        .append(etags.get(i).get().replace("\"", "&quot;")).append("</ETag></Part>");
+                ApiModel.Part part = multipart.parts().get(i);
+                xml.append("<Part><PartNumber>").append(part.number()).append("</PartNumber><ETag>")
+                        .append(etags.get(i).get().replace("\"", "&quot;")).append("</ETag><ChecksumSHA256>")
+                        .append(part.headers().getOrDefault("x-amz-checksum-sha256", "")).append("</ChecksumSHA256></Part>");
             }
             xml.append("</CompleteMultipartUpload>");
+            Map<String, String> headers = new TreeMap<>(multipart.completeHeaders());
+            headers.put("Content-Type", "application/xml");
             HttpResponse<byte[]> done = send(Transport.Call.of("POST", URI.create(multipart.completeUrl()),
-                    Map.of("Content-Type", "application/xml"), xml.toString().getBytes(StandardCharsets.UTF_8), PART_TIMEOUT));
+                    headers, xml.toString().getBytes(StandardCharsets.UTF_8), PART_TIMEOUT));
             requireOk("completing the context upload", done);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException failure) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.bakery.core.api.ApiModel;
 import dev.bakery.core.retry.Backoff;
 import dev.bakery.functions.api.ApiResponse;
 import dev.bakery.functions.api.ContextOffers;
@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,14 +51,19 @@ class UploadTest {
         s3 = LocalS3.start();
         s3.client().createBucket(r -> r.bucket(BUCKET));
         ContextService contexts = new ContextService(s3.client(), s3.presigner(), BUCKET, 1L << 30, Duration.ofMinutes(15),
-                5 * MIB, 5 * MIB);
+                5 * MIB);
         api = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         api.createContext("/contexts", exchange -> {
             ApiResponse answer;
             try {
-                JsonNode claim = JSON.readTree(exchange.getRequestBody().readAllBytes());
-                answer = ApiResponse.of(200, ContextOffers.toWire(contexts.offer(claim.path("sha256").asText(null),
-                        claim.path("size").asLong())));
+                ApiModel.ContextClaim claim = JSON.readValue(exchange.getRequestBody().readAllBytes(), ApiModel.ContextClaim.class);
+                answer = ApiResponse.of(200, ContextOffers.toWire(contexts.offer(claim.sha256(), claim.size(), claim.partSize(),
+                        claim.parts())));
+                Path racer = RACER.getAndSet(null);
+                if (racer != null) {
+                    // Another client stores the same archive between this answer and the caller's upload.
+                    s3.client().putObject(r -> r.bucket(BUCKET).key(ContextService.key(claim.sha256())), racer);
+                }
             } catch (Refusal e) {
                 answer = ApiResponse.error(e);
             }
@@ -74,6 +80,9 @@ class UploadTest {
         api.stop(0);
         s3.close();
     }
+
+    /** When set, the next offer is followed by another client's upload of this file under the claimed key. */
+    private static final AtomicReference<Path> RACER = new AtomicReference<>();
 
     private static BakeryApi client() {
         return new BakeryApi(new Endpoint(URI.create("http://127.0.0.1:" + api.getAddress().getPort()), null, RequestSigner.NONE),
@@ -110,14 +119,14 @@ class UploadTest {
             }
         };
 
-        ContextUploader.Uploaded uploaded = new ContextUploader(client(), 3, progress).upload(archive, sha, Files.size(archive));
+        ContextUploader.Uploaded uploaded = new ContextUploader(client(), 3, progress, 5 * MIB).upload(archive, sha, Files.size(archive));
 
         assertThat(uploaded).isEqualTo(new ContextUploader.Uploaded("contexts/" + sha + ".tar.gz", false));
         byte[] stored = s3.client().getObjectAsBytes(r -> r.bucket(BUCKET).key(uploaded.key())).asByteArray();
         assertThat(stored).isEqualTo(Files.readAllBytes(archive));
         assertThat(counted.get()).isEqualTo(Files.size(archive));
 
-        ContextUploader.Uploaded again = new ContextUploader(client(), 3, progress).upload(archive, sha, Files.size(archive));
+        ContextUploader.Uploaded again = new ContextUploader(client(), 3, progress, 5 * MIB).upload(archive, sha, Files.size(archive));
         assertThat(again.wasStored()).isTrue();
         assertThat(counted.get()).isEqualTo(Files.size(archive));
     }
@@ -141,5 +150,27 @@ class UploadTest {
                 .isInstanceOf(dev.bakery.cli.api.ApiException.class)
                 .hasMessageStartingWith("the context upload failed: HTTP 400");
         assertThat(s3.client().listObjectsV2(r -> r.bucket(BUCKET).prefix("contexts/" + wrong)).contents()).isEmpty();
+    }
+
+    /** The same archive lands first: the PUT gets 412, and the claim made again finds it verified. */
+    @Test
+    void anUploadRefusedBecauseTheSameArchiveLandedFirstCountsAsStoredOnceVerified() throws Exception {
+        Path archive = file(200_000, 4);
+        RACER.set(archive);
+        ContextUploader.Uploaded uploaded = new ContextUploader(client(), 3, UploadProgress.NONE).upload(archive,
+                sha256(archive), Files.size(archive));
+        assertThat(uploaded.wasStored()).isTrue();
+    }
+
+    /** Other bytes land first under the key: the API removes them on the next claim, and the upload starts over. */
+    @Test
+    void anUploadRefusedBecauseOtherBytesLandedFirstIsUploadedAgain() throws Exception {
+        Path archive = file(200_000, 5);
+        RACER.set(file(1000, 6));
+        ContextUploader.Uploaded uploaded = new ContextUploader(client(), 3, UploadProgress.NONE).upload(archive,
+                sha256(archive), Files.size(archive));
+        assertThat(uploaded.wasStored()).isFalse();
+        assertThat(s3.client().getObjectAsBytes(r -> r.bucket(BUCKET).key(uploaded.key())).asByteArray())
+                .isEqualTo(Files.readAllBytes(archive));
     }
 }

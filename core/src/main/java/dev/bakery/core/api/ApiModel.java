@@ -22,21 +22,34 @@ public final class ApiModel {
     public record ContextOffer(String key, boolean exists, Upload upload, Multipart multipart) {
     }
 
-    /** One presigned PUT; {@code headers} must be sent exactly. */
+    /**
+     * One presigned PUT; {@code headers} must be sent exactly: they carry the archive's SHA-256
+     * ({@code x-amz-checksum-sha256}) and {@code If-None-Match: *}, so S3 stores nothing but the
+     * claimed bytes and never replaces a stored context (412 when one is there).
+     */
     public record Upload(String method, String url, Map<String, String> headers, String expiresAt) {
         public Upload {
             headers = sorted(headers);
         }
     }
 
-    /** Parts of {@code partSize} bytes (the last shorter), each PUT to its URL, then the complete call. */
-    public record Multipart(String uploadId, long partSize, List<Part> parts, String completeUrl, String expiresAt) {
+    /**
+     * Parts of {@code partSize} bytes (the last shorter), each PUT to its URL with its headers (the
+     * part's claimed {@code x-amz-checksum-sha256}), then the complete call with {@code completeHeaders}
+     * ({@code If-None-Match: *}) and each part's ETag and {@code ChecksumSHA256} in its XML.
+     */
+    public record Multipart(String uploadId, long partSize, List<Part> parts, String completeUrl,
+            Map<String, String> completeHeaders, String expiresAt) {
         public Multipart {
             parts = List.copyOf(parts);
+            completeHeaders = sorted(completeHeaders);
         }
     }
 
-    public record Part(int number, String url) {
+    public record Part(int number, String url, Map<String, String> headers) {
+        public Part {
+            headers = sorted(headers);
+        }
     }
 
     /** {@code POST /builds}; {@code plan} is the plan's JSON as core writes it. */
@@ -85,8 +98,19 @@ public final class ApiModel {
         }
     }
 
-    /** {@code POST /contexts}: the archive the caller wants to upload. */
-    public record ContextClaim(String sha256, long size) {
+    /**
+     * {@code POST /contexts}: the archive the caller wants to upload, and the SHA-256 of each of its
+     * {@code partSize} slices (the last shorter; one part, the archive's own digest, when it fits in
+     * one), all lowercase hex. A multipart upload's URLs pin each part to its digest, and a stored
+     * multipart object is recognised as the caller's by these digests.
+     */
+    public record ContextClaim(String sha256, long size, long partSize, List<String> parts) {
+        /** The CLI's slices: S3 takes 5 MiB to 5 GiB; 64 MiB keeps 10,000 parts above any accepted context. */
+        public static final long DEFAULT_PART_SIZE = 64L << 20;
+
+        public ContextClaim {
+            parts = parts == null ? null : List.copyOf(parts);
+        }
     }
 
     /**

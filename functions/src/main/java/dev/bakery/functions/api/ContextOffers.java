@@ -11,7 +11,8 @@ public final class ContextOffers {
 
     /**
      * {@code {key, exists:true}}, or {@code {key, exists:false, upload:{method:"PUT", url, headers, expiresAt}}},
-     * or {@code {key, exists:false, multipart:{uploadId, partSize, parts:[{number,url}], completeUrl, expiresAt}}}.
+     * or {@code {key, exists:false, multipart:{uploadId, partSize, parts:[{number, url, headers}], completeUrl,
+     * completeHeaders, expiresAt}}}.
      */
     public static ApiModel.ContextOffer toWire(ContextOffer offer) {
         return switch (offer) {
@@ -20,8 +21,8 @@ public final class ContextOffers {
                     new ApiModel.Upload("PUT", put.url().toString(), put.headers(), put.expiresAt().toString()), null);
             case ContextOffer.Multipart multipart -> new ApiModel.ContextOffer(multipart.key(), false, null,
                     new ApiModel.Multipart(multipart.uploadId(), multipart.partSize(), multipart.parts().stream()
-                            .map(part -> new ApiModel.Part(part.number(), part.url().toString())).toList(),
-                            multipart.completeUrl().toString(), multipart.expiresAt().toString()));
+                            .map(part -> new ApiModel.Part(part.number(), part.url().toString(), part.headers())).toList(),
+                            multipart.completeUrl().toString(), multipart.completeHeaders(), multipart.expiresAt().toString()));
         };
     }
 }

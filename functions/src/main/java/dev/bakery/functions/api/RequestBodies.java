@@ -12,8 +12,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -93,6 +95,28 @@ public final class RequestBodies {
             throw new Refusal(Refusal.Kind.INVALID, "invalid_" + field, field + " must be " + formatHint, field);
         }
         return value.asText();
+    }
+
+    /** A required array of at most {@code maxEntries} strings. */
+    public static List<String> texts(JsonNode object, String field, int maxEntries) {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            throw new Refusal(Refusal.Kind.INVALID, "missing_field", field + " is required", field);
+        }
+        if (!value.isArray()) {
+            throw new Refusal(Refusal.Kind.INVALID, "invalid_type", field + " must be an array of strings", field);
+        }
+        if (value.size() > maxEntries) {
+            throw new Refusal(Refusal.Kind.INVALID, "too_many_" + field, field + " may hold at most " + maxEntries + " entries", field);
+        }
+        List<String> out = new ArrayList<>(value.size());
+        for (int i = 0; i < value.size(); i++) {
+            if (!value.get(i).isTextual()) {
+                throw new Refusal(Refusal.Kind.INVALID, "invalid_type", field + "[" + i + "] must be a string", field + "[" + i + "]");
+            }
+            out.add(value.get(i).asText());
+        }
+        return out;
     }
 
     public static long number(JsonNode object, String field) {

@@ -38,7 +38,7 @@ public final class RestApi {
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
     private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9_.:/-]{1,64}");
     private static final Set<String> SUBMIT_FIELDS = Set.of("context", "plan", "labels", "idempotencyKey", "inlinePasswords");
-    private static final Set<String> CONTEXT_FIELDS = Set.of("sha256", "size");
+    private static final Set<String> CONTEXT_FIELDS = Set.of("sha256", "size", "partSize", "parts");
 
     private final BuildService builds;
     private final ContextService contexts;
@@ -77,7 +77,8 @@ public final class RestApi {
         JsonNode body = RequestBodies.object(request.body(), maxBodyBytes);
         RequestBodies.onlyFields(body, CONTEXT_FIELDS, "");
         return ApiResponse.of(200, ContextOffers.toWire(contexts.offer(RequestBodies.text(body, "sha256", true, null, null),
-                RequestBodies.number(body, "size"))));
+                RequestBodies.number(body, "size"), RequestBodies.number(body, "partSize"),
+                RequestBodies.texts(body, "parts", ContextService.MAX_PARTS))));
     }
 
     private ApiResponse submit(ApiRequest request) {

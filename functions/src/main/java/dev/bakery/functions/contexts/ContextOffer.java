@@ -17,7 +17,7 @@ public sealed interface ContextOffer permits ContextOffer.Exists, ContextOffer.S
     /** The object key, {@code contexts/<sha256>.tar.gz}. */
     String key();
 
-    /** The context is stored already, with the claimed size: nothing to upload. */
+    /** The context is stored already, verified against the claim: nothing to upload. */
     record Exists(String key) implements ContextOffer {
         public Exists {
             Objects.requireNonNull(key, "key");
@@ -42,24 +42,27 @@ public sealed interface ContextOffer permits ContextOffer.Exists, ContextOffer.S
 
     /**
      * A multipart upload already created: PUT each part (bytes {@code (number-1)*partSize} up to
-     * {@code partSize} long, the last one shorter) to its URL, then POST the
-     * {@code CompleteMultipartUpload} XML with the parts' ETags to {@code completeUrl}.
+     * {@code partSize} long, the last one shorter) to its URL with its headers, then POST the
+     * {@code CompleteMultipartUpload} XML with the parts' ETags and checksums to {@code completeUrl}
+     * with {@code completeHeaders}.
      */
-    record Multipart(String key, String uploadId, long partSize, List<PartUrl> parts, URI completeUrl, Instant expiresAt)
-            implements ContextOffer {
+    record Multipart(String key, String uploadId, long partSize, List<PartUrl> parts, URI completeUrl,
+            Map<String, String> completeHeaders, Instant expiresAt) implements ContextOffer {
         public Multipart {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(uploadId, "uploadId");
             Objects.requireNonNull(completeUrl, "completeUrl");
             Objects.requireNonNull(expiresAt, "expiresAt");
             parts = List.copyOf(parts);
+            completeHeaders = Collections.unmodifiableMap(new TreeMap<>(completeHeaders));
         }
     }
 
-    /** The presigned UploadPart URL of part {@code number} (1-based). */
-    record PartUrl(int number, URI url) {
+    /** The presigned UploadPart URL of part {@code number} (1-based) and the headers to send with it, exactly. */
+    record PartUrl(int number, URI url, Map<String, String> headers) {
         public PartUrl {
             Objects.requireNonNull(url, "url");
+            headers = Collections.unmodifiableMap(new TreeMap<>(headers));
         }
     }
 }

@@ -302,22 +302,22 @@ class MalformedRequestTest {
                 400, "invalid_limit", "limit must be a whole number from 1 to 10000", "limit"));
         // -- POST /contexts
         all.add(post("contexts with an upper-case sha256", "POST /contexts",
-                "{\"sha256\": \"" + "A".repeat(64) + "\", \"size\": 3}", 400, "invalid_digest",
+                "{\"sha256\": \"" + "A".repeat(64) + "\", \"size\": 3, \"partSize\": 67108864, \"parts\": []}", 400, "invalid_digest",
                 "sha256 must be 64 lowercase hex characters", "sha256"));
-        all.add(post("contexts with a short sha256", "POST /contexts", "{\"sha256\": \"abc\", \"size\": 3}", 400, "invalid_digest",
+        all.add(post("contexts with a short sha256", "POST /contexts", "{\"sha256\": \"abc\", \"size\": 3, \"partSize\": 67108864, \"parts\": []}", 400, "invalid_digest",
                 "sha256 must be 64 lowercase hex characters", "sha256"));
-        all.add(post("contexts without sha256", "POST /contexts", "{\"size\": 3}", 400, "missing_field",
+        all.add(post("contexts without sha256", "POST /contexts", "{\"size\": 3, \"partSize\": 67108864, \"parts\": []}", 400, "missing_field",
                 "sha256 is required", "sha256"));
-        all.add(post("contexts with a negative size", "POST /contexts", "{\"sha256\": \"" + "e".repeat(64) + "\", \"size\": -1}",
+        all.add(post("contexts with a negative size", "POST /contexts", "{\"sha256\": \"" + "e".repeat(64) + "\", \"size\": -1, \"partSize\": 67108864, \"parts\": []}",
                 400, "invalid_size", "size must be a positive integer (the archive's length in bytes)", "size"));
-        all.add(post("contexts with size 0", "POST /contexts", "{\"sha256\": \"" + "e".repeat(64) + "\", \"size\": 0}",
+        all.add(post("contexts with size 0", "POST /contexts", "{\"sha256\": \"" + "e".repeat(64) + "\", \"size\": 0, \"partSize\": 67108864, \"parts\": []}",
                 400, "invalid_size", "size must be a positive integer (the archive's length in bytes)", "size"));
         all.add(post("contexts with a size over the maximum", "POST /contexts",
-                "{\"sha256\": \"" + "e".repeat(64) + "\", \"size\": " + (2 * MAX_CONTEXT) + "}", 413, "context_too_large",
+                "{\"sha256\": \"" + "e".repeat(64) + "\", \"size\": " + (2 * MAX_CONTEXT) + ", \"partSize\": 67108864, \"parts\": []}", 413, "context_too_large",
                 "the build context is 2048 MiB; the largest accepted is 1024 MiB", "size"));
         all.add(post("contexts with an unknown field", "POST /contexts",
                 "{\"sha256\": \"" + "e".repeat(64) + "\", \"size\": 3, \"name\": \"app\"}", 400, "unknown_field",
-                "unknown field \"name\" (expected sha256, size)", "name"));
+                "unknown field \"name\" (expected partSize, parts, sha256, size)", "name"));
         all.add(post("contexts with size as a string", "POST /contexts", "{\"sha256\": \"" + "e".repeat(64) + "\", \"size\": \"3\"}",
                 400, "invalid_type", "size must be a whole number", "size"));
         all.add(post("contexts with a fractional size", "POST /contexts", "{\"sha256\": \"" + "e".repeat(64) + "\", \"size\": 1.5}",
@@ -325,6 +325,15 @@ class MalformedRequestTest {
         all.add(post("contexts with a size beyond a long", "POST /contexts",
                 "{\"sha256\": \"" + "e".repeat(64) + "\", \"size\": 99999999999999999999}",
                 400, "out_of_range", "size 99999999999999999999 is out of range", "size"));
+        all.add(post("contexts without parts", "POST /contexts",
+                "{\"sha256\": \"" + "e".repeat(64) + "\", \"size\": 3, \"partSize\": 67108864}", 400, "missing_field",
+                "parts is required", "parts"));
+        all.add(post("contexts with a part that is not a string", "POST /contexts",
+                "{\"sha256\": \"" + "e".repeat(64) + "\", \"size\": 3, \"partSize\": 67108864, \"parts\": [3]}", 400,
+                "invalid_type", "parts[0] must be a string", "parts[0]"));
+        all.add(post("contexts with parts too small for S3", "POST /contexts",
+                "{\"sha256\": \"" + "e".repeat(64) + "\", \"size\": 3, \"partSize\": 1024, \"parts\": []}", 400,
+                "invalid_part_size", "partSize must be 5242880 to 5368709120 bytes (S3's part sizes)", "partSize"));
         all.add(post("contexts with a JSON array", "POST /contexts", "[]", 400, "invalid_json", "the body must be a JSON object", null));
         // -- routes
         all.add(get("an unknown route", "PATCH /builds/{id}", Map.of("id", UNKNOWN_ID), Map.of(), 404, "not_found",

@@ -174,12 +174,14 @@ class RestApiTest {
 
     @Test
     void postContextsOffersAnUploadThenSaysItExists() throws Exception {
-        String sha = "e".repeat(64);
-        JsonNode offer = json(harness.call("POST /contexts", Map.of(), Map.of(), "{\"sha256\":\"" + sha + "\",\"size\":3}"));
+        // The bytes uploadedContext stores, "ctx".
+        String sha = dev.bakery.core.Digests.sha256("ctx".getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(7);
+        String claim = "{\"sha256\":\"" + sha + "\",\"size\":3,\"partSize\":67108864,\"parts\":[\"" + sha + "\"]}";
+        JsonNode offer = json(harness.call("POST /contexts", Map.of(), Map.of(), claim));
         assertThat(offer.path("exists").asBoolean()).isFalse();
         assertThat(offer.path("upload").path("method").asText()).isEqualTo("PUT");
         harness.uploadedContext(sha);
-        JsonNode again = json(harness.call("POST /contexts", Map.of(), Map.of(), "{\"sha256\":\"" + sha + "\",\"size\":3}"));
+        JsonNode again = json(harness.call("POST /contexts", Map.of(), Map.of(), claim));
         assertThat(again.path("exists").asBoolean()).isTrue();
         assertThat(again.path("key").asText()).isEqualTo("contexts/" + sha + ".tar.gz");
     }

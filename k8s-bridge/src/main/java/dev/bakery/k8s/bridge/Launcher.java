@@ -136,13 +136,16 @@ public final class Launcher {
         }
         String url = presigner.presignGetObject(r -> r.signatureDuration(urlLifetime)
                 .getObjectRequest(get -> get.bucket(contextBucket).key(build.contextKey()))).url().toString();
+        // The agent removes an object that is not its key's content through this one URL.
+        String delete = presigner.presignDeleteObject(r -> r.signatureDuration(urlLifetime)
+                .deleteObjectRequest(d -> d.bucket(contextBucket).key(build.contextKey()))).url().toString();
         ObjectNode spec = JSON.createObjectNode().put("buildId", build.id()).put("taskId", tracked.taskId());
         try {
             spec.set("plan", JSON.readTree(PlanJson.write(build.plan())));
         } catch (IOException e) {
             throw new IllegalStateException("PlanJson writes JSON", e);
         }
-        return spec.put("contextUrl", url).toString();
+        return spec.put("contextKey", build.contextKey()).put("contextUrl", url).put("contextDeleteUrl", delete).toString();
     }
 
     private String pullLogins(String buildId, BuildTask task) throws TaskFailedException {

@@ -171,7 +171,7 @@ public final class JobTemplate {
         return env;
     }
 
-    /** The agent's task spec file ({@code {buildId, taskId, plan, contextUrl}}): the presigned URL is a credential. */
+    /** The agent's task spec file ({@code {buildId, taskId, plan, contextKey, contextUrl, contextDeleteUrl}}): the presigned URLs are credentials. */
     public Secret taskSpec(String jobName, String specJson) {
         return secret(jobName, "Opaque", SPEC_KEY, specJson);
     }

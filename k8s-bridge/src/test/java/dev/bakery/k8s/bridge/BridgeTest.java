@@ -165,6 +165,10 @@ class BridgeTest {
         assertThat(loaded.contextUrl().getHost()).isEqualTo(BridgeHarness.BUCKET + ".s3.eu-west-1.amazonaws.com");
         assertThat(loaded.contextUrl().getPath()).isEqualTo("/" + BridgeHarness.CONTEXT_KEY);
         assertThat(loaded.contextUrl().getQuery()).contains("X-Amz-Signature=", "X-Amz-Expires=3600");
+        // The digest the download must have, and the one way to remove an object that does not have it.
+        assertThat(loaded.contextKey()).isEqualTo(BridgeHarness.CONTEXT_KEY);
+        assertThat(loaded.contextDeleteUrl().getPath()).isEqualTo("/" + BridgeHarness.CONTEXT_KEY);
+        assertThat(loaded.contextDeleteUrl().getQuery()).contains("X-Amz-Signature=", "X-Amz-Expires=3600");
 
         // Suspended first, Secret next, then let run: the pod never starts without its Secret.
         List<String> writes = h.cluster.requests().stream().filter(r -> !r.method().equals("GET"))

@@ -59,6 +59,7 @@ class JobRunTest {
     Path dir;
     private final List<Process> started = new ArrayList<>();
     private HttpServer contexts;
+    private String contextKey;
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -158,7 +159,7 @@ class JobRunTest {
                 List.of(), List.of(), Map.of(), 3600, "eu-west-1", BridgeHarness.PUSH_ROLE), "bakery", "bakery");
         Job job = template.job(tracked, plan.task("amd64"), false);
         Secret spec = template.taskSpec(tracked.jobName(), JSON.writeValueAsString(JSON.createObjectNode()
-                .put("buildId", "b-job").put("taskId", "amd64")
+                .put("buildId", "b-job").put("taskId", "amd64").put("contextKey", contextKey)
                 .put("contextUrl", "http://127.0.0.1:" + contexts.getAddress().getPort() + "/context.tar.gz")
                 .set("plan", JSON.readTree(PlanJson.write(plan)))));
 
@@ -248,6 +249,8 @@ class JobRunTest {
 
     /** Plays the presigned S3 URL of the task's context. */
     private void serve(String dockerfile) throws IOException {
-        contexts = ContextArchives.serve(ContextArchives.tarGz(Map.of("Dockerfile", dockerfile)));
+        byte[] archive = ContextArchives.tarGz(Map.of("Dockerfile", dockerfile));
+        contextKey = ContextArchives.key(archive);
+        contexts = ContextArchives.serve(archive);
     }
 }

@@ -108,12 +108,22 @@ class TempArchiveTest {
         return repo;
     }
 
-    /** {@code bakery build} with signals at their defaults (a test runner may have started us with SIGINT ignored). */
+    /**
+     * {@code bakery build --endpoint local} with signals at their defaults (a test runner may have
+     * started us with SIGINT ignored), against an endpoint file that names the silent API.
+     */
     private Process cli(Path tmp, Path repo) throws IOException {
-        return new ProcessBuilder("env", "--default-signal=INT,TERM", BakeryJars.java(), "-Djava.io.tmpdir=" + tmp, "-jar",
-                BakeryJars.CLI.toString(), "build", "--config", repo.resolve("bakery.yaml").toString(), "--repo", repo.toString(),
-                "--endpoint", "http://127.0.0.1:" + silent.getLocalPort())
-                .redirectErrorStream(true).redirectOutput(work.resolve("cli.log").toFile()).start();
+        Path local = Files.createDirectories(work.resolve("local"));
+        Files.writeString(local.resolve("endpoint.json"), """
+                {"rest": "http://127.0.0.1:%d", "region": "us-east-1",
+                 "credentials": {"accessKeyId": "AKIDLOCAL", "secretAccessKey": "local-secret"}}
+                """.formatted(silent.getLocalPort()));
+        ProcessBuilder builder = new ProcessBuilder("env", "--default-signal=INT,TERM", BakeryJars.java(),
+                "-Djava.io.tmpdir=" + tmp, "-jar", BakeryJars.CLI.toString(), "build", "--config",
+                repo.resolve("bakery.yaml").toString(), "--repo", repo.toString(), "--endpoint", "local")
+                .redirectErrorStream(true).redirectOutput(work.resolve("cli.log").toFile());
+        builder.environment().put("BAKERY_LOCAL_DIR", local.toString());
+        return builder.start();
     }
 
     private String output() throws IOException {

@@ -59,10 +59,11 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("bakery-local is up on " + server.restUri() + " (registry " + server.registry()
                     + "); building samples/hello for amd64 and arm64:");
             System.out.flush();
-            Process build = new ProcessBuilder(javaExecutable(), "-jar", cli.toString(), "build",
-                    "--endpoint", server.restUri().toString(), "--ws-endpoint", server.webSocketUri().toString(),
-                    "--config", sample.resolve("bakery.yaml").toString(), "--repo", sample.toString())
-                    .inheritIO().start();
+            // As a user's CLI reaches the local mode: its endpoint file names the URLs and the run's keys.
+            ProcessBuilder cliRun = new ProcessBuilder(javaExecutable(), "-jar", cli.toString(), "build", "--endpoint", "local",
+                    "--config", sample.resolve("bakery.yaml").toString(), "--repo", sample.toString()).inheritIO();
+            cliRun.environment().put("BAKERY_LOCAL_DIR", main.dataDirInUse().toString());
+            Process build = cliRun.start();
             int exit = build.waitFor();
             if (exit != 0) {
                 System.err.println("bakery-local: the demo build failed (exit " + exit + "): its output above says why");

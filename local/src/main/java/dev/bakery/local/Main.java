@@ -1,5 +1,6 @@
 package dev.bakery.local;
 
+import dev.bakery.local.agents.AgentProcesses;
 import dev.bakery.local.tasks.ExecutionStarter;
 import dev.bakery.local.statemachine.NodeRuntime;
 import dev.bakery.local.statemachine.TaskHandler;
@@ -122,7 +123,9 @@ public final class Main implements Callable<Integer> {
         }
         new Prerequisites(environment, uid).check(registry == null);
         dataDirInUse = dataDir();
-        return LocalServer.start(new LocalServer.Config(dataDirInUse, port, registry, registryPort), runner);
+        // BAKERY_CDS=off: agents without the class-data archive, as the CLI's launcher takes it.
+        return LocalServer.start(new LocalServer.Config(dataDirInUse, port, registry, registryPort,
+                AgentProcesses.Settings.agentJvm(), !"off".equals(environment.get("BAKERY_CDS"))), runner);
     }
 
     private Path dataDir() {

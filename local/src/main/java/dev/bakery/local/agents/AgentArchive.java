@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -20,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * build and the exact jars it was written with, so its name carries a hash of those (the Java's
  * runtime version and home, the agent's command, each jar's size and modification time): a new Java
  * or a new bakery gets a new one. The first agent that runs while there is none writes it as it exits
- * (so it holds every class a build loads; the dump adds about a second to that build's end), to a
- * temporary file moved into place once the agent is gone. Java checks an archive again when mapping
+ * (so it holds every class a build loads; the dump delays that build's end), to a temporary file
+ * that is checked whole (a stopped agent leaves half of one) and moved into place once the agent is
+ * gone. Java checks an archive again when mapping
  * it and starts without it when it does not match, silently: its cds log is off, since an agent's
  * stdout is its build log.
  */
@@ -34,11 +37,13 @@ final class AgentArchive {
     private static final long SPACE_NEEDED = 512L << 20;
 
     private final Path file;
+    private final List<String> command;
     private final boolean writable;
     private final AtomicBoolean writing = new AtomicBoolean();
 
-    private AgentArchive(Path file, boolean writable) {
+    private AgentArchive(Path file, List<String> command, boolean writable) {
         this.file = file;
+        this.command = List.copyOf(command);
         this.writable = writable;
     }
 
@@ -65,7 +70,8 @@ final class AgentArchive {
             }
             writable &= Files.isRegularFile(jar);
         }
-        return new AgentArchive(dir.resolve("agent-" + HexFormat.of().formatHex(hash.digest(), 0, 8) + ".jsa"), writable);
+        return new AgentArchive(dir.resolve("agent-" + HexFormat.of().formatHex(hash.digest(), 0, 8) + ".jsa"), command,
+                writable);
     }
 
     /**
@@ -97,11 +103,22 @@ final class AgentArchive {
     record Start(List<String> options, boolean writes) {
     }
 
-    /** After the writing agent exited: the archive in place (atomically: no agent maps half of it), older ones removed. */
+    /**
+     * After the writing agent exited: the archive, once Java mapped it whole with the agents' own
+     * command and checked every region's checksum, in place (atomically: no agent maps half of it),
+     * older ones removed. No further try in this run when it is not there or not whole.
+     */
     void written() {
         try {
-            if (Files.size(temporary()) == 0) {
-                throw new IOException("empty");
+            List<String> check = new ArrayList<>(command);
+            check.addAll(List.of("-XX:SharedArchiveFile=" + temporary(), "-Xshare:on", "-XX:+VerifySharedSpaces", QUIET,
+                    "-version"));
+            Process java = new ProcessBuilder(check).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            if (!java.waitFor(60, TimeUnit.SECONDS) || java.exitValue() != 0) {
+                java.destroyForcibly();
+                Files.deleteIfExists(temporary());
+                throw new IOException("the agent wrote none, or not all of it");
             }
             Files.move(temporary(), file, StandardCopyOption.ATOMIC_MOVE);
             try (Stream<Path> files = Files.list(file.getParent())) {
@@ -112,6 +129,8 @@ final class AgentArchive {
             LOG.info("agents start from the class-data archive {} from now on", file);
         } catch (IOException e) {
             LOG.info("no class-data archive for the agents ({}): they start without one", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

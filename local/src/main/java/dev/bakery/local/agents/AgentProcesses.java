@@ -132,8 +132,8 @@ public final class AgentProcesses implements AutoCloseable {
             running.computeIfPresent(buildId, (b, set) -> set.isEmpty() ? null : set);
             delete(dir);
             if (archived.writes()) {
-                process.onExit().join(); // an interrupted run stopped it: it is gone, its archive written or not
-                archive.written();
+                // Once it is gone (an interrupted run stopped it), its archive written or not; off the build's path.
+                process.onExit().thenRun(() -> Thread.ofVirtual().start(archive::written));
             }
         }
     }

@@ -6,7 +6,10 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,9 +18,26 @@ class AgentArchiveTest {
     @TempDir
     Path dir;
 
-    private List<String> command(Path... classpath) {
-        return List.of("java", "-XX:TieredStopAtLevel=1", "-cp",
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    private static List<String> command(Path... classpath) {
+        return List.of(JAVA, "-XX:TieredStopAtLevel=1", "-cp",
                 String.join(File.pathSeparator, List.of(classpath).stream().map(Path::toString).toList()));
+    }
+
+    private Path jar() throws Exception {
+        Path jar = dir.resolve("agent.jar");
+        new JarOutputStream(Files.newOutputStream(jar)).close();
+        return jar;
+    }
+
+    /** {@code java -version} with the agent's command and these options: the JVM maps or writes the archive as an agent's would. */
+    private static int java(List<String> command, List<String> options) throws Exception {
+        List<String> run = new ArrayList<>(command);
+        run.addAll(options);
+        run.add("-version");
+        return new ProcessBuilder(run).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+                .waitFor();
     }
 
     private static String option(AgentArchive.Start start, String prefix) {
@@ -27,37 +47,44 @@ class AgentArchiveTest {
 
     @Test
     void oneAgentAtATimeWritesItAsItExitsAndEveryLaterAgentMapsIt() throws Exception {
-        Path jar = Files.write(dir.resolve("agent.jar"), new byte[] {1});
-        AgentArchive archive = AgentArchive.of(dir.resolve("cds"), command(jar));
+        List<String> command = command(jar());
+        AgentArchive archive = AgentArchive.of(dir.resolve("cds"), command);
 
         AgentArchive.Start first = archive.next();
         assertThat(first.writes()).isTrue();
-        Path written = Path.of(option(first, "-XX:ArchiveClassesAtExit="));
         assertThat(first.options()).contains("-Xlog:cds*=off"); // no JVM note in the build log
         AgentArchive.Start meanwhile = archive.next();
         assertThat(meanwhile.writes()).isFalse();
         assertThat(meanwhile.options()).isEmpty();
+        assertThat(java(command, first.options())).isZero();
 
-        Files.writeString(dir.resolve("cds/agent-0000000000000000.jsa"), "an older Java's or bakery's");
-        Files.writeString(written, "classes"); // what the JVM writes as it exits
+        Path stale = Files.writeString(dir.resolve("cds/agent-0000000000000000.jsa"), "an older Java's or bakery's");
         archive.written();
 
         AgentArchive.Start later = archive.next();
         assertThat(later.writes()).isFalse();
         Path mapped = Path.of(option(later, "-XX:SharedArchiveFile="));
-        assertThat(mapped).hasContent("classes").hasParent(dir.resolve("cds"));
         assertThat(later.options()).contains("-Xlog:cds*=off");
-        assertThat(dir.resolve("cds")).isDirectoryNotContaining(p -> !p.equals(mapped)); // the stale one and the temporary
+        assertThat(dir.resolve("cds")).isDirectoryContaining(p -> p.equals(mapped))
+                .isDirectoryNotContaining(p -> !p.equals(mapped)); // neither the stale one nor the temporary
+        assertThat(stale).doesNotExist();
+        List<String> mapping = new ArrayList<>(later.options());
+        mapping.add("-Xshare:on"); // fails unless the JVM maps it
+        assertThat(java(command, mapping)).isZero();
     }
 
     @Test
-    void anAgentThatWroteNothingLeavesTheOthersWithoutAnArchive() throws Exception {
-        Path jar = Files.write(dir.resolve("agent.jar"), new byte[] {1});
-        AgentArchive archive = AgentArchive.of(dir.resolve("cds"), command(jar));
+    void anAgentStoppedWhileWritingLeavesNoHalfArchiveAndTheOthersStartWithout() throws Exception {
+        List<String> command = command(jar());
+        AgentArchive archive = AgentArchive.of(dir.resolve("cds"), command);
+        Path written = Path.of(option(archive.next(), "-XX:ArchiveClassesAtExit="));
+        assertThat(java(command, List.of("-XX:ArchiveClassesAtExit=" + written))).isZero();
+        byte[] whole = Files.readAllBytes(written);
+        Files.write(written, Arrays.copyOf(whole, whole.length / 2)); // SIGKILL in the middle of the dump
 
-        assertThat(archive.next().writes()).isTrue();
-        archive.written(); // the JVM failed to dump, or was killed first
+        archive.written();
 
+        assertThat(dir.resolve("cds")).isEmptyDirectory();
         AgentArchive.Start next = archive.next();
         assertThat(next.writes()).isFalse(); // no second try in this run: a failed dump fails its build
         assertThat(next.options()).isEmpty();
@@ -65,7 +92,7 @@ class AgentArchiveTest {
 
     @Test
     void aDirectoryOnTheClasspathMeansNoArchiveSinceJavaArchivesJarsOnly() throws Exception {
-        Path jar = Files.write(dir.resolve("agent.jar"), new byte[] {1});
+        Path jar = jar();
         Path classes = Files.createDirectories(dir.resolve("classes"));
         Files.writeString(classes.resolve("Main.class"), "x");
 
@@ -77,7 +104,7 @@ class AgentArchiveTest {
 
     @Test
     void aChangedJarGetsAnArchiveOfItsOwn() throws Exception {
-        Path jar = Files.write(dir.resolve("agent.jar"), new byte[] {1});
+        Path jar = jar();
         String before = option(AgentArchive.of(dir.resolve("cds"), command(jar)).next(), "-XX:ArchiveClassesAtExit=");
         Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 1000));
         String after = option(AgentArchive.of(dir.resolve("cds"), command(jar)).next(), "-XX:ArchiveClassesAtExit=");

@@ -56,13 +56,17 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * The embedded default end to end, in this JVM: {@link LocalServer} with the real state machine under
  * Node, dynalite, S3Proxy, docker-registry on a free loopback port, and agents as processes
- * with buildah, driven over REST and WebSocket as the CLI does. Two measurements:
+ * with buildah, driven over REST and WebSocket as the CLI does. Two such servers run side by side,
+ * their builds taking turns (a shared machine's load changes): "before" starts its agents as
+ * bakery-local did until issue 19 (on bakery-local.jar's whole classpath, no class-data archive),
+ * "after" as it does now ({@link AgentProcesses.Settings#agentJvm}, the archive its first agent writes
+ * during the warm-up). Arguments: {@code WORK_DIR LOCAL_JAR}. Two measurements:
  * <ol>
  * <li>control-plane overhead per build, sequential builds of a no-op-sized image (FROM scratch + COPY
  * of a 6-byte file, amd64 only, so no index): what happens before the agent starts and after it
  * finishes, next to the agent's own build time, from the times the agent and the state machine wrote
  * to the table;</li>
- * <li>log latency with builds running at once, each followed on its own WebSocket: for every line
+ * <li>log latency ("after" only) with builds running at once, each followed on its own WebSocket: for every line
  * the agent stamped, the time it arrived minus its {@code ts}.</li>
  * </ol>
  * All clocks are this machine's (the agent's, Node's and this JVM's system clock), so differences
@@ -114,8 +118,8 @@ public final class LocalModeBench {
     }
 
     /** One bakery-local, in this JVM, with its agents started one way, and what a client needs to build on it. */
-    private record Side(String name, LocalServer server, DynamoDbClient dynamo, Api api, BuildStore store, String context,
-            String plan) implements AutoCloseable {
+    private record Side(String name, boolean archived, LocalServer server, DynamoDbClient dynamo, Api api, BuildStore store,
+            String context, String plan) implements AutoCloseable {
 
         static Side start(String name, Path work, List<String> agentJvm, boolean archive) throws Exception {
             Path dataDir = Files.createTempDirectory(work, "data-" + name + "-");
@@ -133,16 +137,28 @@ public final class LocalModeBench {
                     bake:
                     - arch: amd64
                     """.formatted(server.registry())))).builds().getFirst().plan());
-            return new Side(name, server, dynamo, api, new BuildStore(dynamo, LocalAws.TABLE, Clock.systemUTC()),
+            return new Side(name, archive, server, dynamo, api, new BuildStore(dynamo, LocalAws.TABLE, Clock.systemUTC()),
                     api.upload(archive()), plan);
         }
 
-        /** The class-data archive in the data dir's cds/ (the first agent writes it); fails when there is none. */
-        Path classDataArchive() throws IOException {
-            try (var files = Files.list(server.dataDir().resolve("cds"))) {
-                return files.filter(f -> f.getFileName().toString().endsWith(".jsa")).findFirst()
-                        .orElseThrow(() -> new IllegalStateException("no class-data archive in " + server.dataDir()));
+        /**
+         * The class-data archive in the data dir's cds/: the first agent writes it, then a check of it
+         * runs (a JVM of its own, which must be gone before the agent starts are counted); fails when
+         * there is none within a minute.
+         */
+        Path classDataArchive() throws IOException, InterruptedException {
+            for (int i = 0; i < 600; i++) {
+                if (Files.isDirectory(server.dataDir().resolve("cds"))) {
+                    try (var files = Files.list(server.dataDir().resolve("cds"))) {
+                        var archive = files.filter(f -> f.getFileName().toString().endsWith(".jsa")).findFirst();
+                        if (archive.isPresent()) {
+                            return archive.get();
+                        }
+                    }
+                }
+                Thread.sleep(100);
             }
+            throw new IllegalStateException("no class-data archive in " + server.dataDir() + ": see its log");
         }
 
         @Override
@@ -164,6 +180,13 @@ public final class LocalModeBench {
             bySide.put(side.name(), ms);
         }
         for (int i = -WARMUPS; i < BUILDS; i++) {
+            if (i == 0) {
+                for (Side side : sides) {
+                    if (side.archived()) {
+                        side.classDataArchive();
+                    }
+                }
+            }
             for (int turn = 0; turn < sides.size(); turn++) {
                 Side side = sides.get(Math.floorMod(i + turn, sides.size())); // each goes first every other time
                 Map<String, double[]> ms = bySide.get(side.name());

@@ -1,5 +1,6 @@
 package dev.bakery.local.agents;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,9 +25,8 @@ import org.slf4j.LoggerFactory;
  * or a new bakery gets a new one. The first agent that runs while there is none writes it as it exits
  * (so it holds every class a build loads; the dump delays that build's end), to a temporary file
  * that is checked whole (a stopped agent leaves half of one) and moved into place once the agent is
- * gone. Java checks an archive again when mapping
- * it and starts without it when it does not match, silently: its cds log is off, since an agent's
- * stdout is its build log.
+ * gone. Java checks an archive again when mapping it and starts without it when it does not match,
+ * silently: its cds log is off, since an agent's stdout is its build log.
  */
 final class AgentArchive {
 
@@ -60,7 +60,7 @@ final class AgentArchive {
         // Java archives classes from jars only: a directory on the classpath (a test run's target/classes) means none.
         boolean writable = true;
         int cp = command.indexOf("-cp");
-        for (String entry : cp < 0 ? List.<String>of() : List.of(command.get(cp + 1).split(java.io.File.pathSeparator))) {
+        for (String entry : cp < 0 ? List.<String>of() : List.of(command.get(cp + 1).split(File.pathSeparator))) {
             Path jar = Path.of(entry);
             try {
                 hash.update((Files.size(jar) + "@" + Files.getLastModifiedTime(jar).toMillis() + "\n")

@@ -17,6 +17,7 @@ import dev.bakery.testing.SigV4;
 import dev.bakery.local.LocalKeys;
 import dev.bakery.local.Ports;
 import dev.bakery.local.UserError;
+import dev.bakery.local.agents.AgentProcesses;
 import dev.bakery.local.statemachine.NodeRuntime;
 import dev.bakery.local.tasks.ExecutionStarter;
 import java.io.ByteArrayOutputStream;
@@ -57,13 +58,17 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * The embedded default end to end, in this JVM: {@link LocalServer} with the real state machine under
  * Node, dynalite, S3Proxy, docker-registry on a free loopback port, and agents as processes
- * with buildah, driven over REST and WebSocket as the CLI does. Two measurements:
+ * with buildah, driven over REST and WebSocket as the CLI does. Two such servers run side by side,
+ * their builds taking turns (a shared machine's load changes): "before" starts its agents as
+ * bakery-local did until issue 19 (on bakery-local.jar's whole classpath, no class-data archive),
+ * "after" as it does now ({@link AgentProcesses.Settings#agentJvm}, the archive its first agent writes
+ * during the warm-up). Arguments: {@code WORK_DIR LOCAL_JAR}. Two measurements:
  * <ol>
  * <li>control-plane overhead per build, sequential builds of a no-op-sized image (FROM scratch + COPY
  * of a 6-byte file, amd64 only, so no index): what happens before the agent starts and after it
  * finishes, next to the agent's own build time, from the times the agent and the state machine wrote
  * to the table;</li>
- * <li>log latency with builds running at once, each followed on its own WebSocket: for every line
+ * <li>log latency ("after" only) with builds running at once, each followed on its own WebSocket: for every line
  * the agent stamped, the time it arrived minus its {@code ts}.</li>
  * </ol>
  * All clocks are this machine's (the agent's, Node's and this JVM's system clock), so differences
@@ -83,35 +88,30 @@ public final class LocalModeBench {
 
     public static void main(String[] args) throws Exception {
         Path work = Path.of(args[0]).toAbsolutePath(); // docker-registry runs in its own working directory
+        Path localJar = Path.of(args[1]).toAbsolutePath();
         Files.createDirectories(work);
         // Before any logger exists: bakery-local's plain lines, into a file.
         Path log = work.resolve("bakery-local.log");
         System.setProperty("bakery.bench.log", log.toString());
         System.setProperty("log4j2.configurationFile", "local-mode-bench-log4j2.xml");
-        Path dataDir = Files.createTempDirectory(work, "data-");
-        int registryPort = Ports.claim(0, new UserError("no free port for the registry"));
-        try (LocalServer server = LocalServer.start(new LocalServer.Config(dataDir, 0, null, registryPort),
-                ExecutionStarter.stateMachine(NodeRuntime.locate(), LocalAws.substitutions()));
-                DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(server.dynamoEndpoint())
-                        .region(LocalAws.REGION)
-                        .credentialsProvider(StaticCredentialsProvider.create(server.keys().credentials()))
-                        .httpClient(UrlConnectionHttpClient.create()).build();
+        // Before: agents as bakery-local started them until issue 19, on `java -jar bakery-local.jar`'s
+        // classpath (the jar, and its lib/ through the manifest) without an archive. After: today's default.
+        List<String> beforeJvm = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", localJar.toString());
+        try (Side before = Side.start("before", work, beforeJvm, false);
+                Side after = Side.start("after", work, AgentProcesses.Settings.agentJvm(), true);
                 AgentSpawns spawns = AgentSpawns.watch()) {
-            Api api = new Api(server);
-            BuildStore store = new BuildStore(dynamo, LocalAws.TABLE, Clock.systemUTC());
-            String context = api.upload(archive());
-            String plan = PlanJson.write(BuildPlanner.plan(PlanRequest.ofConfig(SourceFile.of("bakery.yaml", """
-                    global:
-                      kaniko: {destination: "%s/bench/noop:1"}
-                    bake:
-                    - arch: amd64
-                    """.formatted(server.registry())))).builds().getFirst().plan());
-            System.out.printf(Locale.ROOT, "Local mode on %d cores (%s), load average %s; registry %s; server log %s%n"
-                    + "Image: FROM scratch + COPY of a 6-byte file, amd64 only (no index), pushed to the registry%n",
-                    Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"), loadAverage(),
-                    server.registry(), log);
-            overhead(api, store, spawns, context, plan);
-            logLatency(api, context, plan);
+            System.out.printf(Locale.ROOT, "Local mode on %d cores (%s), load average %s; server log %s%n"
+                    + "Image: FROM scratch + COPY of a 6-byte file, amd64 only (no index), pushed to the registry%n"
+                    + "Two servers side by side, their builds taking turns:%n"
+                    + "  before: agents on bakery-local.jar's whole classpath, no class-data archive: %s%n"
+                    + "  after:  agents on their own classpath, from the class-data archive its first agent writes"
+                    + " (in a warm-up build)%n",
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"), loadAverage(), log,
+                    String.join(" ", beforeJvm));
+            overhead(List.of(before, after), spawns);
+            System.out.println("   after's archive: " + after.classDataArchive());
+            logLatency(after.api, after.context, after.plan);
             System.out.printf(Locale.ROOT, "%nLoad average at the end: %s%n", loadAverage());
         }
         // As bakery-local's Main does: the handlers' metrics library (EMF) leaves a non-daemon sender
@@ -119,56 +119,123 @@ public final class LocalModeBench {
         System.exit(0);
     }
 
-    /** One build after another, so each measures the control plane alone. */
-    private static void overhead(Api api, BuildStore store, AgentSpawns spawns, String context, String plan)
-            throws Exception {
-        Map<String, double[]> ms = new LinkedHashMap<>();
-        for (String name : List.of(SUBMIT_ANSWERED, SUBMIT_SPAWNED, SPAWNED_STARTED, SUBMIT_STARTED, AGENT_BUILD,
-                FINISHED_FINAL, FINAL_SEEN, SUBMIT_FINAL, SUBMIT_SEEN)) {
-            ms.put(name, new double[BUILDS]);
+    /** One bakery-local, in this JVM, with its agents started one way, and what a client needs to build on it. */
+    private record Side(String name, boolean archived, LocalServer server, DynamoDbClient dynamo, Api api, BuildStore store,
+            String context, String plan) implements AutoCloseable {
+
+        static Side start(String name, Path work, List<String> agentJvm, boolean archive) throws Exception {
+            Path dataDir = Files.createTempDirectory(work, "data-" + name + "-");
+            int registryPort = Ports.claim(0, new UserError("no free port for the registry"));
+            LocalServer server = LocalServer.start(new LocalServer.Config(dataDir, 0, null, registryPort, agentJvm, archive),
+                    ExecutionStarter.stateMachine(NodeRuntime.locate(), LocalAws.substitutions()));
+            DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(server.dynamoEndpoint())
+                    .region(LocalAws.REGION)
+                    .credentialsProvider(StaticCredentialsProvider.create(server.keys().credentials()))
+                    .httpClient(UrlConnectionHttpClient.create()).build();
+            Api api = new Api(server);
+            String plan = PlanJson.write(BuildPlanner.plan(PlanRequest.ofConfig(SourceFile.of("bakery.yaml", """
+                    global:
+                      kaniko: {destination: "%s/bench/noop:1"}
+                    bake:
+                    - arch: amd64
+                    """.formatted(server.registry())))).builds().getFirst().plan());
+            return new Side(name, archive, server, dynamo, api, new BuildStore(dynamo, LocalAws.TABLE, Clock.systemUTC()),
+                    api.upload(archive()), plan);
+        }
+
+        /**
+         * The class-data archive in the data dir's cds/: the first agent writes it, then a check of it
+         * runs (a JVM of its own, which must be gone before the agent starts are counted); fails when
+         * there is none within a minute.
+         */
+        Path classDataArchive() throws IOException, InterruptedException {
+            for (int i = 0; i < 600; i++) {
+                if (Files.isDirectory(server.dataDir().resolve("cds"))) {
+                    try (var files = Files.list(server.dataDir().resolve("cds"))) {
+                        var archive = files.filter(f -> f.getFileName().toString().endsWith(".jsa")).findFirst();
+                        if (archive.isPresent()) {
+                            return archive.get();
+                        }
+                    }
+                }
+                Thread.sleep(100);
+            }
+            throw new IllegalStateException("no class-data archive in " + server.dataDir() + ": see its log");
+        }
+
+        @Override
+        public void close() {
+            dynamo.close();
+            server.close();
+        }
+    }
+
+    /** One build after another, the two sides taking turns, so each measures the control plane alone. */
+    private static void overhead(List<Side> sides, AgentSpawns spawns) throws Exception {
+        Map<String, Map<String, double[]>> bySide = new LinkedHashMap<>();
+        for (Side side : sides) {
+            Map<String, double[]> ms = new LinkedHashMap<>();
+            for (String name : List.of(SUBMIT_ANSWERED, SUBMIT_SPAWNED, SPAWNED_STARTED, SUBMIT_STARTED, AGENT_BUILD,
+                    FINISHED_FINAL, FINAL_SEEN, SUBMIT_FINAL, SUBMIT_SEEN, OVERHEAD)) {
+                ms.put(name, new double[BUILDS]);
+            }
+            bySide.put(side.name(), ms);
         }
         for (int i = -WARMUPS; i < BUILDS; i++) {
-            try (Follower follower = api.follower()) {
-                Instant submitted = Instant.now();
-                String buildId = api.submit(context, plan);
-                Instant answered = Instant.now();
-                follower.subscribe(buildId);
-                Instant seen = follower.awaitDone(TIMEOUT_SECONDS);
-                BuildRecord build = store.build(buildId).orElseThrow();
-                if (build.status() != BuildStatus.SUCCEEDED) {
-                    throw new IllegalStateException("build " + buildId + " ended " + build.status() + ": " + build.error());
+            if (i == 0) {
+                for (Side side : sides) {
+                    if (side.archived()) {
+                        side.classDataArchive();
+                    }
                 }
-                BuildStore.TimedTask task = store.timedTasks(buildId).getFirst();
-                if (i < 0) {
-                    continue;
+            }
+            for (int turn = 0; turn < sides.size(); turn++) {
+                Side side = sides.get(Math.floorMod(i + turn, sides.size())); // each goes first every other time
+                Map<String, double[]> ms = bySide.get(side.name());
+                try (Follower follower = side.api().follower()) {
+                    Instant submitted = Instant.now();
+                    String buildId = side.api().submit(side.context(), side.plan());
+                    Instant answered = Instant.now();
+                    follower.subscribe(buildId);
+                    Instant seen = follower.awaitDone(TIMEOUT_SECONDS);
+                    BuildRecord build = side.store().build(buildId).orElseThrow();
+                    if (build.status() != BuildStatus.SUCCEEDED) {
+                        throw new IllegalStateException("build " + buildId + " ended " + build.status() + ": " + build.error());
+                    }
+                    BuildStore.TimedTask task = side.store().timedTasks(buildId).getFirst();
+                    if (i < 0) {
+                        continue;
+                    }
+                    ms.get(SUBMIT_ANSWERED)[i] = millis(submitted, answered);
+                    Instant spawned = spawns.between(submitted, task.startedAt());
+                    ms.get(SUBMIT_SPAWNED)[i] = millis(submitted, spawned);
+                    ms.get(SPAWNED_STARTED)[i] = millis(spawned, task.startedAt());
+                    ms.get(SUBMIT_STARTED)[i] = millis(submitted, task.startedAt());
+                    ms.get(AGENT_BUILD)[i] = millis(task.startedAt(), task.finishedAt());
+                    ms.get(FINISHED_FINAL)[i] = millis(task.finishedAt(), build.updatedAt());
+                    ms.get(FINAL_SEEN)[i] = millis(build.updatedAt(), seen);
+                    ms.get(SUBMIT_FINAL)[i] = millis(submitted, build.updatedAt());
+                    ms.get(SUBMIT_SEEN)[i] = millis(submitted, seen);
+                    ms.get(OVERHEAD)[i] = ms.get(SUBMIT_STARTED)[i] + ms.get(FINISHED_FINAL)[i];
                 }
-                ms.get(SUBMIT_ANSWERED)[i] = millis(submitted, answered);
-                Instant spawned = spawns.between(submitted, task.startedAt());
-                ms.get(SUBMIT_SPAWNED)[i] = millis(submitted, spawned);
-                ms.get(SPAWNED_STARTED)[i] = millis(spawned, task.startedAt());
-                ms.get(SUBMIT_STARTED)[i] = millis(submitted, task.startedAt());
-                ms.get(AGENT_BUILD)[i] = millis(task.startedAt(), task.finishedAt());
-                ms.get(FINISHED_FINAL)[i] = millis(task.finishedAt(), build.updatedAt());
-                ms.get(FINAL_SEEN)[i] = millis(build.updatedAt(), seen);
-                ms.get(SUBMIT_FINAL)[i] = millis(submitted, build.updatedAt());
-                ms.get(SUBMIT_SEEN)[i] = millis(submitted, seen);
             }
         }
-        System.out.printf(Locale.ROOT, "%n1. Control-plane overhead per build: %d builds one after another (after %d warm-up"
-                + " builds), ms%n", BUILDS, WARMUPS);
-        System.out.printf(Locale.ROOT, "   %-46s %8s %8s %8s %8s   %s%n", "", "p50", "p95", "min", "max",
-                "p50 / agent build p50");
-        double agent = percentile(ms.get(AGENT_BUILD), 50);
-        ms.forEach((name, values) -> System.out.printf(Locale.ROOT, "   %-46s %8.0f %8.0f %8.0f %8.0f   %.2f%n", name,
-                percentile(values, 50), percentile(values, 95), percentile(values, 0), percentile(values, 100),
-                percentile(values, 50) / agent));
-        double[] overhead = new double[BUILDS];
-        for (int i = 0; i < BUILDS; i++) {
-            overhead[i] = ms.get(SUBMIT_STARTED)[i] + ms.get(FINISHED_FINAL)[i];
-        }
-        System.out.printf(Locale.ROOT, "   %-46s %8.0f %8.0f %8.0f %8.0f   %.2f%n", "overhead (before start + after finish)",
-                percentile(overhead, 50), percentile(overhead, 95), percentile(overhead, 0), percentile(overhead, 100),
-                percentile(overhead, 50) / agent);
+        System.out.printf(Locale.ROOT, "%n1. Control-plane overhead per build: %d builds on each side, one after another,"
+                + " the sides taking turns (after %d warm-up builds each), ms; load average %s%n", BUILDS, WARMUPS,
+                loadAverage());
+        System.out.printf(Locale.ROOT, "   %-46s %8s %8s   %8s %8s   %s%n", "", "before", "", "after", "", "after / before");
+        System.out.printf(Locale.ROOT, "   %-46s %8s %8s   %8s %8s   %s%n", "", "p50", "p95", "p50", "p95", "(p50)");
+        Map<String, double[]> was = bySide.get(sides.get(0).name());
+        Map<String, double[]> is = bySide.get(sides.get(1).name());
+        was.forEach((name, values) -> {
+            double before = percentile(values, 50);
+            double after = percentile(is.get(name), 50);
+            System.out.printf(Locale.ROOT, "   %-46s %8.0f %8.0f   %8.0f %8.0f   %.2f%n", name, before,
+                    percentile(values, 95), after, percentile(is.get(name), 95), after / before);
+        });
+        System.out.printf(Locale.ROOT, "   submit -> agent started, p50: before %.0f ms, after %.0f ms (%.2f; target <= 600 ms)%n",
+                percentile(was.get(SUBMIT_STARTED), 50), percentile(is.get(SUBMIT_STARTED), 50),
+                percentile(is.get(SUBMIT_STARTED), 50) / percentile(was.get(SUBMIT_STARTED), 50));
         System.out.println("""
                    submit: this client's clock just before POST /builds. agent process spawned: the agent JVM's start time
                    from the OS (10 ms ticks, calibrated against a process started here). agent started / finished: the
@@ -188,6 +255,7 @@ public final class LocalModeBench {
     private static final String FINAL_SEEN = "build final -> client sees done (WebSocket)";
     private static final String SUBMIT_FINAL = "submit -> build final (whole)";
     private static final String SUBMIT_SEEN = "submit -> client sees done";
+    private static final String OVERHEAD = "overhead (before start + after finish)";
 
     /** Rounds of builds submitted back to back, each followed by its own WebSocket client, as five CLIs would. */
     private static void logLatency(Api api, String context, String plan) throws Exception {

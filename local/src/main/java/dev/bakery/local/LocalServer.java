@@ -65,8 +65,15 @@ public final class LocalServer implements AutoCloseable {
      * @param port         the API's port on 127.0.0.1 (0: a free one)
      * @param registry     the user's registry {@code HOST:PORT}, or null to start docker-registry
      * @param registryPort the started registry's port on 127.0.0.1
+     * @param agentJvm     the agents' JVM and its options up to the main class ({@link AgentProcesses.Settings#agentJvm})
+     * @param agentArchive whether agents start from a class-data archive (kept in the data dir's {@code cds/})
      */
-    public record Config(Path dataDir, int port, String registry, int registryPort) {
+    public record Config(Path dataDir, int port, String registry, int registryPort, List<String> agentJvm,
+            boolean agentArchive) {
+        /** Agents on their own classpath, from the archive. */
+        public Config(Path dataDir, int port, String registry, int registryPort) {
+            this(dataDir, port, registry, registryPort, AgentProcesses.Settings.agentJvm(), true);
+        }
     }
 
     private final Deque<AutoCloseable> started;
@@ -141,9 +148,9 @@ public final class LocalServer implements AutoCloseable {
         logs = keep(new LogPipeline(logStore, new LogForwarderHandler(plane.logForwarder()), Clock.systemUTC()));
         changes.deliverTo(new StatusNotifierHandler(plane.statusNotifier()));
 
-        agents = keep(new AgentProcesses(new AgentProcesses.Settings(AgentProcesses.Settings.thisJvm(),
-                dataDir.resolve("tasks"), agentEnvironment(rest), keys,
-                registryLogin == null ? Map.of() : Map.of(registry, registryLogin)), logs));
+        agents = keep(new AgentProcesses(new AgentProcesses.Settings(config.agentJvm(), dataDir.resolve("tasks"),
+                agentEnvironment(rest), keys, registryLogin == null ? Map.of() : Map.of(registry, registryLogin),
+                config.agentArchive() ? dataDir.resolve("cds") : null), logs));
         ExecutionStarter starter = keep(runner.apply(new LocalTasks(agents, new PublishIndexHandler(plane.indexPublication()),
                 new DynamoDbUpdateItem(table.endpoint(), keys.provider()), vault)));
         executions = new LocalExecutions(starter, agents, rest);

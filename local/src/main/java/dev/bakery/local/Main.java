@@ -1,5 +1,6 @@
 package dev.bakery.local;
 
+import dev.bakery.local.agents.AgentProcesses;
 import dev.bakery.local.tasks.ExecutionStarter;
 import dev.bakery.local.statemachine.NodeRuntime;
 import dev.bakery.local.statemachine.TaskHandler;
@@ -64,6 +65,10 @@ public final class Main implements Callable<Integer> {
     public static void main(String[] args) {
         // Before any logger exists: plain lines on stderr instead of the Lambda JSON layout.
         System.setProperty("log4j2.configurationFile", "bakery-local-log4j2.xml");
+        // lib/ also holds the agents' slf4j-nop (their classpath is the agent jar's own); this process logs
+        // through Log4j, named here so that SLF4J does not scan and warn about two providers.
+        System.setProperty("slf4j.provider", "org.apache.logging.slf4j.SLF4JServiceProvider");
+        System.setProperty("slf4j.internal.verbosity", "WARN");
         Function<TaskHandler, ExecutionStarter> stateMachine =
                 tasks -> ExecutionStarter.stateMachine(node(), LocalAws.substitutions()).apply(tasks);
         int code = commandLine(new Main(System.getenv(), Prerequisites.currentUid(), stateMachine)).execute(args);
@@ -122,7 +127,9 @@ public final class Main implements Callable<Integer> {
         }
         new Prerequisites(environment, uid).check(registry == null);
         dataDirInUse = dataDir();
-        return LocalServer.start(new LocalServer.Config(dataDirInUse, port, registry, registryPort), runner);
+        // BAKERY_CDS=off: agents without the class-data archive, as the CLI's launcher takes it.
+        return LocalServer.start(new LocalServer.Config(dataDirInUse, port, registry, registryPort,
+                AgentProcesses.Settings.agentJvm(), !"off".equals(environment.get("BAKERY_CDS"))), runner);
     }
 
     private Path dataDir() {

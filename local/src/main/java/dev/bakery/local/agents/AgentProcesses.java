@@ -21,14 +21,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs build tasks the way ECS runs the agent container: one {@code dev.bakery.agent.Main} process
- * per task, on this JVM's classpath, with buildah as its builder and its own workspace, image
- * storage and registry config under {@code <work>/<buildId>/<taskId>/} (removed afterwards). Its
+ * per task, on the agent's own classpath and from a class-data archive ({@link AgentArchive}), with
+ * buildah as its builder and its own workspace, image storage and registry config under {@code <work>/<buildId>/<taskId>/} (removed afterwards). Its
  * stdout and stderr lines go to the {@link LogPipeline}. Stopping a task is what ECS does: SIGTERM,
  * which the agent passes to buildah, then after a grace period SIGKILL to the agent and everything
  * it started.
@@ -46,24 +48,56 @@ public final class AgentProcesses implements AutoCloseable {
      * @param keys        the run's keys, which the agent reads from its stdin: its environment is readable by what it
      *                    starts ({@code /proc/PID/environ} from a RUN step), its stdin is not
      * @param registryLogins logins for registries by host (the started registry's), given on stdin too
+     * @param archive     where the agents' class-data archive is kept ({@link AgentArchive}), or null for none
      */
     public record Settings(List<String> command, Path work, Map<String, String> environment, LocalKeys keys,
-            Map<String, Login> registryLogins) {
+            Map<String, Login> registryLogins, Path archive) {
         public Settings {
             command = List.copyOf(command);
             environment = Map.copyOf(environment);
             registryLogins = Map.copyOf(registryLogins);
         }
 
-        /** This JVM, with its classpath made absolute: the agent classes are on it. */
-        public static List<String> thisJvm() {
+        /**
+         * This JVM's java, with the agent's own classpath: its jar and the libraries its manifest
+         * names (beside it in bakery-local's lib/, or where the manifest says), absolute; this JVM's
+         * whole classpath when the agent is not in a jar. Half of bakery-local's jars: fewer to open
+         * and check, a faster start (LocalModeBench).
+         */
+        public static List<String> agentJvm() {
+            // Short-lived and single-purpose: the C1 compiler and the serial collector start fastest.
+            return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC", "-cp", String.join(File.pathSeparator, agentClasspath()));
+        }
+
+        private static List<String> agentClasspath() {
+            try {
+                Path jar = Path.of(dev.bakery.agent.Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                if (Files.isRegularFile(jar)) {
+                    List<String> classpath = new ArrayList<>(List.of(jar.toAbsolutePath().toString()));
+                    try (JarFile file = new JarFile(jar.toFile())) {
+                        String named = file.getManifest() == null ? null
+                                : file.getManifest().getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+                        for (String entry : named == null ? new String[0] : named.trim().split("\\s+")) {
+                            Path library = jar.resolveSibling(entry);
+                            Path beside = jar.resolveSibling(library.getFileName());
+                            library = Files.isRegularFile(library) ? library : beside;
+                            if (!Files.isRegularFile(library)) {
+                                throw new IOException("the agent's library " + entry + " is missing");
+                            }
+                            classpath.add(library.toAbsolutePath().toString());
+                        }
+                    }
+                    return classpath;
+                }
+            } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
+                LOG.debug("agents run on this JVM's classpath: {}", e.getMessage());
+            }
             List<String> classpath = new ArrayList<>();
             for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
                 classpath.add(Path.of(entry).toAbsolutePath().toString());
             }
-            // Short-lived and single-purpose: the C1 compiler and the serial collector start fastest.
-            return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-                    "-XX:+UseSerialGC", "-cp", String.join(File.pathSeparator, classpath));
+            return classpath;
         }
     }
 
@@ -75,10 +109,12 @@ public final class AgentProcesses implements AutoCloseable {
     private final Settings settings;
     private final LogPipeline logs;
     private final Map<String, Set<Process>> running = new ConcurrentHashMap<>();
+    private final AgentArchive archive;
 
     public AgentProcesses(Settings settings, LogPipeline logs) {
         this.settings = settings;
         this.logs = logs;
+        archive = settings.archive() == null ? null : AgentArchive.of(settings.archive(), settings.command());
     }
 
     /**
@@ -89,7 +125,8 @@ public final class AgentProcesses implements AutoCloseable {
      */
     public int run(String buildId, String taskId) throws InterruptedException {
         Path dir = settings.work().resolve(buildId).resolve(taskId);
-        Process process = start(buildId, taskId, dir);
+        AgentArchive.Start archived = archive == null ? new AgentArchive.Start(List.of(), false) : archive.next();
+        Process process = start(buildId, taskId, dir, archived.options());
         Set<Process> ofBuild = running.computeIfAbsent(buildId, b -> ConcurrentHashMap.newKeySet());
         ofBuild.add(process);
         Thread out = pump(process.getInputStream(), buildId, taskId, false);
@@ -106,6 +143,10 @@ public final class AgentProcesses implements AutoCloseable {
             ofBuild.remove(process);
             running.computeIfPresent(buildId, (b, set) -> set.isEmpty() ? null : set);
             delete(dir);
+            if (archived.writes()) {
+                // Once it is gone (an interrupted run stopped it), its archive written or not; off the build's path.
+                process.onExit().thenRun(() -> Thread.ofVirtual().start(archive::written));
+            }
         }
     }
 
@@ -131,8 +172,9 @@ public final class AgentProcesses implements AutoCloseable {
         return running.values().stream().mapToInt(Set::size).sum();
     }
 
-    private Process start(String buildId, String taskId, Path dir) {
+    private Process start(String buildId, String taskId, Path dir, List<String> options) {
         List<String> command = new ArrayList<>(settings.command());
+        command.addAll(options);
         command.add(MAIN);
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> env = builder.environment();

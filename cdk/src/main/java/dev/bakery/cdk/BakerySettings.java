@@ -24,6 +24,8 @@ import software.constructs.Node;
  * @param ephemeralStorageGiB the build task's disk (Fargate ephemeral storage), shared by both containers
  * @param apiGatewayCloudWatchRole set the account's API Gateway CloudWatch Logs role (the stages' access logs need it)
  * @param k8sBridge           add the Step Functions activity the Kubernetes bridge polls
+ * @param k8sAgentRoleArn     with k8sBridge: the IAM role the bridge's agent pods run as (IRSA or EKS Pod Identity), which
+ *                            alone may assume a push role of its own (output K8sPushRoleArn)
  * @param vpcId               an existing VPC; empty: a new one without NAT gateways
  * @param subnetIds           the existing VPC's subnets for the build tasks
  * @param securityGroupIds    existing security groups for the build tasks; empty: one without inbound rules
@@ -43,6 +45,7 @@ import software.constructs.Node;
 public record BakerySettings(Repository repository, Optional<String> agentImageTag, Optional<String> agentImage,
         boolean agentImageFromSource,
         String kanikoImage, Optional<String> jreImage, int ephemeralStorageGiB, boolean apiGatewayCloudWatchRole, boolean k8sBridge,
+        Optional<String> k8sAgentRoleArn,
         Optional<String> vpcId, List<String> subnetIds, List<String> securityGroupIds, boolean assignPublicIp,
         List<String> registrySecrets, List<String> ecrRepositories, List<String> githubRepos, boolean githubPullRequests,
         List<String> githubEnvironments, Optional<String> githubOidcProvider, List<String> operators, int contextDays, int buildRetentionDays, RetentionDays logRetention) {
@@ -90,6 +93,14 @@ public record BakerySettings(Repository repository, Optional<String> agentImageT
         if (ephemeralStorageGiB < 21 || ephemeralStorageGiB > 200) {
             throw new IllegalArgumentException("context ephemeralStorageGiB must be between 21 and 200 (Fargate's range), not "
                     + ephemeralStorageGiB);
+        }
+        k8sAgentRoleArn.filter(arn -> !arn.matches("arn:[a-z-]+:iam::\\d{12}:role/[\\w+=,.@/-]+")).ifPresent(arn -> {
+            throw new IllegalArgumentException("context k8sAgentRoleArn must be the ARN of an IAM role"
+                    + " (arn:aws:iam::ACCOUNT:role/NAME, the role of the agents' service account), not " + arn);
+        });
+        if (k8sAgentRoleArn.isPresent() && !k8sBridge) {
+            throw new IllegalArgumentException("context k8sAgentRoleArn needs k8sBridge=true (the bridge whose agents"
+                    + " run as that role)");
         }
         if (vpcId.isPresent() && subnetIds.isEmpty()) {
             throw new IllegalArgumentException("context vpcId needs subnetIds too (comma-separated subnet ids of that VPC)");
@@ -142,6 +153,7 @@ public record BakerySettings(Repository repository, Optional<String> agentImageT
                 number(context, "ephemeralStorageGiB", 50),
                 bool(context, "apiGatewayCloudWatchRole", true),
                 bool(context, "k8sBridge", false),
+                context.apply("k8sAgentRoleArn"),
                 context.apply("vpcId"),
                 list(context, "subnetIds", List.of()),
                 list(context, "securityGroupIds", List.of()),

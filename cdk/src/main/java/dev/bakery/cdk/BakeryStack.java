@@ -44,6 +44,8 @@ public final class BakeryStack extends Stack {
         output("K8sActivityArn", pipeline.activityArn(), settings.k8sBridge()
                 ? "Step Functions activity the Kubernetes bridge polls"
                 : "Placeholder: no Kubernetes bridge (deploy with -c k8sBridge=true to add its activity)");
+        builds.k8sPushRole().ifPresent(role -> output("K8sPushRoleArn", role.getRoleArn(),
+                "Push role of the Kubernetes bridge's agents (the bridge's BAKERY_PUSH_ROLE_ARN)"));
         Map<String, String> gitHubOutputs = new HashMap<>();
         github.ifPresent(access -> access.roles().forEach((repo, role) -> {
             String key = GitHubAccess.outputKey(repo);

@@ -3,6 +3,7 @@ package dev.bakery.cdk;
 import dev.bakery.core.BuildContainer;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awscdk.IgnoreMode;
@@ -64,6 +65,7 @@ public final class BuildCluster extends Construct {
     private final Role taskRole;
     private final Role executionRole;
     private final Role pushRole;
+    private final Optional<Role> k8sPushRole;
     private final FargateTaskDefinition amd64;
     private final FargateTaskDefinition arm64;
     private final Repository repository;
@@ -98,6 +100,17 @@ public final class BuildCluster extends Construct {
                 .build();
         RegistryAccess.grantEcr(pushRole, settings);
         pushRole.grantAssumeRole(taskRole);
+        // The Kubernetes agents' twin: same rights, its own trust, so neither runtime's role can reach the other's
+        // push role. TagSession: EKS Pod Identity's session tags are transitive, so chaining from it carries them.
+        k8sPushRole = settings.k8sAgentRoleArn().map(agents -> {
+            Role role = Role.Builder.create(this, "K8sPushRole")
+                    .assumedBy(new ArnPrincipal(agents).withSessionTags())
+                    .description("Bakery builds on Kubernetes push to ECR: assumed by the agents' role with a session policy"
+                            + " of one task's repositories")
+                    .build();
+            RegistryAccess.grantEcr(role, settings);
+            return role;
+        });
         executionRole = Role.Builder.create(this, "ExecutionRole")
                 .assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
                 .description("Bakery build agent: ECS pulls the agent image and writes its logs")
@@ -234,6 +247,11 @@ public final class BuildCluster extends Construct {
     /** What an agent assumes, scoped to its task's repositories, for the ECR logins it hands Kaniko. */
     public Role pushRole() {
         return pushRole;
+    }
+
+    /** With context k8sAgentRoleArn: the push role of the Kubernetes bridge's agents (output K8sPushRoleArn). */
+    public Optional<Role> k8sPushRole() {
+        return k8sPushRole;
     }
 
     public FargateTaskDefinition amd64() {

@@ -32,6 +32,7 @@ class BakerySettingsTest {
         BakerySettings settings = settings(Map.of("agentImage", AGENT));
         assertThat(settings.vpcId()).isEmpty();
         assertThat(settings.k8sBridge()).isFalse();
+        assertThat(settings.k8sAgentRoleArn()).isEmpty();
         assertThat(settings.assignPublicIp()).isTrue();
         assertThat(settings.apiGatewayCloudWatchRole()).isTrue();
         assertThat(settings.agentImage()).contains(AGENT);
@@ -100,6 +101,23 @@ class BakerySettingsTest {
         assertThatThrownBy(() -> settings(Map.of("agentImage", AGENT, "githubRepos", "just-a-name"))).hasMessageContaining("owner/repo");
         assertThatThrownBy(() -> settings(Map.of("agentImage", AGENT, "ephemeralStorageGiB", "20")))
                 .hasMessage("context ephemeralStorageGiB must be between 21 and 200 (Fargate's range), not 20");
+    }
+
+    /** The push role's trust names this principal: a session, a user or a typo must not get that far. */
+    @Test
+    void theKubernetesAgentRoleMustBeARoleArnOfABridgeDeployment() {
+        String role = "arn:aws:iam::111122223333:role/eks/bakery-agent";
+        assertThat(settings(Map.of("agentImage", AGENT, "k8sBridge", "true", "k8sAgentRoleArn", role)).k8sAgentRoleArn())
+                .contains(role);
+        for (String wrong : java.util.List.of("bakery-agent", "arn:aws:iam::111122223333:user/ci",
+                "arn:aws:sts::111122223333:assumed-role/bakery-agent/pod", "arn:aws:iam::1111:role/bakery-agent",
+                "arn:aws:iam::111122223333:role/bakery agent", "arn:aws:iam::111122223333:role/*")) {
+            assertThatThrownBy(() -> settings(Map.of("agentImage", AGENT, "k8sBridge", "true", "k8sAgentRoleArn", wrong)))
+                    .hasMessage("context k8sAgentRoleArn must be the ARN of an IAM role (arn:aws:iam::ACCOUNT:role/NAME, the"
+                            + " role of the agents' service account), not " + wrong);
+        }
+        assertThatThrownBy(() -> settings(Map.of("agentImage", AGENT, "k8sAgentRoleArn", role)))
+                .hasMessage("context k8sAgentRoleArn needs k8sBridge=true (the bridge whose agents run as that role)");
     }
 
     @Test

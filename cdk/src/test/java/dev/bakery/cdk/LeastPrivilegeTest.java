@@ -20,7 +20,11 @@ class LeastPrivilegeTest {
     record Grant(String policy, JsonNode statement, JsonNode owner) {
 
         List<String> list(String field) {
-            JsonNode value = statement.path(field);
+            return values(statement.path(field));
+        }
+
+        /** A policy field's value or values, as text. */
+        static List<String> values(JsonNode value) {
             List<String> values = new ArrayList<>();
             if (value.isArray()) {
                 value.forEach(v -> values.add(v.isTextual() ? v.asText() : v.toString()));

@@ -25,6 +25,53 @@ class OptionalFeaturesTest {
                 "Environment", Map.of("Variables", Match.objectLike(Map.of("K8S_ACTIVITY_ARN", Map.of("Ref", activity))))));
     }
 
+    /**
+     * The bridge's agents get a push role of their own: trusted by the role their pods run as and nobody
+     * else (TagSession for EKS Pod Identity's transitive session tags), allowed exactly what the ECS push
+     * role is, on the configured repositories, and output for the bridge's BAKERY_PUSH_ROLE_ARN.
+     */
+    @Test
+    void kubernetesAgentsPushRoleIsTrustedByTheirRoleAloneAndMayOnlyPushToTheConfiguredRepositories() {
+        String role = synth.logicalId(synth.stack().builds().k8sPushRole().orElseThrow());
+        JsonNode trust = synth.resources("AWS::IAM::Role").get(role).at("/Properties/AssumeRolePolicyDocument/Statement");
+        assertThat(trust).singleElement().satisfies(statement -> {
+            assertThat(statement.path("Effect").asText()).isEqualTo("Allow");
+            assertThat(statement.path("Principal").toString()).isEqualTo("{\"AWS\":\"" + Synthesized.K8S_AGENT_ROLE + "\"}");
+            assertThat(LeastPrivilegeTest.Grant.values(statement.path("Action")))
+                    .containsExactlyInAnyOrder("sts:AssumeRole", "sts:TagSession");
+            assertThat(statement.has("Condition")).isFalse();
+        });
+
+        List<LeastPrivilegeTest.Grant> grants = LeastPrivilegeTest.grants(synth).stream()
+                .filter(g -> g.owner().path("Properties").path("Roles").toString().contains("\"" + role + "\"")).toList();
+        assertThat(grants).hasSize(2);
+        assertThat(grants).filteredOn(g -> g.list("Resource").equals(List.of("*"))).singleElement()
+                .satisfies(g -> assertThat(g.list("Action")).containsExactly("ecr:GetAuthorizationToken"));
+        assertThat(grants).filteredOn(g -> !g.list("Resource").equals(List.of("*"))).singleElement().satisfies(g -> {
+            assertThat(g.list("Action")).containsExactlyInAnyOrderElementsOf(RegistryAccess.ECR_PUSH);
+            assertThat(g.list("Resource")).hasSize(2)
+                    .anySatisfy(r -> assertThat(r).endsWith(":repository/team/*\"]]}"))
+                    .anySatisfy(r -> assertThat(r).endsWith(":repository/base\"]]}"));
+        });
+        // Nobody else is granted the role: its trust is the only way in.
+        assertThat(LeastPrivilegeTest.grants(synth)).noneMatch(g -> g.list("Resource").toString().contains(role));
+
+        JsonNode output = synth.json().path("Outputs").path("K8sPushRoleArn");
+        assertThat(output.path("Value").path("Fn::GetAtt").get(0).asText()).isEqualTo(role);
+        assertThat(output.path("Description").asText()).contains("BAKERY_PUSH_ROLE_ARN");
+    }
+
+    @Test
+    void withoutTheKubernetesAgentRoleTheTemplateHasNoSecondPushRole() {
+        Synthesized documented = Synthesized.documented();
+        assertThat(documented.stack().builds().k8sPushRole()).isEmpty();
+        assertThat(documented.json().path("Outputs").has("K8sPushRoleArn")).isFalse();
+        assertThat(documented.resources("AWS::IAM::Role").values()).noneMatch(r ->
+                r.at("/Properties/AssumeRolePolicyDocument").toString().contains("sts:TagSession"));
+        assertThat(documented.resources("AWS::IAM::Role").values()).filteredOn(r ->
+                r.at("/Properties/Description").asText().contains("push to ECR")).hasSize(1);
+    }
+
     @Test
     void existingVpcIsUsedAsGivenWithoutCreatingNetworking() {
         assertThat(synth.resources("AWS::EC2::VPC")).isEmpty();

@@ -31,6 +31,9 @@ record Synthesized(BakeryStack stack, Template template, JsonNode json, CloudAss
     static final String KANIKO_IMAGE = BakerySettings.KANIKO_TAG + "@sha256:" + "1".repeat(64);
     static final String JRE_IMAGE = BakerySettings.JRE_TAG + "@sha256:" + "2".repeat(64);
 
+    /** The role allOptions' Kubernetes agents run as. */
+    static final String K8S_AGENT_ROLE = "arn:aws:iam::111122223333:role/eks/bakery-agent";
+
     /** Default options but for the one a synth cannot do without: the agent built from agent/ (Docker assets). */
     static Synthesized fromSource() {
         return with(Map.of("agentImageFromSource", "true", "kanikoImage", KANIKO_IMAGE, "jreImage", JRE_IMAGE));
@@ -42,22 +45,24 @@ record Synthesized(BakeryStack stack, Template template, JsonNode json, CloudAss
     }
 
     /**
-     * Every option on: k8s bridge, GitHub OIDC, an existing VPC, an agent image from ECR, and the account's
-     * API Gateway logging role left to its owner.
+     * Every option on: k8s bridge with its agents' push role, ECR repositories named, GitHub OIDC, an existing
+     * VPC, an agent image from ECR, and the account's API Gateway logging role left to its owner.
      */
     static Synthesized allOptions() {
-        return with(Map.of(
-                "apiGatewayCloudWatchRole", "false",
-                "k8sBridge", "true",
-                "githubRepos", "acme/shop,acme/infra:ref:refs/heads/main",
-                "operators", "arn:aws:iam::111122223333:role/platform/bakery-operators",
-                "vpcId", "vpc-0123456789abcdef0",
-                "subnetIds", "subnet-0aaaaaaaaaaaaaaaa,subnet-0bbbbbbbbbbbbbbbb",
-                "assignPublicIp", "false",
-                "kanikoImage", KANIKO_IMAGE,
-                "ephemeralStorageGiB", "100",
-                "agentImage", "111122223333.dkr.ecr.eu-west-1.amazonaws.com/bakery-agent@sha256:"
-                        + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
+        return with(Map.ofEntries(
+                Map.entry("apiGatewayCloudWatchRole", "false"),
+                Map.entry("k8sBridge", "true"),
+                Map.entry("k8sAgentRoleArn", K8S_AGENT_ROLE),
+                Map.entry("ecrRepositories", "team/*,base"),
+                Map.entry("githubRepos", "acme/shop,acme/infra:ref:refs/heads/main"),
+                Map.entry("operators", "arn:aws:iam::111122223333:role/platform/bakery-operators"),
+                Map.entry("vpcId", "vpc-0123456789abcdef0"),
+                Map.entry("subnetIds", "subnet-0aaaaaaaaaaaaaaaa,subnet-0bbbbbbbbbbbbbbbb"),
+                Map.entry("assignPublicIp", "false"),
+                Map.entry("kanikoImage", KANIKO_IMAGE),
+                Map.entry("ephemeralStorageGiB", "100"),
+                Map.entry("agentImage", "111122223333.dkr.ecr.eu-west-1.amazonaws.com/bakery-agent@sha256:"
+                        + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")));
     }
 
     static synchronized Synthesized with(Map<String, String> context) {

@@ -47,8 +47,8 @@ public final class Options {
     String kanikoImage;
 
     @Option(names = "--push-role-arn", descriptionKey = "BAKERY_PUSH_ROLE_ARN",
-            description = "The role agents assume for ECR logins limited to their task's repositories (the stack's push"
-                    + " role, or one like it that trusts the agents' role). Env: BAKERY_PUSH_ROLE_ARN")
+            description = "The role agents assume for ECR logins limited to their task's repositories (the stack's output"
+                    + " K8sPushRoleArn, deployed with -c k8sAgentRoleArn=<the agents' role>). Env: BAKERY_PUSH_ROLE_ARN")
     String pushRoleArn;
 
     @Option(names = "--namespace", descriptionKey = "BAKERY_NAMESPACE",

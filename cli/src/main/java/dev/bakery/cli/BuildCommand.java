@@ -28,8 +28,12 @@ import dev.bakery.core.Problem;
 import dev.bakery.core.Resolution;
 import dev.bakery.core.live.LiveMessage;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -184,10 +188,8 @@ final class BuildCommand implements Callable<Integer> {
 
     private PackedContext pack(CliContext context, Set<ContextPacker.Context> contexts, Set<String> withheld)
             throws IOException {
-        Path archive = Files.createTempFile("bakery-context-", ".tar.gz");
+        Path archive = temporaryArchive();
         try {
-            // A signal (Ctrl-C, a cancelled CI job) ends the JVM without the finally that deletes it; this does.
-            archive.toFile().deleteOnExit();
             PackedContext packed = ContextPacker.pack(plan.repo, contexts, withheld, archive);
             packed.hint().ifPresent(context.err()::println);
             if (!packed.withheld().isEmpty()) {
@@ -199,6 +201,29 @@ final class BuildCommand implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(archive);
             throw e;
+        }
+    }
+
+    /**
+     * A new file only its user may read, {@code bakery-context-*.tar.gz} in the temp dir. A signal (Ctrl-C,
+     * a cancelled CI job) ends the JVM without the finally that deletes it; delete-on-exit does, so it is
+     * registered before the file exists (Files.createTempFile would leave a window in between).
+     */
+    private static Path temporaryArchive() throws IOException {
+        Path directory = Path.of(System.getProperty("java.io.tmpdir"));
+        SecureRandom random = new SecureRandom();
+        for (int attempt = 0; ; attempt++) {
+            Path archive = directory.resolve("bakery-context-" + Long.toUnsignedString(random.nextLong()) + ".tar.gz");
+            archive.toFile().deleteOnExit();
+            try {
+                return FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+                        ? Files.createFile(archive, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                        : Files.createFile(archive);
+            } catch (FileAlreadyExistsException taken) {
+                if (attempt == 9) {
+                    throw taken;
+                }
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.bakery.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bakery.testing.Await;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,6 +44,14 @@ class SupervisedServersTest {
                     return false;
                 }
             }, "the registry to answer on " + local.server.registry());
+            // dynalite's process is back before its socket is: wait until the store answers through the API.
+            Await.until(Duration.ofSeconds(30), () -> {
+                try {
+                    return local.call("GET", "/builds", null).status() == 200;
+                } catch (IOException | InterruptedException notYet) {
+                    return false;
+                }
+            }, "the store to answer again");
             String buildId = local.submit(local.upload(Harness.archive(Map.of("Dockerfile", "FROM scratch\n"), false)),
                     "bake: [{arch: amd64, kaniko: {destination: \"" + local.server.registry() + "/app:1\"}}]");
             assertThat(local.call("GET", "/builds/" + buildId, null).json().path("status").asText()).isEqualTo("QUEUED");

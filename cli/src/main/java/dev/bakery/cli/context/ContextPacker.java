@@ -7,7 +7,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -91,16 +93,25 @@ public final class ContextPacker {
      * @throws IOException      when the archive cannot be written
      */
     public static PackedContext pack(Path repo, Collection<Context> contexts, Path archive) throws IOException {
-        return pack(repo, contexts, Set.of(), archive);
+        return pack(repo, contexts, Set.of(), archive, true);
     }
 
     /**
      * As {@link #pack(Path, Collection, Path)}, without the files of {@code withheld} (repository
      * paths): files that must not leave the machine, such as a config file holding an inline
      * password. A Dockerfile whose {@code COPY} or {@code ADD} names one of them is refused.
+     *
+     * <p>{@code archive} must exist (its creator chose its permissions and its cleanup) and is never
+     * created again: once a signal's delete-on-exit has removed it, while this thread still runs in the
+     * shutting-down JVM, writing fails instead of leaving a new archive behind.
      */
     public static PackedContext pack(Path repo, Collection<Context> contexts, Set<String> withheld, Path archive)
             throws IOException {
+        return pack(repo, contexts, withheld, archive, false);
+    }
+
+    private static PackedContext pack(Path repo, Collection<Context> contexts, Set<String> withheld, Path archive,
+            boolean mayCreate) throws IOException {
         Path root = contextDirectory(repo, repo.toString());
         SortedMap<String, ContextEntry> entries = new TreeMap<>(ARCHIVE_ORDER);
         for (Context context : new LinkedHashSet<>(contexts)) {
@@ -113,7 +124,10 @@ public final class ContextPacker {
                 && entries.get(path).kind() != ContextEntry.Kind.DIRECTORY).sorted().toList();
         left.forEach(entries::remove);
         MessageDigest sha256 = sha256();
-        try (OutputStream file = new DigestOutputStream(Files.newOutputStream(archive), sha256)) {
+        OpenOption[] options = mayCreate
+                ? new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING}
+                : new OpenOption[] {StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING};
+        try (OutputStream file = new DigestOutputStream(Files.newOutputStream(archive, options), sha256)) {
             ParallelGzipOutputStream gzip = new ParallelGzipOutputStream(file,
                     Runtime.getRuntime().availableProcessors(), BLOCK_SIZE, LEVEL);
             try {

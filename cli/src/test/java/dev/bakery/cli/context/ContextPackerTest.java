@@ -229,4 +229,14 @@ class ContextPackerTest {
         assertThat(packed.files()).isEqualTo(List.of("a/", "a/b/", "a/b/c.txt", "a/l"));
         assertThat(packed.fileCount()).isEqualTo(2);
     }
+
+    @Test
+    void anArchiveRemovedBeforeItIsWrittenIsNotCreatedAgain() throws IOException {
+        file(repo, "Dockerfile", "FROM scratch\n");
+        Path removed = out.resolve("bakery-context-1.tar.gz"); // as a signal's delete-on-exit leaves it
+
+        assertThatThrownBy(() -> ContextPacker.pack(repo, List.of(new ContextPacker.Context(".", "Dockerfile")),
+                java.util.Set.of(), removed)).isInstanceOf(java.nio.file.NoSuchFileException.class);
+        assertThat(removed).doesNotExist();
+    }
 }

@@ -20,6 +20,10 @@ import java.util.Set;
  * C1 control character is dropped, except tab and line feed, and except the colours and the carriage
  * return (the progress bar's) the CLI itself prints on a terminal. Text from a build is also
  * {@link #strip stripped} where it is rendered, so even those colours come only from the CLI.
+ *
+ * <p>Written here rather than taken from Jansi: its {@code AnsiOutputStream} parses {@code ESC [} and
+ * {@code ESC ]} sequences only, not DCS, SOS, PM, APC or the one-byte C1 forms, and cannot let exactly
+ * the CLI's own colours through while dropping a build's.
  */
 public final class TerminalText {
 

@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * that is checked whole (a stopped agent leaves half of one) and moved into place once the agent is
  * gone. Java checks an archive again when mapping it and starts without it when it does not match,
  * silently: its cds log is off, since an agent's stdout is its build log.
+ *
+ * <p>Not the JVM's own {@code -XX:+AutoCreateSharedArchive}: with it every agent started while there
+ * is no valid archive dumps one as it exits (both agents of a multi-arch build, into the same file, each
+ * delaying its build's end), and nothing checks a dump before the next agent maps it.
  */
 final class AgentArchive {
 
